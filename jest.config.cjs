@@ -1,0 +1,35 @@
+// Jest runs TypeScript through swc (TypeScript 7 has no compiler API, so no ts-jest).
+// Two projects: `unit` (pure code in Node, UI in jsdom) and `e2e` (real browsers, run in band
+// so that tests share one browser instance per file and the 2-core machine is not oversubscribed).
+const transform = {
+  "^.+\\.(t|j)sx?$": [
+    "@swc/jest",
+    {
+      jsc: {
+        parser: { syntax: "typescript", tsx: true },
+        transform: { react: { runtime: "automatic", importSource: "preact" } },
+        target: "es2022",
+      },
+      module: { type: "commonjs" },
+    },
+  ],
+};
+const common = {
+  transform,
+  moduleFileExtensions: ["ts", "tsx", "js", "mjs", "cjs", "json"],
+  transformIgnorePatterns: ["/node_modules/(?!preact)"],
+  globals: { __BROWSER__: "chromium", __VERSION__: "test" },
+};
+module.exports = {
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts?(x)"], testEnvironment: "node" },
+    {
+      ...common,
+      displayName: "e2e",
+      testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
+      testEnvironment: "node",
+      testTimeout: 120000,
+      slowTestThreshold: 60,
+    },
+  ],
+};
