@@ -69,11 +69,11 @@ export interface TabSummary {
 export interface RequestMap {
   getLog: { request: { tabId: number }; response: TabLog };
   clearLog: { request: { tabId: number }; response: { ok: true } };
-  listTabs: { request: Record<string, never>; response: { tabs: TabSummary[] } };
-  getSettings: { request: Record<string, never>; response: Settings };
+  listTabs: { request: Record<never, never>; response: { tabs: TabSummary[] } };
+  getSettings: { request: Record<never, never>; response: Settings };
   setSettings: { request: { settings: Partial<Settings> }; response: Settings };
   /** the tab id of the page asking (popup: the active tab of its window) */
-  activeTab: { request: Record<string, never>; response: { tabId: number | null; pageUrl: string | null } };
+  activeTab: { request: Record<never, never>; response: { tabId: number | null; pageUrl: string | null } };
 }
 
 export type RequestType = keyof RequestMap;
