@@ -1,0 +1,104 @@
+/**
+ * String literals for each snippet language. Values come from pages and servers we do not
+ * trust, so every literal is built here and nowhere else; nothing a value contains can end
+ * the literal early or start a new line of code.
+ */
+
+import { hasControlChar } from "./headers";
+
+function hex(code: number, width: number): string {
+  return code.toString(16).toUpperCase().padStart(width, "0");
+}
+
+/** JavaScript (and JSON-compatible) double-quoted literal. */
+export function jsString(value: string): string {
+  // JSON.stringify escapes quotes, backslashes, control characters and lone surrogates;
+  // U+2028/2029 are legal in JS strings since ES2019 but are escaped for older tooling.
+  return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/** Python double-quoted str literal (printable ASCII kept, everything else escaped). */
+export function pyString(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === "\\") out += "\\\\";
+    else if (ch === '"') out += '\\"';
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code >= 0x20 && code < 0x7f) out += ch;
+    else if (code <= 0xff) out += `\\x${hex(code, 2)}`;
+    else if (code <= 0xffff) out += `\\u${hex(code, 4)}`;
+    else out += `\\U${hex(code, 8)}`;
+  }
+  return `${out}"`;
+}
+
+/**
+ * Java double-quoted literal. Java turns `\uXXXX` into characters before it reads string
+ * literals, so `\u000a` or `\u0022` would break out: control characters use octal escapes,
+ * and `\u` is only used above U+00FF, where no character can end a literal.
+ */
+export function javaString(value: string): string {
+  let out = '"';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charAt(i);
+    const code = value.charCodeAt(i);
+    if (ch === "\\") out += "\\\\";
+    else if (ch === '"') out += '\\"';
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code >= 0x20 && code < 0x7f) out += ch;
+    else if (code <= 0xff) out += `\\${code.toString(8).padStart(3, "0")}`;
+    else out += `\\u${hex(code, 4)}`;
+  }
+  return `${out}"`;
+}
+
+/** C# regular (non-verbatim) literal; non-ASCII escaped because U+0085/2028/2029 end a C# line. */
+export function csString(value: string): string {
+  let out = '"';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charAt(i);
+    const code = value.charCodeAt(i);
+    if (ch === "\\") out += "\\\\";
+    else if (ch === '"') out += '\\"';
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code >= 0x20 && code < 0x7f) out += ch;
+    else out += `\\u${hex(code, 4)}`;
+  }
+  return `${out}"`;
+}
+
+/**
+ * nginx quoted parameter, or null when the value cannot be written literally: nginx expands
+ * `$name` in add_header values and has no escape for `$`, and control characters have no
+ * place in a header. Callers omit such values and say so.
+ */
+export function nginxString(value: string): string | null {
+  if (value.includes("$") || hasControlChar(value)) return null;
+  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Apache `Header set` value in double quotes, or null when not expressible: `%` starts a
+ * mod_headers format specifier (doubled), a backslash before a quote or backslash is an
+ * escape, and a line break would end the directive.
+ */
+export function apacheHeaderValue(value: string): string | null {
+  if (hasControlChar(value)) return null;
+  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/%/g, "%%")}"`;
+}
+
+/**
+ * Apache `SetEnvIf Origin` regex matching exactly `origin`, in double quotes, or null when the
+ * origin holds characters no real origin has (the regex stays a plain, anchored literal).
+ */
+export function apacheOriginRegex(origin: string): string | null {
+  if (!/^[A-Za-z0-9+.:/[\]-]+$/.test(origin)) return null;
+  return `"^${origin.replace(/[.+[\]]/g, (c) => `\\${c}`)}$"`;
+}
