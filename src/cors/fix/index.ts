@@ -44,7 +44,7 @@ function changePhrase(id: string, policy: CorsPolicy, req: HopRequirement, locat
     case "header-not-allowed":
       return `send Access-Control-Allow-Headers: ${policy.allowHeaders.join(", ")}`;
     case "redirect-origin-null":
-      return "avoid the cross-origin redirect (call the final URL directly)";
+      return "avoid the cross-origin redirect by calling the final URL directly";
     default:
       return "send the CORS headers below";
   }
