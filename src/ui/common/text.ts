@@ -1,0 +1,62 @@
+/**
+ * Header values, URLs and explanations come from hostile servers. Preact renders them as text
+ * nodes (never HTML); this module additionally makes characters that would be invisible or
+ * reorder text visible, so that "Access-Control-Allow-Origin: https://a.example\u202E" does not
+ * look identical to a correct value, and it cuts very long values for display.
+ */
+
+/** C0/C1 controls (tab and newline included: a header value never legitimately contains them),
+ * zero-width and joiner characters, line/paragraph separators, bidi embeddings, overrides and
+ * isolates, the word joiner family, soft hyphen and the byte-order mark. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+export interface Segment {
+  text: string;
+  /** true when `text` is the visible escape of an invisible character */
+  escaped: boolean;
+}
+
+/** The visible escape of one code point, e.g. ⟨U+202E⟩. */
+export function escapeCodePoint(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  return `\u27E8U+${code.toString(16).toUpperCase().padStart(4, "0")}\u27E9`;
+}
+
+/** Splits a value into plain runs and visible escapes of invisible characters. */
+export function visibleSegments(value: string): Segment[] {
+  const out: Segment[] = [];
+  let last = 0;
+  for (const match of value.matchAll(INVISIBLE)) {
+    const at = match.index ?? 0;
+    if (at > last) out.push({ text: value.slice(last, at), escaped: false });
+    out.push({ text: escapeCodePoint(match[0]), escaped: true });
+    last = at + match[0].length;
+  }
+  if (last < value.length || out.length === 0) out.push({ text: value.slice(last), escaped: false });
+  return out;
+}
+
+/** The same as one string (for clipboard text, titles and Markdown). */
+export function makeVisible(value: string): string {
+  return value.replace(INVISIBLE, escapeCodePoint);
+}
+
+export function hasInvisible(value: string): boolean {
+  INVISIBLE.lastIndex = 0;
+  const found = INVISIBLE.test(value);
+  INVISIBLE.lastIndex = 0;
+  return found;
+}
+
+/** Display limit for one value before the "show all" toggle. */
+export const DISPLAY_LIMIT = 240;
+
+/** Cuts a value at `limit` characters without splitting a surrogate pair. */
+export function cut(value: string, limit = DISPLAY_LIMIT): { head: string; rest: number } {
+  if (value.length <= limit) return { head: value, rest: 0 };
+  let end = limit;
+  const code = value.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return { head: value.slice(0, end), rest: value.length - end };
+}

@@ -1,0 +1,2 @@
+/** Stylesheets imported by the entry points; esbuild emits them as <entry>.css. */
+declare module "*.css";

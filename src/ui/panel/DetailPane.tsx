@@ -1,0 +1,112 @@
+/** The detail of the selected exchange with its actions (copy, curl, re-test), the fix and
+ * the origin's synthesized policy. */
+import { useEffect, useState } from "preact/hooks";
+import type { DiagnosedExchange } from "../../cors/model";
+import type { Settings } from "../../protocol";
+import { copyText } from "../common/clipboard";
+import { Detail } from "./Detail";
+import { diagnosisMarkdown } from "./markdown";
+import type { PanelHost } from "./Panel";
+import { findRetestResult, planRetest } from "./retest";
+import { VERDICT_LABEL } from "./rows";
+
+export interface DetailPaneProps {
+  entry: DiagnosedExchange;
+  entries: DiagnosedExchange[];
+  host: PanelHost;
+  settings: Settings | null;
+  /** false for an imported log: nothing can be re-tested there */
+  live: boolean;
+}
+
+interface Retest {
+  id: string;
+  startedAt: number;
+  notes: string[];
+  error: string | null;
+}
+
+export function DetailPane({ entry, entries, host, live }: DetailPaneProps) {
+  const [status, setStatus] = useState("");
+  const [retest, setRetest] = useState<Retest | null>(null);
+
+  useEffect(() => {
+    setStatus("");
+  }, [entry.exchange.id]);
+
+  const copy = async (label: string, text: string) => {
+    const ok = await copyText(text);
+    setStatus(ok ? `${label} copied` : `Could not copy ${label.toLowerCase()}`);
+  };
+
+  const canRetest = live && host.evalInPage !== undefined;
+  const runRetest = async () => {
+    if (!host.evalInPage) return;
+    const plan = planRetest(entry);
+    const startedAt = Date.now();
+    setRetest({ id: entry.exchange.id, startedAt, notes: plan.notes, error: null });
+    try {
+      await host.evalInPage(plan.expression);
+    } catch (e) {
+      setRetest({ id: entry.exchange.id, startedAt, notes: plan.notes, error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  const current = retest && retest.id === entry.exchange.id ? retest : null;
+  const result = current ? findRetestResult(entries, entry, current.startedAt) : null;
+
+  const actions = (
+    <>
+      <button type="button" onClick={() => copy("Diagnosis", diagnosisMarkdown(entry))}>
+        Copy diagnosis
+      </button>
+      {canRetest ? (
+        <button type="button" onClick={runRetest} title="Repeat this request from the inspected page">
+          Re-test
+        </button>
+      ) : null}
+      <span class="status" role="status" aria-live="polite">
+        {status}
+      </span>
+    </>
+  );
+
+  const retestView = current ? (
+    <section class="retest" aria-label="Re-test result">
+      <h3>Re-test</h3>
+      {current.error ? <p class="error">{`The page could not run the request: ${current.error}`}</p> : null}
+      <div class="compare">
+        <div class="compare-col">
+          <div class="compare-head">Before</div>
+          <div class={`compare-val v-${entry.diagnosis.verdict}`}>{VERDICT_LABEL[entry.diagnosis.verdict]}</div>
+        </div>
+        <div class="compare-col">
+          <div class="compare-head">Now</div>
+          <div class={`compare-val ${result ? `v-${result.diagnosis.verdict}` : ""}`}>
+            {result ? VERDICT_LABEL[result.diagnosis.verdict] : current.error ? "—" : "waiting for the request…"}
+          </div>
+        </div>
+      </div>
+      {current.notes.map((n, i) => (
+        <p key={i} class="muted small">
+          {n}
+        </p>
+      ))}
+    </section>
+  ) : null;
+
+  const failure = entry.diagnosis.failure;
+  const fix =
+    failure?.header && failure.required !== null ? (
+      <section class="fix" aria-label="Fix">
+        <h3>Fix</h3>
+        <p>
+          {"The server must send "}
+          <code>{`${failure.header}: ${failure.required}`}</code>
+          {failure.phase === "preflight" ? " on its OPTIONS (preflight) response." : "."}
+        </p>
+      </section>
+    ) : null;
+
+  return <Detail entry={entry} actions={actions} extra={retestView} fix={fix} />;
+}

@@ -1,0 +1,125 @@
+/** The panel's toolbar: filters, search, Clear / Preserve log, export and import, and the
+ * state line (connection, counts, dropped entries). */
+import type { RefObject } from "preact";
+import type { Settings, Transport } from "../../protocol";
+import type { LogAction, LogState } from "../store/log";
+import { shownLog } from "../store/log";
+import { Transfer } from "./Transfer";
+
+export interface ToolbarProps {
+  transport: Transport;
+  tabId: number;
+  state: LogState;
+  dispatch(action: LogAction): void;
+  settings: Settings | null;
+  onSettings(settings: Settings): void;
+  types: string[];
+  searchRef: RefObject<HTMLInputElement>;
+  shownCount: number;
+}
+
+const CONNECTION_TEXT = {
+  idle: "",
+  connecting: "connecting…",
+  live: "live",
+  reconnecting: "reconnecting…",
+} as const;
+
+export function Toolbar(props: ToolbarProps) {
+  const { state, dispatch, transport, tabId, settings } = props;
+  const filters = state.filters;
+  const log = shownLog(state);
+  const setFilter = (f: Partial<LogState["filters"]>) => dispatch({ type: "filters", filters: f });
+
+  const clear = () => {
+    if (state.imported) {
+      dispatch({ type: "closeImport" });
+      return;
+    }
+    // the worker confirms with `cleared` on the port; apply it at once for a snappy UI
+    dispatch({ type: "server", message: { type: "cleared", tabId, pageUrl: log.pageUrl } });
+    transport.request({ type: "clearLog", tabId }).catch(() => undefined);
+  };
+
+  const setPreserve = (preserveLog: boolean) => {
+    transport
+      .request({ type: "setSettings", settings: { preserveLog } })
+      .then(props.onSettings)
+      .catch(() => undefined);
+  };
+
+  return (
+    <div class="toolbar" role="toolbar" aria-label="Log controls">
+      <div class="toolbar-row">
+        <button type="button" onClick={clear} title={state.imported ? "Close the imported file" : "Clear this tab's log"}>
+          {state.imported ? "Close import" : "Clear"}
+        </button>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={settings?.preserveLog ?? false}
+            disabled={settings === null}
+            onChange={(e) => setPreserve((e.currentTarget as HTMLInputElement).checked)}
+          />
+          Preserve log
+        </label>
+        <span class="sep" />
+        <input
+          ref={props.searchRef}
+          class="search"
+          type="search"
+          placeholder="Filter URL and headers  ( / )"
+          aria-label="Search URL and headers"
+          value={filters.search}
+          onInput={(e) => setFilter({ search: (e.currentTarget as HTMLInputElement).value })}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") {
+              e.stopPropagation();
+              setFilter({ search: "" });
+            }
+          }}
+        />
+        <label class="check">
+          <input type="checkbox" checked={filters.blockedOnly} onChange={(e) => setFilter({ blockedOnly: (e.currentTarget as HTMLInputElement).checked })} />
+          Blocked only
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={filters.warningsOnly} onChange={(e) => setFilter({ warningsOnly: (e.currentTarget as HTMLInputElement).checked })} />
+          Warnings
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={filters.hideSameOrigin}
+            onChange={(e) => setFilter({ hideSameOrigin: (e.currentTarget as HTMLInputElement).checked })}
+          />
+          Hide same-origin
+        </label>
+        <select aria-label="Resource type" value={filters.type} onChange={(e) => setFilter({ type: (e.currentTarget as HTMLSelectElement).value })}>
+          <option value="">All types</option>
+          {props.types.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+        <span class="sep" />
+        <Transfer state={state} dispatch={dispatch} settings={settings} />
+      </div>
+      <div class="toolbar-row state-line" role="status" aria-live="polite">
+        {state.imported ? (
+          <span class="imported">{`Imported: ${state.imported.name}`}</span>
+        ) : (
+          <span class={`conn conn-${state.connection}`}>{CONNECTION_TEXT[state.connection]}</span>
+        )}
+        <span>{`${props.shownCount} of ${log.entries.length} exchanges shown`}</span>
+        {log.dropped > 0 ? (
+          <span class="dropped" title="The per-tab bound was reached; the oldest exchanges were dropped">
+            {`${log.dropped} older dropped`}
+          </span>
+        ) : null}
+        {settings?.paused ? <span class="paused">capture paused (Options)</span> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * The toolbar popup: this page's CORS summary in under two seconds — counts by verdict, the
+ * failing origins with a one-line reason each, warnings, Export HAR and Clear, and where the
+ * full panel lives.
+ */
+import { useEffect, useMemo, useState } from "preact/hooks";
+import type { DiagnosedExchange } from "../../cors/model";
+import type { Settings, Transport } from "../../protocol";
+import { downloadHar } from "../common/harExport";
+import { makeVisible } from "../common/text";
+import { titleOf } from "../common/titles";
+import { targetOrigin } from "../store/origin";
+import { countVerdicts, isCrossOrigin } from "../store/select";
+import { useLog } from "../store/useLog";
+
+export interface FailingOrigin {
+  origin: string;
+  count: number;
+  /** the most frequent failure of that origin, as a short title */
+  reason: string;
+}
+
+/** Origins with blocked (or network-failed) exchanges, worst first, with their commonest reason. */
+export function failingOrigins(entries: DiagnosedExchange[]): FailingOrigin[] {
+  const byOrigin = new Map<string, { count: number; reasons: Map<string, number> }>();
+  for (const { exchange, diagnosis } of entries) {
+    if (diagnosis.verdict !== "blocked" && diagnosis.verdict !== "network-error") continue;
+    const origin = targetOrigin(exchange);
+    let item = byOrigin.get(origin);
+    if (!item) {
+      item = { count: 0, reasons: new Map() };
+      byOrigin.set(origin, item);
+    }
+    item.count += 1;
+    const reason = diagnosis.failure ? titleOf(diagnosis.failure.id) : "network error";
+    item.reasons.set(reason, (item.reasons.get(reason) ?? 0) + 1);
+  }
+  return [...byOrigin.entries()]
+    .map(([origin, { count, reasons }]) => ({
+      origin,
+      count,
+      reason: [...reasons.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "",
+    }))
+    .sort((a, b) => b.count - a.count || a.origin.localeCompare(b.origin));
+}
+
+export function PopupApp({ transport, tabId }: { transport: Transport; tabId: number | null }) {
+  const [resolved, setResolved] = useState<number | null | undefined>(tabId ?? undefined);
+  useEffect(() => {
+    if (tabId !== null) return;
+    transport
+      .request({ type: "activeTab" })
+      .then((r) => setResolved(r.tabId))
+      .catch(() => setResolved(null));
+  }, [transport, tabId]);
+  if (resolved === undefined) return <main class="popup muted">Loading…</main>;
+  if (resolved === null) return <main class="popup">This tab cannot be inspected (no web page).</main>;
+  return <Popup transport={transport} tabId={resolved} />;
+}
+
+export function Popup({ transport, tabId }: { transport: Transport; tabId: number }) {
+  const [state, dispatch] = useLog(transport, tabId);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  useEffect(() => {
+    transport.request({ type: "getSettings" }).then(setSettings, () => undefined);
+  }, [transport]);
+  const log = state.live;
+  const cross = useMemo(() => log.entries.filter(isCrossOrigin), [log.entries]);
+  const counts = useMemo(() => countVerdicts(cross), [cross]);
+  const failing = useMemo(() => failingOrigins(cross), [cross]);
+  const others = log.entries.length - cross.length;
+
+  const clear = () => {
+    dispatch({ type: "server", message: { type: "cleared", tabId, pageUrl: log.pageUrl } });
+    transport.request({ type: "clearLog", tabId }).catch(() => undefined);
+  };
+
+  return (
+    <main class="popup">
+      <header>
+        <h1>CORS Lens</h1>
+        <div class="page-url muted" title={makeVisible(log.pageUrl ?? "")}>
+          {makeVisible(log.pageUrl ?? "")}
+        </div>
+      </header>
+      {state.connection !== "live" && log.entries.length === 0 ? <p class="muted">Connecting…</p> : null}
+      {settings?.paused ? <p class="paused">Capture is paused (Options).</p> : null}
+      <ul class="verdicts" aria-label="Cross-origin requests by verdict">
+        <li class="v-blocked">
+          <strong>{counts.blocked}</strong> blocked
+        </li>
+        <li class="v-allowed">
+          <strong>{counts.allowed}</strong> allowed
+        </li>
+        <li class="v-network-error">
+          <strong>{counts.networkError}</strong> network errors
+        </li>
+        <li class="v-warn">
+          <strong>{counts.warnings}</strong> with warnings
+        </li>
+        {counts.pending > 0 ? (
+          <li class="v-pending">
+            <strong>{counts.pending}</strong> pending
+          </li>
+        ) : null}
+      </ul>
+      {failing.length > 0 ? (
+        <section aria-label="Failing origins">
+          <h2>Failing origins</h2>
+          <ul class="failing">
+            {failing.slice(0, 8).map((f) => (
+              <li key={f.origin}>
+                <span class="origin-name">{makeVisible(f.origin)}</span>
+                <span class="reason">{`${f.count} × ${f.reason}`}</span>
+              </li>
+            ))}
+            {failing.length > 8 ? <li class="muted">{`and ${failing.length - 8} more origins`}</li> : null}
+          </ul>
+        </section>
+      ) : cross.length > 0 ? (
+        <p class="ok">No cross-origin request was blocked.</p>
+      ) : (
+        <p class="muted">No cross-origin request captured on this page yet.</p>
+      )}
+      {others > 0 ? <p class="muted small">{`${others} same-origin or other requests not counted.`}</p> : null}
+      {log.dropped > 0 ? <p class="muted small">{`${log.dropped} older exchanges dropped (per-tab limit).`}</p> : null}
+      <div class="actions">
+        <button type="button" onClick={() => downloadHar(log, settings?.redactByDefault ?? true)}>
+          Export HAR
+        </button>
+        <button type="button" onClick={clear}>
+          Clear
+        </button>
+      </div>
+      <p class="hint">Open DevTools (F12) → CORS tab</p>
+    </main>
+  );
+}

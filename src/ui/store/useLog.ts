@@ -1,0 +1,19 @@
+/** The panel's store in a hook: the reducer of log.ts fed by the live feed of one tab. */
+import { useEffect, useReducer } from "preact/hooks";
+import type { Transport } from "../../protocol";
+import { openFeed } from "./feed";
+import { initialState, type LogAction, type LogState, reduce } from "./log";
+
+export function useLog(transport: Transport, tabId: number): [LogState, (action: LogAction) => void] {
+  const [state, dispatch] = useReducer(reduce, tabId, initialState);
+  useEffect(() => {
+    const feed = openFeed(
+      transport,
+      tabId,
+      (message) => dispatch({ type: "server", message }),
+      (connection) => dispatch({ type: "connection", connection }),
+    );
+    return () => feed.close();
+  }, [transport, tabId]);
+  return [state, dispatch];
+}
