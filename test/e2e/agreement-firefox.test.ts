@@ -1,0 +1,107 @@
+/**
+ * Browser agreement, Firefox (firefox-esr over WebDriver BiDi): the same matrix as the
+ * Chromium test. Firefox's truth: could the page read the response, and the "Cross-Origin
+ * Request Blocked: … (Reason: …)" lines it printed (they arrive as `pageerror` events under
+ * BiDi). A specific Reason means blocked; only the generic "CORS request did not succeed"
+ * (or nothing) means a network error. Firefox never says whether the preflight, a redirect
+ * hop or the final response failed, and reports several Chromium rules as "does not match":
+ * the extension's id must fall in the family the Reason names (cors-failures.md 6.2).
+ */
+import type { Page } from "puppeteer";
+import { matchBrowserMessage } from "../../src/cors/messages";
+import type { DiagnosedExchange, Verdict } from "../../src/cors/model";
+import { type FirefoxHarness, launchFirefoxWithExtension } from "../support/firefox";
+import { startTestServers, type TestServers } from "../support/server";
+import { isNotCorsByConstruction, issueInPage, scenarioUrl, sleep } from "./agreement/run";
+import { SCENARIOS, type Scenario } from "./agreement/scenarios";
+import { type AgreementRow, reportAgreement } from "./agreement/table";
+
+let harness: FirefoxHarness;
+let servers: TestServers;
+let page: Page;
+let tabId: number;
+const lines: string[] = [];
+const rows: AgreementRow[] = [];
+const runId = Date.now().toString(36);
+
+/** Chromium-only scenarios: the request cannot be expressed in Firefox the same way. */
+const SKIP_IN_FIREFOX = new Set<string>([]);
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  harness = await launchFirefoxWithExtension();
+  page = await harness.newPage(`${servers.pageOrigin}/page?title=agreement`);
+  page.on("pageerror", (error) => lines.push(String((error as Error).message ?? error)));
+  page.on("console", (message) => lines.push(message.text()));
+  tabId = await harness.tabIdOf(page);
+});
+
+afterAll(async () => {
+  await harness?.close();
+  await servers?.close();
+  reportAgreement("Firefox", rows);
+});
+
+const GENERIC = /Reason: CORS request did not succeed/;
+
+/** Ids a Firefox reason can stand for: the base id with an optional preflight-/redirect-
+ * prefix, and for "does not match" also the values Chromium calls invalid/multiple/null. */
+function family(baseId: string): string[] {
+  const bases = baseId === "acao-mismatch" ? ["acao-mismatch", "acao-invalid", "acao-multiple"] : [baseId];
+  const ids = bases.flatMap((b) => (/^(acao|acac)-/.test(b) ? [b, `preflight-${b}`, `redirect-${b}`] : [b]));
+  if (baseId === "acao-mismatch") ids.push("redirect-origin-null");
+  if (baseId === "preflight-status-not-ok") ids.push("preflight-redirect");
+  return ids;
+}
+
+async function run(s: Scenario): Promise<AgreementRow> {
+  const url = scenarioUrl(s, servers, runId);
+  if (s.repeat) {
+    await issueInPage(page, s.request, url);
+    await harness.waitForExchanges(tabId, (es) => es.some((e) => e.exchange.url === url && e.exchange.outcome.state !== "pending"));
+  }
+  const before = lines.length;
+  const result = await issueInPage(page, s.request, url);
+  const count = s.repeat ? 2 : 1;
+  const entries = await harness.waitForExchanges(
+    tabId,
+    (es) => es.filter((e) => e.exchange.url === url && e.exchange.outcome.state !== "pending").length >= count,
+  );
+  await sleep(100); // page errors arrive over BiDi a moment after the promise settles
+  const mine = entries.filter((e) => e.exchange.url === url);
+  const entry = mine[mine.length - 1] as DiagnosedExchange;
+  const hopUrls = entry.exchange.hops.map((h) => h.url);
+  const mineLines = lines
+    .slice(before)
+    .filter((l) => l.includes("Cross-Origin Request Blocked") && hopUrls.some((u) => l.includes(u)));
+  const specific = mineLines.find((l) => !GENERIC.test(l)) ?? null;
+
+  let browserVerdict: Verdict;
+  if (result.ok) browserVerdict = isNotCorsByConstruction(s) ? "not-cors" : "allowed";
+  else browserVerdict = specific ? "blocked" : "network-error";
+
+  const match = specific ? matchBrowserMessage(specific, "firefox") : null;
+  const browserId = specific ? (match?.id ?? "(unmapped message)") : null;
+  const extVerdict = entry.diagnosis.verdict;
+  const extId = entry.diagnosis.failure?.id ?? null;
+  const idAgrees = browserId === null || (extId !== null && family(browserId).includes(extId));
+  return { name: s.name, browserVerdict, extVerdict, browserId, extId, message: specific ?? mineLines[0] ?? null, agree: extVerdict === browserVerdict && idAgrees };
+}
+
+test.each(SCENARIOS.filter((s) => !SKIP_IN_FIREFOX.has(s.name)).map((s) => [s.name, s] as const))(
+  "%s: the extension agrees with Firefox",
+  async (_name, scenario) => {
+    const row = await run(scenario);
+    rows.push(row);
+    expect({ verdict: row.extVerdict, idAgrees: row.agree || row.extVerdict !== row.browserVerdict, id: row.extId, message: row.message }).toEqual({
+      verdict: row.browserVerdict,
+      idAgrees: true,
+      id: row.extId,
+      message: row.message,
+    });
+  },
+);
+
+test("Firefox named a specific CORS reason in most blocked cases (the comparison has teeth)", () => {
+  expect(rows.filter((r) => r.browserId !== null).length).toBeGreaterThanOrEqual(30);
+});

@@ -1,0 +1,113 @@
+/**
+ * Runs one agreement scenario in a real browser page and reports what the browser did:
+ * whether the page could read the response, and the browser's own CORS messages for it.
+ * Browser-neutral: the Chromium and Firefox tests feed it their console/pageerror streams.
+ */
+import type { Page } from "puppeteer";
+import type { RouteSpec } from "../../support/server";
+import { specUrl, type TestServers } from "../../support/server";
+import type { PageRequest, Scenario } from "./scenarios";
+
+export interface PageResult {
+  ok: boolean;
+  status?: number;
+  type?: string;
+  error?: string;
+}
+
+/** Replaces "$page" in header values by the page origin (the server itself only knows $origin). */
+function withPage(route: RouteSpec | undefined, pageOrigin: string): RouteSpec {
+  const fix = (headers?: [string, string][]) => headers?.map(([n, v]): [string, string] => [n, v === "$page" ? pageOrigin : v]);
+  return {
+    ...(route?.preflight ? { preflight: { ...route.preflight, headers: fix(route.preflight.headers) } } : {}),
+    ...(route?.actual ? { actual: { ...route.actual, headers: fix(route.actual.headers) } } : {}),
+  };
+}
+
+/** The URL the page asks for; unique per run so that caches never mix scenarios. */
+export function scenarioUrl(s: Scenario, servers: TestServers, runId: string): string {
+  const path = `${s.name}-${runId}`;
+  if (s.target === "closed") return `${servers.closedUrl.replace(/\/$/, "")}/${path}`;
+  if (s.target === "unsafe-port") return `http://localhost:6000/${path}`;
+  if (s.target === "same") return specUrl(servers.pageOrigin, withPage(s.route, servers.pageOrigin), path);
+  if (s.redirect) {
+    const to = s.redirect.to;
+    let location: string;
+    if ("literal" in to) location = to.literal;
+    else if ("userinfoOn" in to) location = specUrl(servers.thirdOrigin, withPage(to.route, servers.pageOrigin), `${path}-target`).replace("http://", "http://user:secret@");
+    else location = specUrl(to.origin === "third" ? servers.thirdOrigin : servers.apiOrigin, withPage(to.route, servers.pageOrigin), `${path}-target`);
+    const headers: [string, string][] = [...(s.redirect.headers ?? []), ["Location", location]];
+    return specUrl(servers.apiOrigin, withPage({ actual: { status: s.redirect.status, headers } }, servers.pageOrigin), path);
+  }
+  return specUrl(servers.apiOrigin, withPage(s.route, servers.pageOrigin), path);
+}
+
+/** Issues the request from inside the page the way the scenario says, and waits for its end. */
+export async function issueInPage(page: Page, request: PageRequest, url: string): Promise<PageResult> {
+  return page.evaluate(
+    async (req: PageRequest, target: string): Promise<PageResult> => {
+      const method = req.method ?? "GET";
+      if (req.kind === "fetch") {
+        const controller = new AbortController();
+        if (req.abortAfterMs) setTimeout(() => controller.abort(), req.abortAfterMs);
+        try {
+          const init: RequestInit = { method, signal: controller.signal };
+          if (req.headers) init.headers = req.headers;
+          if (req.credentials) init.credentials = req.credentials;
+          if (req.mode) init.mode = req.mode;
+          if (req.body !== undefined) init.body = req.body;
+          const response = await fetch(target, init);
+          await response.arrayBuffer().catch(() => undefined);
+          return { ok: true, status: response.status, type: response.type };
+        } catch (error) {
+          return { ok: false, error: String(error) };
+        }
+      }
+      if (req.kind === "xhr") {
+        return new Promise<PageResult>((resolve) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open(method, target);
+          if (req.credentials === "include") xhr.withCredentials = true;
+          for (const [name, value] of req.headers ?? []) xhr.setRequestHeader(name, value);
+          xhr.onload = () => resolve({ ok: true, status: xhr.status });
+          xhr.onerror = () => resolve({ ok: false, error: "XMLHttpRequest error" });
+          xhr.send(req.body ?? null);
+        });
+      }
+      if (req.kind === "img") {
+        return new Promise<PageResult>((resolve) => {
+          const img = new Image();
+          if (req.crossOrigin) img.crossOrigin = req.crossOrigin;
+          img.onload = () => resolve({ ok: true });
+          img.onerror = () => resolve({ ok: false, error: "image error" });
+          img.src = target;
+        });
+      }
+      if (req.kind === "font") {
+        try {
+          await new FontFace(`f${Math.random().toString(36).slice(2)}`, `url(${JSON.stringify(target)})`).load();
+          return { ok: true };
+        } catch (error) {
+          return { ok: false, error: String(error) };
+        }
+      }
+      try {
+        await import(/* webpackIgnore: true */ target);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, error: String(error) };
+      }
+    },
+    request,
+    url,
+  );
+}
+
+/** Requests that no CORS check applies to: the page cannot be told "blocked" for them. */
+export function isNotCorsByConstruction(s: Scenario): boolean {
+  return s.target === "same" || s.request.mode === "no-cors" || (s.request.kind === "img" && !s.request.crossOrigin);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
