@@ -4,7 +4,14 @@
  * the literal early or start a new line of code.
  */
 
-import { hasControlChar } from "./headers";
+/** Header names, methods and origins are ASCII; config formats without escapes get nothing else. */
+function isPrintableAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) return false;
+  }
+  return true;
+}
 
 function hex(code: number, width: number): string {
   return code.toString(16).toUpperCase().padStart(width, "0");
@@ -76,21 +83,21 @@ export function csString(value: string): string {
 
 /**
  * nginx quoted parameter, or null when the value cannot be written literally: nginx expands
- * `$name` in add_header values and has no escape for `$`, and control characters have no
- * place in a header. Callers omit such values and say so.
+ * `$name` in add_header values and has no escape for `$`, and control or non-ASCII
+ * characters have no place in a header name, method or origin. Callers omit such values and say so.
  */
 export function nginxString(value: string): string | null {
-  if (value.includes("$") || hasControlChar(value)) return null;
+  if (value.includes("$") || !isPrintableAscii(value)) return null;
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
 /**
  * Apache `Header set` value in double quotes, or null when not expressible: `%` starts a
  * mod_headers format specifier (doubled), a backslash before a quote or backslash is an
- * escape, and a line break would end the directive.
+ * escape, and a line break would end the directive (only printable ASCII is accepted).
  */
 export function apacheHeaderValue(value: string): string | null {
-  if (hasControlChar(value)) return null;
+  if (!isPrintableAscii(value)) return null;
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/%/g, "%%")}"`;
 }
 

@@ -54,7 +54,7 @@ export function renderNginx(policy: CorsPolicy): ServerSnippet {
   lines.push("        return 204;");
   lines.push("    }");
   for (const line of actual) lines.push(`    ${line}`);
-  lines.push("    # … your existing proxy_pass / root / try_files directives");
+  lines.push("    # ... your existing proxy_pass / root / try_files directives");
   lines.push("}");
   lines.push("");
 
