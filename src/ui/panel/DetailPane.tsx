@@ -1,10 +1,12 @@
 /** The detail of the selected exchange with its actions (copy, curl, re-test), the fix and
  * the origin's synthesized policy. */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { buildFix } from "../../cors/fix/index";
 import type { DiagnosedExchange } from "../../cors/model";
 import type { Settings } from "../../protocol";
 import { copyText } from "../common/clipboard";
 import { Detail } from "./Detail";
+import { FixView } from "./FixView";
 import { diagnosisMarkdown } from "./markdown";
 import type { PanelHost } from "./Panel";
 import { findRetestResult, planRetest } from "./retest";
@@ -34,6 +36,15 @@ export function DetailPane({ entry, entries, host, live }: DetailPaneProps) {
     setStatus("");
   }, [entry.exchange.id]);
 
+  // computed only for the exchange on screen; a broken fix must not take the detail down
+  const fix = useMemo(() => {
+    try {
+      return buildFix(entry);
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
+    }
+  }, [entry]);
+
   const copy = async (label: string, text: string) => {
     const ok = await copyText(text);
     setStatus(ok ? `${label} copied` : `Could not copy ${label.toLowerCase()}`);
@@ -57,7 +68,7 @@ export function DetailPane({ entry, entries, host, live }: DetailPaneProps) {
 
   const actions = (
     <>
-      <button type="button" onClick={() => copy("Diagnosis", diagnosisMarkdown(entry))}>
+      <button type="button" onClick={() => copy("Diagnosis", diagnosisMarkdown(entry, fix instanceof Error ? undefined : fix))}>
         Copy diagnosis
       </button>
       {canRetest ? (
@@ -95,18 +106,15 @@ export function DetailPane({ entry, entries, host, live }: DetailPaneProps) {
     </section>
   ) : null;
 
-  const failure = entry.diagnosis.failure;
-  const fix =
-    failure?.header && failure.required !== null ? (
+  const fixElement =
+    fix instanceof Error ? (
       <section class="fix" aria-label="Fix">
         <h3>Fix</h3>
-        <p>
-          {"The server must send "}
-          <code>{`${failure.header}: ${failure.required}`}</code>
-          {failure.phase === "preflight" ? " on its OPTIONS (preflight) response." : "."}
-        </p>
+        <p class="error">{`The fix could not be computed: ${fix.message}`}</p>
       </section>
-    ) : null;
+    ) : (
+      <FixView fix={fix} />
+    );
 
-  return <Detail entry={entry} actions={actions} extra={retestView} fix={fix} />;
+  return <Detail entry={entry} actions={actions} extra={retestView} fix={fixElement} />;
 }

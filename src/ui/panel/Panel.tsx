@@ -100,7 +100,7 @@ export function Panel({ transport, tabId, host }: PanelProps) {
         shownCount={filtered.length}
       />
       <div class="columns">
-        <nav class="col origins" aria-label="Target origins">
+        <nav class="col origins" aria-label="Origins column">
           <VirtualList
             count={groups.length + 1}
             rowHeight={ORIGIN_ROW_HEIGHT}
@@ -128,7 +128,7 @@ export function Panel({ transport, tabId, host }: PanelProps) {
             }
           />
         </nav>
-        <section class="col exchanges" aria-label="Exchanges">
+        <section class="col exchanges" aria-label="Exchanges column">
           <VirtualList
             count={visible.length}
             rowHeight={EXCHANGE_ROW_HEIGHT}
@@ -155,7 +155,7 @@ export function Panel({ transport, tabId, host }: PanelProps) {
             }}
           />
         </section>
-        <section class="col detail-col" aria-label="Detail" ref={detailRef} tabIndex={-1}>
+        <section class="col detail-col" aria-label="Detail column" ref={detailRef} tabIndex={-1}>
           {selected ? (
             <DetailPane entry={selected} entries={log.entries} host={host} settings={settings} live={state.imported === null} />
           ) : (

@@ -1,0 +1,65 @@
+import { BACKOFF_MS, openFeed } from "../../../src/ui/store/feed";
+import { entry, fakeTransport, tabLog } from "./fixtures";
+
+function manualTimers() {
+  const pending: { fn: () => void; ms: number }[] = [];
+  return {
+    pending,
+    set: (fn: () => void, ms: number) => {
+      pending.push({ fn, ms });
+      return pending.length;
+    },
+    clear: () => undefined,
+    runNext() {
+      const next = pending.shift();
+      next?.fn();
+      return next?.ms;
+    },
+  };
+}
+
+test("subscribes on open, reconnects with backoff 50 → 1000 ms, resets after a snapshot", () => {
+  const transport = fakeTransport();
+  const timers = manualTimers();
+  const messages: string[] = [];
+  const states: string[] = [];
+  const feed = openFeed(transport, 7, (m) => messages.push(m.type), (c) => states.push(c), timers);
+  expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7 }]);
+
+  transport.push({ type: "snapshot", log: tabLog([entry({ id: "a", url: "http://api.test/" })]) });
+  const delays: (number | undefined)[] = [];
+  for (let i = 0; i < 8; i++) {
+    transport.disconnect();
+    delays.push(timers.runNext());
+  }
+  expect(delays).toEqual([...BACKOFF_MS, 1000, 1000]);
+  expect(transport.connections).toBe(9);
+  expect(transport.posted.length).toBe(9);
+
+  transport.push({ type: "snapshot", log: tabLog([]) });
+  transport.disconnect();
+  expect(timers.runNext()).toBe(50);
+  expect(messages).toEqual(["snapshot", "snapshot"]);
+  expect(states[0]).toBe("connecting");
+  expect(states).toContain("reconnecting");
+  expect(states.at(-1)).toBe("reconnecting");
+
+  feed.close();
+  expect(transport.isOpen()).toBe(false);
+});
+
+test("a connect that throws is retried like a disconnect", () => {
+  const transport = fakeTransport();
+  let fail = true;
+  const connect = transport.connect.bind(transport);
+  transport.connect = (onMessage, onDisconnect) => {
+    if (fail) throw new Error("Extension context invalidated.");
+    return connect(onMessage, onDisconnect);
+  };
+  const timers = manualTimers();
+  openFeed(transport, 7, () => undefined, () => undefined, timers);
+  expect(timers.pending.length).toBe(1);
+  fail = false;
+  timers.runNext();
+  expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7 }]);
+});

@@ -1,0 +1,101 @@
+import { initialState, type LogState, reduce } from "../../../src/ui/store/log";
+import { applyFilters, countVerdicts, groupByOrigin } from "../../../src/ui/store/select";
+import { entry, tabLog } from "./fixtures";
+
+const a1 = entry({ id: "a1", url: "http://api.test/users", start: 1000 });
+const a2 = entry({ id: "a2", url: "http://api.test/orders", start: 2000, failure: { id: "acao-missing" } });
+const b1 = entry({ id: "b1", url: "https://cdn.test/font.woff2", start: 3000, type: "font", warnings: [{ id: "warn-missing-vary-origin", text: "no Vary" }] });
+const same = entry({ id: "s1", url: "http://page.test/local", start: 4000, trafficClass: "same-origin", verdict: "not-cors" });
+
+function ids(state: LogState): string[] {
+  return state.live.entries.map((e) => e.exchange.id);
+}
+
+function withSnapshot(...entries: ReturnType<typeof entry>[]): LogState {
+  return reduce(initialState(7), { type: "server", message: { type: "snapshot", log: tabLog(entries) } });
+}
+
+describe("log reducer", () => {
+  test("snapshot replaces the log, sorted by start time", () => {
+    const state = withSnapshot(b1, a1, a2);
+    expect(ids(state)).toEqual(["a1", "a2", "b1"]);
+    expect(state.live.pageUrl).toBe("http://page.test/app");
+  });
+
+  test("snapshot of another tab is ignored", () => {
+    const state = reduce(initialState(7), { type: "server", message: { type: "snapshot", log: tabLog([a1], { tabId: 8 }) } });
+    expect(ids(state)).toEqual([]);
+  });
+
+  test("upsert appends new exchanges, replaces known ids in place, inserts late arrivals by start time", () => {
+    let state = withSnapshot(a1, b1);
+    const a1Blocked = entry({ id: "a1", url: "http://api.test/users", start: 1000, failure: { id: "acao-mismatch" } });
+    state = reduce(state, { type: "server", message: { type: "upsert", tabId: 7, entries: [a1Blocked, same, a2] } });
+    expect(ids(state)).toEqual(["a1", "a2", "b1", "s1"]);
+    expect(state.live.entries[0]?.diagnosis.verdict).toBe("blocked");
+    expect(state.live.index.get("s1")).toBe(3);
+    expect(state.live.index.get("b1")).toBe(2);
+  });
+
+  test("upsert for another tab is ignored", () => {
+    const state = reduce(withSnapshot(a1), { type: "server", message: { type: "upsert", tabId: 9, entries: [a2] } });
+    expect(ids(state)).toEqual(["a1"]);
+  });
+
+  test("cleared empties the log, keeps the new page URL, drops the selection", () => {
+    let state = reduce(withSnapshot(a1, a2), { type: "selectExchange", id: "a2" });
+    state = reduce(state, { type: "server", message: { type: "cleared", tabId: 7, pageUrl: "http://page.test/next" } });
+    expect(ids(state)).toEqual([]);
+    expect(state.live.pageUrl).toBe("http://page.test/next");
+    expect(state.selectedId).toBeNull();
+  });
+
+  test("dropped removes the oldest exchanges the worker dropped and keeps the total", () => {
+    let state = withSnapshot(a1, a2, b1);
+    state = reduce(state, { type: "server", message: { type: "dropped", tabId: 7, dropped: 2 } });
+    expect(ids(state)).toEqual(["b1"]);
+    expect(state.live.dropped).toBe(2);
+    state = reduce(state, { type: "server", message: { type: "dropped", tabId: 7, dropped: 2 } });
+    expect(ids(state)).toEqual(["b1"]);
+  });
+
+  test("import shows another log without touching the live one; closing returns", () => {
+    let state = withSnapshot(a1);
+    state = reduce(state, { type: "import", name: "x.har", log: tabLog([a2, b1]) });
+    state = reduce(state, { type: "server", message: { type: "upsert", tabId: 7, entries: [same] } });
+    expect(state.imported?.log.entries.map((e) => e.exchange.id)).toEqual(["a2", "b1"]);
+    expect(ids(state)).toEqual(["a1", "s1"]);
+    state = reduce(state, { type: "closeImport" });
+    expect(state.imported).toBeNull();
+  });
+});
+
+describe("selectors", () => {
+  const all = [a1, a2, b1, same];
+
+  test("same-origin traffic is hidden by default", () => {
+    expect(applyFilters(all, initialState(7).filters).map((e) => e.exchange.id)).toEqual(["a1", "a2", "b1"]);
+  });
+
+  test("blocked only, warnings, type and text search", () => {
+    const f = initialState(7).filters;
+    expect(applyFilters(all, { ...f, blockedOnly: true }).map((e) => e.exchange.id)).toEqual(["a2"]);
+    expect(applyFilters(all, { ...f, warningsOnly: true }).map((e) => e.exchange.id)).toEqual(["b1"]);
+    expect(applyFilters(all, { ...f, type: "font" }).map((e) => e.exchange.id)).toEqual(["b1"]);
+    expect(applyFilters(all, { ...f, search: "ORDERS" }).map((e) => e.exchange.id)).toEqual(["a2"]);
+    // header values are searched too
+    expect(applyFilters(all, { ...f, hideSameOrigin: false, search: "origin" }).length).toBe(4);
+  });
+
+  test("grouping by target origin puts blocked origins first, with counts", () => {
+    const groups = groupByOrigin([b1, b1, a1, a2].map((e, i) => ({ ...e, exchange: { ...e.exchange, id: `${e.exchange.id}${i}` } })));
+    expect(groups).toEqual([
+      { origin: "http://api.test", total: 2, blocked: 1, allowed: 1, warnings: 0, errors: 0 },
+      { origin: "https://cdn.test", total: 2, blocked: 0, allowed: 2, warnings: 2, errors: 0 },
+    ]);
+  });
+
+  test("verdict counts", () => {
+    expect(countVerdicts(all)).toEqual({ allowed: 2, blocked: 1, notCors: 1, networkError: 0, pending: 0, warnings: 1 });
+  });
+});
