@@ -54,7 +54,11 @@ interface RawRequest {
 const UNKNOWN_TIMINGS: HarTimings = { blocked: -1, dns: -1, connect: -1, ssl: -1, send: -1, wait: -1, receive: -1 };
 
 function timingsOf(raw: RawRequest): { time: number; timings: HarTimings } {
-  if (raw.requestHeaders === null && !raw.response) return { time: 0, timings: { ...UNKNOWN_TIMINGS } };
+  if (raw.requestHeaders === null && !raw.response) {
+    // never sent: the phases are unknown, the total elapsed time may still be known
+    const elapsed = raw.endTime !== undefined ? Math.max(0, Math.round(raw.endTime - raw.startTime)) : 0;
+    return { time: elapsed, timings: { ...UNKNOWN_TIMINGS } };
+  }
   const wait = raw.response ? Math.max(0, Math.round(raw.response.time - raw.startTime)) : 0;
   const end = raw.endTime ?? raw.response?.time;
   const receive = raw.response && end !== undefined ? Math.max(0, Math.round(end - raw.response.time)) : 0;

@@ -5,7 +5,7 @@
  * to tell whether a file's own verdicts can be trusted as written.
  * (HAR 1.2 itself is checked against har-schema in the tests.)
  */
-import { FAILURE_IDS, NON_CORS_IDS, WARNING_IDS } from "./known-ids";
+import { FAILURE_IDS, NON_CORS_IDS, UNBLOCKER_WARNING_ID, WARNING_IDS } from "../cors/ids";
 import { isSecretHeader, isSecretParam, REDACTED } from "./redact";
 
 type Obj = Record<string, unknown>;
@@ -21,8 +21,8 @@ const ROLES = ["request", "redirect", "preflight"];
 const VERDICT_KEYS = ["verdict", "failure", "explanation", "warnings", "cachedPreflight", "credentials", "credentialsInferred"];
 const ENTRY_KEYS = new Set(["exchangeId", "role", "hop", ...VERDICT_KEYS]);
 const FAILURE_KEYS = new Set(["id", "phase", "hop", "header", "received", "required", "missing", "confidence", "candidates", "browserMessage"]);
-const KNOWN_FAILURE_IDS = new Set([...FAILURE_IDS, ...NON_CORS_IDS]);
-const KNOWN_WARNING_IDS = new Set(WARNING_IDS);
+const KNOWN_FAILURE_IDS = new Set<string>([...FAILURE_IDS, ...NON_CORS_IDS]);
+const KNOWN_WARNING_IDS = new Set<string>([...WARNING_IDS, UNBLOCKER_WARNING_ID]);
 
 function checkLog(log: Obj, problems: string[]): Obj | null {
   const meta = log._corsLens;

@@ -1,0 +1,499 @@
+/**
+ * HAR reader: turns a HAR written by CORS Lens, Chrome DevTools ("Save all as HAR"), Firefox's
+ * network monitor or chrome-har into Exchanges that the engine judges as it judges live
+ * capture.
+ *
+ * - CORS Lens files are regrouped exactly through `_corsLens` (exchangeId, role, hop).
+ * - Other files are regrouped by rule: entries sorted by start time; an OPTIONS carrying
+ *   `Access-Control-Request-Method` (or `_resourceType: "preflight"`) is a preflight; a 3xx
+ *   whose redirectURL (or Location) names a later entry's URL chains to it; a preflight guards
+ *   the hop with the same URL and method whose start is closest to its own (browsers create the
+ *   request first, then its preflight); a preflight with no request left means the request was
+ *   never sent (its preflight failed, or the writer dropped failed requests, as chrome-har does).
+ * - The page's origin comes, in order, from `_initiatorOrigin` (CORS Lens), the request's
+ *   `Origin` header, the page the entry belongs to (`pageref`), Chrome's `_initiator`.
+ *
+ * Malformed input: a file that is not a HAR throws HarReadError; unusable entries are skipped
+ * and counted in `warnings`. Never more than `maxEntries` entries are read.
+ */
+import type { BrowserKind, Exchange, Hop, HttpResponse, Outcome, Preflight, TrafficClass } from "../cors/model";
+import { needsPreflight } from "../cors/preflight";
+import { headerValue } from "./har-fields";
+import { type NormEntry, normalizeEntry } from "./har-normalize";
+
+export class HarReadError extends Error {
+  override name = "HarReadError";
+}
+
+export interface HarReadOptions {
+  /** rules to model; default: the file's own (`_corsLens.browser`, log.browser/creator), else chromium */
+  browser?: BrowserKind;
+  /** entries read at most (default 200000); the rest is ignored with a warning */
+  maxEntries?: number;
+  /** page origin to assume when the file does not say which origin made a request */
+  defaultOrigin?: string;
+}
+
+export type HarSource = "cors-lens" | "chrome-devtools" | "firefox" | "chrome-har" | "other";
+
+export interface HarReadResult {
+  exchanges: Exchange[];
+  warnings: string[];
+  browser: BrowserKind;
+  source: HarSource;
+  /** page URL when the file names one (CORS Lens pageUrl, first page's title) */
+  pageUrl: string | null;
+  /** CORS Lens files: log._corsLens as written (redacted, dropped, tabId) */
+  corsLens?: { tabId: number; redacted: boolean; dropped: number };
+}
+
+export const DEFAULT_MAX_ENTRIES = 200_000;
+const MAX_REDIRECTS = 20;
+/** how far on each side of the closest candidate we look for an unguarded request */
+const PAIR_SCAN = 64;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function originOf(url: string | undefined | null): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    if (u.protocol === "http:" || u.protocol === "https:") return u.origin;
+    if (u.protocol === "chrome-extension:" || u.protocol === "moz-extension:") return `${u.protocol}//${u.host}`;
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+/** URLs compared as the browser would after parsing (relative Location, default ports…). */
+function urlKey(url: string, base?: string): string {
+  try {
+    const u = new URL(url, base);
+    u.hash = "";
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
+function isPreflightEntry(e: NormEntry): boolean {
+  if (e.corsLens) return e.corsLens.role === "preflight";
+  if (e.method.toUpperCase() !== "OPTIONS") return false;
+  return e.resourceType === "preflight" || headerValue(e.requestHeaders, "access-control-request-method") !== null;
+}
+
+function detectSource(log: Obj): HarSource {
+  const creator = isObj(log.creator) && typeof log.creator.name === "string" ? log.creator.name : "";
+  if (isObj(log._corsLens) || creator === "CORS Lens") return "cors-lens";
+  if (/chrome-har/i.test(creator)) return "chrome-har";
+  if (/firefox/i.test(creator)) return "firefox";
+  if (/webinspector|chrome|chromium|edge/i.test(creator)) return "chrome-devtools";
+  return "other";
+}
+
+function detectBrowser(log: Obj, source: HarSource): BrowserKind | null {
+  if (isObj(log._corsLens) && (log._corsLens.browser === "chromium" || log._corsLens.browser === "firefox")) return log._corsLens.browser;
+  const names = [isObj(log.browser) ? log.browser.name : undefined, isObj(log.creator) ? log.creator.name : undefined];
+  for (const name of names) {
+    if (typeof name !== "string") continue;
+    if (/firefox|gecko/i.test(name)) return "firefox";
+    if (/chrom|webinspector|edge|opera|brave/i.test(name)) return "chromium";
+  }
+  if (source === "chrome-har") return "chromium";
+  return null;
+}
+
+/** Chrome DevTools `_resourceType` → webRequest type (what the engine knows). */
+function webRequestType(resourceType: string | undefined): string {
+  switch (resourceType) {
+    case undefined:
+      return "other";
+    case "fetch":
+    case "xhr":
+      return "xmlhttprequest";
+    case "document":
+      return "main_frame";
+    case "texttrack":
+    case "manifest":
+    case "signedexchange":
+    case "prefetch":
+    case "eventsource":
+      return "other";
+    default:
+      return resourceType;
+  }
+}
+
+function redirectedMethod(method: string, status: number): string {
+  const upper = method.toUpperCase();
+  if (status === 303 && upper !== "HEAD") return "GET";
+  if ((status === 301 || status === 302) && upper === "POST") return "GET";
+  return method;
+}
+
+function redirectTarget(e: NormEntry): string | null {
+  if (e.status < 300 || e.status > 399) return null;
+  const target = e.redirectURL || headerValue(e.responseHeaders, "location") || "";
+  return target === "" ? null : urlKey(target, e.url);
+}
+
+function responseOf(e: NormEntry): HttpResponse | undefined {
+  if (e.status <= 0) return undefined;
+  const r: HttpResponse = {
+    status: e.status,
+    statusText: e.statusText,
+    headers: e.responseHeaders,
+    time: e.start + Math.round(e.ttfb ?? e.time),
+  };
+  if (e.ip !== undefined) r.ip = e.ip;
+  return r;
+}
+
+function preflightOf(p: NormEntry): Preflight {
+  const pre: Preflight = {
+    requestId: `har-${p.index}`,
+    url: p.url,
+    requestHeaders: p.requestHeaders.length > 0 ? p.requestHeaders : null,
+    startTime: p.start,
+    endTime: p.start + Math.round(p.time),
+  };
+  const response = responseOf(p);
+  if (response) pre.response = response;
+  if (p.error !== undefined) pre.error = p.error;
+  return pre;
+}
+
+/** One exchange before it is built: its hops in order, the preflight of each hop. */
+interface Group {
+  id: string;
+  hops: NormEntry[];
+  preflights: Map<number, NormEntry>;
+  cachedPreflight?: boolean;
+  pending?: boolean;
+}
+
+interface Context {
+  browser: BrowserKind;
+  tabId: number;
+  pages: Map<string, string>;
+  defaultOrigin: string | null;
+  /** false when the file shows no preflight at all (old Chrome, chrome-har): a missing one
+   * then proves nothing about the preflight cache */
+  preflightsVisible: boolean;
+  warn: (message: string) => void;
+}
+
+function initiatorOf(group: Group, ctx: Context): string | null {
+  const first = group.hops[0] as NormEntry;
+  if (first.initiatorOrigin !== undefined) return first.initiatorOrigin;
+  const origin = headerValue(first.requestHeaders, "origin") ?? headerValue(group.preflights.get(0)?.requestHeaders ?? [], "origin");
+  if (origin !== null && origin.trim() !== "") return origin.trim();
+  if (first.pageref !== undefined) {
+    const page = originOf(ctx.pages.get(first.pageref));
+    if (page) return page;
+  }
+  const fromInitiator = originOf(first.initiatorUrl);
+  if (fromInitiator) return fromInitiator;
+  return ctx.defaultOrigin;
+}
+
+function classify(url: string, hops: Hop[], type: string, initiator: string | null): TrafficClass {
+  if (!url.startsWith("http://") && !url.startsWith("https://")) return "non-http";
+  if (initiator && (initiator.startsWith("chrome-extension://") || initiator.startsWith("moz-extension://"))) return "extension";
+  if (type === "main_frame" || type === "sub_frame") return "navigation";
+  if (initiator !== null && initiator !== "null" && hops.every((h) => originOf(h.url) === initiator)) return "same-origin";
+  return "cross-origin";
+}
+
+function outcomeOf(group: Group, ctx: Context): Outcome {
+  const last = group.hops[group.hops.length - 1] as NormEntry;
+  const endTime = last.start + Math.round(last.time);
+  if (last.error !== undefined) return { state: "failed", error: last.error, endTime };
+  if (group.pending) return { state: "pending" };
+  if (last.status > 0) return { state: "completed", endTime };
+  // status 0 and no error string: the writer did not say what happened
+  if (group.preflights.size > 0) {
+    const error = ctx.browser === "firefox" ? "NS_ERROR_DOM_BAD_URI" : "net::ERR_FAILED";
+    ctx.warn(`${last.method} ${last.url}: no response and no error in the file; assumed the browser's CORS error (${error}) because a preflight was sent`);
+    return { state: "failed", error, endTime };
+  }
+  ctx.warn(`${last.method} ${last.url}: no response and no error in the file; treated as interrupted`);
+  return { state: "pending", interrupted: true };
+}
+
+function hopOf(e: NormEntry, index: number, group: Group, ctx: Context): Hop {
+  const neverSent = e.status === 0 && e.requestHeaders.length === 0;
+  const hop: Hop = {
+    url: e.url,
+    method: e.method,
+    requestHeaders: neverSent ? null : e.requestHeaders,
+    startTime: e.start,
+    preflightState: "unknown",
+  };
+  const pre = group.preflights.get(index);
+  if (pre) {
+    hop.preflightState = "sent";
+    hop.preflight = preflightOf(pre);
+  } else if (index === 0 && group.cachedPreflight === true) {
+    hop.preflightState = "cached";
+  } else if (hop.requestHeaders !== null && e.status > 0) {
+    const needed = needsPreflight(e.method, hop.requestHeaders, ctx.browser).needed;
+    hop.preflightState = needed ? (ctx.preflightsVisible ? "cached" : "unknown") : "not-needed";
+  }
+  const response = responseOf(e);
+  if (response) hop.response = response;
+  const next = group.hops[index + 1];
+  const target = e.status >= 300 && e.status <= 399 ? e.redirectURL || headerValue(e.responseHeaders, "location") : null;
+  if (next) hop.redirectUrl = next.url;
+  else if (target) hop.redirectUrl = urlKey(target, e.url);
+  return hop;
+}
+
+function buildExchange(group: Group, ctx: Context): Exchange {
+  const hops = group.hops.map((e, i) => hopOf(e, i, group, ctx));
+  const first = group.hops[0] as NormEntry;
+  const type = webRequestType(first.resourceType);
+  const initiator = initiatorOf(group, ctx);
+  const requestIds = [...group.hops, ...group.preflights.values()].map((e) => `har-${e.index}`);
+  return {
+    id: group.id,
+    browser: ctx.browser,
+    tabId: ctx.tabId,
+    frameId: 0,
+    initiator,
+    type,
+    method: first.method,
+    url: first.url,
+    startTime: first.start,
+    hops,
+    outcome: outcomeOf(group, ctx),
+    trafficClass: classify(first.url, hops, type, initiator),
+    requestIds,
+  };
+}
+
+/** CORS Lens files: exact regrouping. Entries of incomplete groups are handed back. */
+function groupByCorsLens(entries: NormEntry[], warn: (m: string) => void): { groups: Group[]; rest: NormEntry[] } {
+  const byId = new Map<string, { request?: NormEntry; redirects: Map<number, NormEntry>; preflights: Map<number, NormEntry>; all: NormEntry[] }>();
+  const rest: NormEntry[] = [];
+  for (const e of entries) {
+    const c = e.corsLens;
+    if (!c) {
+      rest.push(e);
+      continue;
+    }
+    let g = byId.get(c.exchangeId);
+    if (!g) {
+      g = { redirects: new Map(), preflights: new Map(), all: [] };
+      byId.set(c.exchangeId, g);
+    }
+    g.all.push(e);
+    if (c.role === "request") g.request = e;
+    else if (c.role === "redirect" && c.hop !== undefined) g.redirects.set(c.hop, e);
+    else if (c.role === "preflight") g.preflights.set(c.hop ?? 0, e);
+  }
+  const groups: Group[] = [];
+  for (const [id, g] of byId) {
+    if (!g.request) {
+      warn(`exchange ${id} has no request entry; its ${g.all.length} entries are regrouped by rule`);
+      rest.push(...g.all);
+      continue;
+    }
+    const hops = [g.request, ...[...g.redirects.keys()].sort((a, b) => a - b).map((k) => g.redirects.get(k) as NormEntry)];
+    const group: Group = { id, hops, preflights: g.preflights };
+    if (g.request.corsLens?.cachedPreflight !== undefined) group.cachedPreflight = g.request.corsLens.cachedPreflight;
+    if (g.request.corsLens?.verdict === "pending") group.pending = true;
+    groups.push(group);
+  }
+  return { groups, rest };
+}
+
+/** Other files: regroup by rule (see the file comment). */
+function groupByRule(entries: NormEntry[], browser: BrowserKind, nextId: () => string): Group[] {
+  const requests: NormEntry[] = [];
+  const preflights: NormEntry[] = [];
+  for (const e of entries) (isPreflightEntry(e) ? preflights : requests).push(e);
+
+  // redirect chains: a 3xx continues with the first later request to its target
+  const byUrl = new Map<string, number[]>();
+  requests.forEach((e, i) => {
+    const key = urlKey(e.url);
+    const list = byUrl.get(key);
+    if (list) list.push(i);
+    else byUrl.set(key, [i]);
+  });
+  const consumed = new Uint8Array(requests.length);
+  const groups: Group[] = [];
+  requests.forEach((e, i) => {
+    if (consumed[i]) return;
+    consumed[i] = 1;
+    const hops = [e];
+    let cur = e;
+    let curIndex = i;
+    while (hops.length <= MAX_REDIRECTS) {
+      const target = redirectTarget(cur);
+      if (target === null) break;
+      const method = redirectedMethod(cur.method, cur.status).toUpperCase();
+      const candidates = byUrl.get(target) ?? [];
+      const nextIndex = candidates.find((k) => k > curIndex && !consumed[k] && (requests[k] as NormEntry).method.toUpperCase() === method);
+      if (nextIndex === undefined) break;
+      consumed[nextIndex] = 1;
+      cur = requests[nextIndex] as NormEntry;
+      curIndex = nextIndex;
+      hops.push(cur);
+    }
+    groups.push({ id: nextId(), hops, preflights: new Map() });
+  });
+
+  // preflight pairing: same URL and method, start closest to the preflight's, not yet guarded
+  const hopsByUrl = new Map<string, { group: Group; hop: number; start: number }[]>();
+  for (const group of groups) {
+    group.hops.forEach((e, hop) => {
+      const key = urlKey(e.url);
+      const list = hopsByUrl.get(key);
+      const item = { group, hop, start: e.start };
+      if (list) list.push(item);
+      else hopsByUrl.set(key, [item]);
+    });
+  }
+  for (const list of hopsByUrl.values()) list.sort((a, b) => a.start - b.start);
+  const orphans: NormEntry[] = [];
+  for (const p of preflights) {
+    const acrm = headerValue(p.requestHeaders, "access-control-request-method");
+    const list = hopsByUrl.get(urlKey(p.url)) ?? [];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid] as { start: number }).start < p.start) lo = mid + 1;
+      else hi = mid;
+    }
+    let best: { group: Group; hop: number; start: number } | null = null;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (let k = Math.max(0, lo - PAIR_SCAN); k < Math.min(list.length, lo + PAIR_SCAN); k++) {
+      const c = list[k] as { group: Group; hop: number; start: number };
+      if (c.group.preflights.has(c.hop)) continue;
+      const e = c.group.hops[c.hop] as NormEntry;
+      if (acrm !== null && e.method.toUpperCase() !== acrm.trim().toUpperCase()) continue;
+      const distance = Math.abs(c.start - p.start);
+      // on a tie the request created just before the preflight wins (it is created first)
+      if (distance < bestDistance || (distance === bestDistance && c.start <= p.start)) {
+        best = c;
+        bestDistance = distance;
+      }
+    }
+    if (best) best.group.preflights.set(best.hop, p);
+    else orphans.push(p);
+  }
+
+  // a preflight with no request: the request was never sent
+  for (const p of orphans) {
+    const acrm = headerValue(p.requestHeaders, "access-control-request-method")?.trim() || "GET";
+    const origin = headerValue(p.requestHeaders, "origin");
+    const error = p.error ?? (browser === "firefox" ? "NS_ERROR_DOM_BAD_URI" : "net::ERR_FAILED");
+    const request: NormEntry = {
+      index: p.index,
+      url: p.url,
+      method: acrm,
+      requestHeaders: [],
+      status: 0,
+      statusText: "",
+      responseHeaders: [],
+      redirectURL: "",
+      start: p.start,
+      ttfb: null,
+      time: p.time,
+      error,
+      ...(p.resourceType !== undefined && p.resourceType !== "preflight" ? { resourceType: p.resourceType } : {}),
+      ...(origin !== null ? { initiatorOrigin: origin } : {}),
+      ...(p.pageref !== undefined ? { pageref: p.pageref } : {}),
+      ...(p.initiatorUrl !== undefined ? { initiatorUrl: p.initiatorUrl } : {}),
+    };
+    groups.push({ id: nextId(), hops: [request], preflights: new Map([[0, p]]) });
+  }
+  return groups;
+}
+
+function pagesOf(log: Obj): Map<string, string> {
+  const pages = new Map<string, string>();
+  if (!Array.isArray(log.pages)) return pages;
+  for (const page of log.pages) {
+    if (isObj(page) && typeof page.id === "string" && typeof page.title === "string") pages.set(page.id, page.title);
+  }
+  return pages;
+}
+
+/** Reads a parsed HAR. Throws HarReadError when it is not a HAR at all. */
+export function readHar(json: unknown, options: HarReadOptions = {}): HarReadResult {
+  if (!isObj(json)) throw new HarReadError("not a HAR file: the top level is not a JSON object");
+  const log = json.log;
+  if (!isObj(log)) throw new HarReadError('not a HAR file: no "log" object');
+  if (!Array.isArray(log.entries)) throw new HarReadError('not a HAR file: "log.entries" is not an array');
+  const warnings: string[] = [];
+  const warnCounts = new Map<string, number>();
+  const MAX_SAME_WARNINGS = 5;
+  const warn = (message: string, kind = message) => {
+    const n = (warnCounts.get(kind) ?? 0) + 1;
+    warnCounts.set(kind, n);
+    if (n <= MAX_SAME_WARNINGS) warnings.push(message);
+  };
+
+  const source = detectSource(log);
+  const detected = detectBrowser(log, source);
+  const browser = options.browser ?? detected ?? "chromium";
+  if (!options.browser && !detected) warnings.push("the file does not say which browser recorded it; Chromium's rules are applied");
+  if (source === "chrome-har") {
+    warnings.push("chrome-har leaves out requests that failed (CORS-blocked ones included): blocked requests may be missing from this file");
+  }
+  const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  const rawEntries: unknown[] = log.entries;
+  if (rawEntries.length > maxEntries) {
+    warnings.push(`the file has ${rawEntries.length} entries; only the first ${maxEntries} were read`);
+  }
+  const count = Math.min(rawEntries.length, maxEntries);
+  const entries: NormEntry[] = [];
+  let skipped = 0;
+  for (let i = 0; i < count; i++) {
+    const e = normalizeEntry(rawEntries[i], i);
+    if (typeof e === "string") {
+      skipped++;
+      warn(`entry ${i} skipped: ${e}`, "skip");
+    } else entries.push(e);
+  }
+  if (skipped > MAX_SAME_WARNINGS) warnings.push(`${skipped} entries skipped in total`);
+  entries.sort((a, b) => a.start - b.start || a.index - b.index);
+
+  const meta = isObj(log._corsLens) ? log._corsLens : null;
+  const pages = pagesOf(log);
+  const firstPage = [...pages.values()][0];
+  const pageUrl = meta && typeof meta.pageUrl === "string" && meta.pageUrl !== "" ? meta.pageUrl : (firstPage ?? null);
+  const ctx: Context = {
+    browser,
+    tabId: meta && typeof meta.tabId === "number" ? meta.tabId : -1,
+    pages,
+    defaultOrigin: options.defaultOrigin ?? null,
+    preflightsVisible: source === "cors-lens" || entries.some(isPreflightEntry),
+    warn: (m) => warn(m, "outcome"),
+  };
+  let n = 0;
+  const nextId = () => `har-${++n}`;
+  const { groups: lensGroups, rest } = groupByCorsLens(entries, warn);
+  const groups = [...lensGroups, ...groupByRule(rest, browser, nextId)];
+  const exchanges: Exchange[] = [];
+  for (const group of groups) exchanges.push(buildExchange(group, ctx));
+  exchanges.sort((a, b) => a.startTime - b.startTime);
+  const outcomeWarnings = warnCounts.get("outcome") ?? 0;
+  if (outcomeWarnings > MAX_SAME_WARNINGS) warnings.push(`${outcomeWarnings} requests had no response and no error string in total`);
+
+  const result: HarReadResult = { exchanges, warnings, browser, source, pageUrl };
+  if (meta) {
+    result.corsLens = {
+      tabId: ctx.tabId,
+      redacted: meta.redacted === true,
+      dropped: typeof meta.dropped === "number" ? meta.dropped : 0,
+    };
+  }
+  return result;
+}
