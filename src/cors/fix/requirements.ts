@@ -164,7 +164,9 @@ export function hopRequirement(entry: DiagnosedExchange, index: number): HopRequ
   const method = acrm ?? hop.method;
 
   const names = new Set<string>();
-  const headersInferred = acrh === null && preflightHeaders === null;
+  // Infer only when a preflight may have happened unseen (cached or unknown): an observed
+  // simple request proves the browser found no unsafe header.
+  const headersInferred = preflightHeaders === null && (hop.preflightState === "cached" || hop.preflightState === "unknown");
   if (acrh !== null) for (const item of listItems(acrh)) names.add(item.toLowerCase());
   else if (headersInferred) for (const name of unsafeRequestHeaderNames(requestHeaders)) names.add(name);
   // Chromium lets these through without a preflight; Firefox and Safari preflight them.

@@ -62,6 +62,6 @@ export function renderNginx(policy: CorsPolicy): ServerSnippet {
     "add_header directives are inherited only when a block defines none of its own: keep all CORS add_header lines in the same block, and remove CORS headers the upstream application also sets (two Access-Control-Allow-Origin lines fail).",
     ...methodCaseCaveat(policy),
   ];
-  if (omitted > 0) caveats.push(`${omitted} value(s) contain characters nginx cannot write literally ($ or control characters) and were left out.`);
+  if (omitted > 0) caveats.push(`${omitted} value(s) contain characters nginx cannot write literally ($, control or non-ASCII characters) and were left out.`);
   return { server: "nginx", label: "nginx", language: "nginx", code: lines.join("\n"), caveats };
 }
