@@ -95,7 +95,9 @@ test("filters: blocked only and search", async () => {
     search.dispatchEvent(new Event("input", { bubbles: true }));
   });
   expect(options("Exchanges").map((r) => r.querySelector(".path")?.textContent)).toEqual(["/a.js"]);
-  await act(async () => search.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true })));
+  await act(async () => {
+    search.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+  });
   expect(options("Exchanges").length).toBe(3);
 });
 
@@ -103,12 +105,16 @@ test("keyboard: / focuses search, arrows move, Enter opens", async () => {
   const transport = fakeTransport();
   await mount(transport);
   await push(transport, { type: "snapshot", log: tabLog([allowed, blocked, cdn]) });
-  await act(async () => document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "/", bubbles: true })));
+  await act(async () => {
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "/", bubbles: true }));
+  });
   expect(document.activeElement).toBe(byLabel("Search URL and headers"));
 
   const list = byLabel("Exchanges");
   list.focus();
-  const key = (k: string) => act(async () => list.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true })));
+  const key = (k: string) => act(async () => {
+    list.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
+  });
   await key("ArrowDown");
   await key("ArrowDown");
   expect(list.getAttribute("aria-activedescendant")).toBe("exchange-1");

@@ -81,7 +81,9 @@ test("options read settings and save each change", async () => {
     input.value = "HTTPS://Bank.example/";
     input.dispatchEvent(new Event("input", { bubbles: true }));
   });
-  await act(async () => container.querySelector("form")?.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true })));
+  await act(async () => {
+    container.querySelector("form")?.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+  });
   await settle();
   expect(stored.disabledSites).toEqual(["old.test", "bank.example"]);
   await act(async () => (container.querySelector('[aria-label="Remove old.test"]') as HTMLButtonElement).click());
