@@ -11,11 +11,12 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import puppeteer, { type Browser, type Page, type Target, type WebWorker } from "puppeteer";
 import { CHROMIUM_ARGS, findBrowser } from "../../tools/browsers";
+import { repoRoot } from "./paths";
 import type { DiagnosedExchange } from "../../src/cors/model";
 import type { CaptureEvent } from "../../src/capture/events";
 import type { RequestMessage, RequestType, ResponseOf } from "../../src/protocol";
 
-export const DIST_CHROME = resolve(__dirname, "../../dist/chrome");
+export const DIST_CHROME = resolve(repoRoot(), "dist/chrome");
 
 export interface ExtHarness {
   browser: Browser;

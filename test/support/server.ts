@@ -28,6 +28,8 @@ export interface ResponseSpec {
    * the value "$origin" is replaced by the request's Origin (header omitted when none) */
   headers?: [string, string][];
   body?: string;
+  /** binary body (wins over `body`) */
+  bodyBase64?: string;
   delayMs?: number;
   /** destroy the socket without answering */
   drop?: boolean;
@@ -118,7 +120,7 @@ function answer(req: IncomingMessage, res: ServerResponse, spec: ResponseSpec, f
       }
       if (name.toLowerCase() === "content-type") hasContentType = true;
     }
-    const body = spec.body ?? fallbackBody;
+    const body = spec.bodyBase64 !== undefined ? Buffer.from(spec.bodyBase64, "base64") : (spec.body ?? fallbackBody);
     if (!hasContentType) flat.push("Content-Type", "text/plain; charset=utf-8");
     flat.push("Content-Length", String(Buffer.byteLength(body)));
     res.writeHead(spec.status ?? fallbackStatus, flat);

@@ -1,0 +1,622 @@
+/**
+ * The assembler: turns a stream of CaptureEvents (webRequest details, normalized) into
+ * Exchanges. Pure: no browser API, no clock unless given; replayable from recorded fixtures.
+ *
+ * What it has to get right (see ../../shared/reference/platform.md):
+ * - A preflight is a separate request (own requestId, method OPTIONS, same URL, type,
+ *   initiator and tab as the request it guards, `Access-Control-Request-Method` in its
+ *   headers). It is folded into the hop it guards.
+ * - Chromium: the actual request's onBeforeRequest fires before its preflight's, and the actual
+ *   request sends its headers only after the preflight. Firefox: the actual request's
+ *   onSendHeaders fires before the preflight's onBeforeRequest.
+ * - A hop that needed a preflight and sent none used the preflight cache ("cached").
+ * - Redirects keep the requestId; every hop is recorded with status, Location and headers.
+ *
+ * PAIRING RULE (preflight ↔ the request it guards). An OPTIONS request is only known to be a
+ * preflight once its headers show `Access-Control-Request-Method` (a page may send a real
+ * OPTIONS too). So:
+ * 1. When an OPTIONS request appears, it *reserves* the oldest request (by start time, then
+ *    numeric requestId) that is waiting for a preflight on the same URL, tab and initiator and
+ *    is not reserved yet. Browsers create the preflight right after the request it guards, in
+ *    the same order as the requests, so with N identical concurrent requests the k-th OPTIONS
+ *    reserves the k-th request.
+ * 2. When its headers arrive: with `Access-Control-Request-Method` it is a preflight and pairs
+ *    with its reservation if that request is compatible (same method as ACRM; and, when the
+ *    request's own headers are already known, as in Firefox, the same unsafe header names as
+ *    `Access-Control-Request-Headers`), otherwise with the oldest compatible waiting request.
+ *    Without it, it is an ordinary request and the reservation is released.
+ * 3. If the OPTIONS ends before its headers were seen, it is a preflight when a compatible
+ *    request is waiting, an ordinary request otherwise.
+ * 4. A preflight whose request has not been seen yet (events out of order) waits in a queue;
+ *    every new request looks there first.
+ * "Waiting for a preflight" = the hop has no preflight and no response yet, and (Chromium
+ * only) has not sent its headers yet.
+ */
+import type { BrowserKind, Exchange, Hop, HttpResponse, Preflight, TrafficClass } from "../cors/model";
+import { needsPreflight } from "../cors/preflight";
+import type { CaptureEvent } from "./events";
+import { headerValue, isHttpUrl, originOf, parseNameList } from "./headers";
+
+export interface AssemblerOptions {
+  browser: BrowserKind;
+  /** clock for staleness (flushInterrupted); defaults to Date.now */
+  now?: () => number;
+}
+
+/** An OPTIONS request not yet classified (preflight or ordinary request). */
+interface PendingOptions {
+  requestId: string;
+  events: CaptureEvent[];
+  /** exchange id reserved by rule 1 */
+  reserved: string | null;
+  firstSeen: number;
+}
+
+/** A preflight whose request has not been seen yet. */
+interface OrphanPreflight {
+  preflight: Preflight;
+  tabId: number;
+  initiator: string | null;
+  acrm: string;
+  acrh: string[];
+  lastSeen: number;
+}
+
+interface InFlight {
+  exchange: Exchange;
+  lastSeen: number;
+}
+
+/** Plain-JSON in-flight state (stored by the platform so a restarted worker resumes). */
+export interface AssemblerSnapshot {
+  version: 1;
+  inflight: InFlight[];
+  options: PendingOptions[];
+  orphans: OrphanPreflight[];
+}
+
+export interface Assembler {
+  /** Feeds one event; returns the exchanges created or changed by it (live objects: copy
+   * before keeping them past the current task if they must not change). */
+  push(event: CaptureEvent): Exchange[];
+  snapshot(): AssemblerSnapshot;
+  restore(snapshot: AssemblerSnapshot): void;
+  /** Ends everything in flight (or only what saw no event for `maxIdleMs`): the exchanges
+   * come back as pending + interrupted and leave the assembler. */
+  flushInterrupted(maxIdleMs?: number): Exchange[];
+  /** number of exchanges in flight (for tests and memory checks) */
+  inflightCount(): number;
+}
+
+const FINISHED_MEMORY = 256;
+const EXCHANGE_PREFIX = "r";
+
+function statusTextOf(statusLine: string | undefined): string {
+  if (!statusLine) return "";
+  const m = /^\S+\s+\d{3}\s?(.*)$/.exec(statusLine);
+  return m ? (m[1] ?? "") : "";
+}
+
+function numericId(requestId: string): number {
+  const n = Number(requestId);
+  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+}
+
+function responseOf(e: CaptureEvent): HttpResponse | undefined {
+  if (typeof e.statusCode !== "number") return undefined;
+  const r: HttpResponse = {
+    status: e.statusCode,
+    statusText: statusTextOf(e.statusLine),
+    headers: e.responseHeaders ?? [],
+    time: e.timeStamp,
+  };
+  if (e.fromCache !== undefined) r.fromCache = e.fromCache;
+  if (e.ip !== undefined) r.ip = e.ip;
+  return r;
+}
+
+/** Fills a response from a later event without losing what an earlier one had. */
+function mergeResponse(existing: HttpResponse | undefined, e: CaptureEvent): HttpResponse | undefined {
+  const fresh = responseOf(e);
+  if (!fresh) return existing;
+  if (!existing) return fresh;
+  if (existing.headers.length === 0 && fresh.headers.length > 0) existing.headers = fresh.headers;
+  if (!existing.statusText && fresh.statusText) existing.statusText = fresh.statusText;
+  if (fresh.fromCache !== undefined) existing.fromCache = fresh.fromCache;
+  if (fresh.ip !== undefined) existing.ip = fresh.ip;
+  existing.time = Math.min(existing.time, fresh.time);
+  return existing;
+}
+
+function initiatorOf(e: CaptureEvent): string | null {
+  if (typeof e.initiator === "string") return e.initiator;
+  // Firefox: the origin of the resource that triggered the request.
+  if (e.originUrl) return originOf(e.originUrl) ?? (e.originUrl.startsWith("moz-extension:") ? originOf(e.originUrl) : "null");
+  return null;
+}
+
+function redirectedMethod(method: string, status: number): string {
+  const upper = method.toUpperCase();
+  if (status === 303 && upper !== "HEAD") return "GET";
+  if ((status === 301 || status === 302) && upper === "POST") return "GET";
+  return method;
+}
+
+function classify(ex: Exchange): TrafficClass {
+  if (!isHttpUrl(ex.url)) return "non-http";
+  const init = ex.initiator;
+  if (init && (init.startsWith("chrome-extension://") || init.startsWith("moz-extension://"))) return "extension";
+  if (ex.type === "main_frame" || ex.type === "sub_frame") return "navigation";
+  if (init !== null && init !== "null" && ex.hops.every((h) => originOf(h.url) === init)) return "same-origin";
+  return "cross-origin";
+}
+
+export function createAssembler(options: AssemblerOptions): Assembler {
+  const browser = options.browser;
+  const now = options.now ?? Date.now;
+
+  const inflight = new Map<string, InFlight>(); // exchange id → state
+  const byRequest = new Map<string, { id: string; preflightHop: number | null }>();
+  const pendingOptions = new Map<string, PendingOptions>();
+  const orphans = new Map<string, OrphanPreflight>(); // preflight requestId → orphan
+  /** recently finished exchanges, for late events (bounded, not persisted) */
+  const finished = new Map<string, Exchange>();
+
+  function remember(ex: Exchange): void {
+    finished.set(ex.id, ex);
+    if (finished.size > FINISHED_MEMORY) {
+      const oldest = finished.keys().next().value;
+      if (oldest !== undefined) finished.delete(oldest);
+    }
+  }
+
+  function lookup(id: string): Exchange | undefined {
+    return inflight.get(id)?.exchange ?? finished.get(id);
+  }
+
+  function newHop(url: string, method: string, startTime: number): Hop {
+    return { url, method, requestHeaders: null, startTime, preflightState: "unknown" };
+  }
+
+  function createExchange(e: CaptureEvent): Exchange {
+    const ex: Exchange = {
+      id: `${EXCHANGE_PREFIX}${e.requestId}`,
+      browser,
+      tabId: e.tabId,
+      frameId: e.frameId,
+      initiator: initiatorOf(e),
+      type: e.type,
+      method: e.method,
+      url: e.url,
+      startTime: e.timeStamp,
+      hops: [newHop(e.url, e.method, e.timeStamp)],
+      outcome: { state: "pending" },
+      trafficClass: "cross-origin",
+      requestIds: [e.requestId],
+    };
+    if (e.documentUrl) ex.documentUrl = e.documentUrl;
+    ex.trafficClass = classify(ex);
+    inflight.set(ex.id, { exchange: ex, lastSeen: e.timeStamp });
+    byRequest.set(e.requestId, { id: ex.id, preflightHop: null });
+    return ex;
+  }
+
+  /** Does this hop still wait for a preflight (see the pairing rule)? */
+  function waiting(ex: Exchange, hopIndex: number): boolean {
+    const hop = ex.hops[hopIndex];
+    if (!hop || hop.preflight) return false;
+    // Events out of order: a request already answered may still lack its preflight when it
+    // looked like a preflight-cache hit. Real streams prefer in-flight requests (see candidates).
+    if (hop.response) return hop.preflightState === "cached" || hop.preflightState === "unknown";
+    // Chromium sends the request only after its preflight; a request already sent can only
+    // be a late match when it looked like a preflight-cache hit (events out of order).
+    if (browser === "chromium" && hop.requestHeaders !== null && hop.preflightState !== "cached") return false;
+    return true;
+  }
+
+  function compatible(ex: Exchange, hopIndex: number, acrm: string | null, acrh: string[] | null): boolean {
+    const hop = ex.hops[hopIndex];
+    if (!hop) return false;
+    if (acrm !== null && hop.method.toUpperCase() !== acrm.toUpperCase()) return false;
+    if (acrh !== null && hop.requestHeaders !== null) {
+      const unsafe = needsPreflight(hop.method, hop.requestHeaders, browser)
+        .unsafeHeaders.map((h) => h.toLowerCase())
+        .sort();
+      if (unsafe.join(",") !== acrh.join(",")) return false;
+    }
+    return true;
+  }
+
+  /** Requests waiting for a preflight at this URL, best first: in flight before finished,
+   * not yet sent before sent, then oldest first (start time, then numeric requestId). */
+  function candidates(url: string, tabId: number, initiator: string | null): { ex: Exchange; hop: number }[] {
+    const out: { ex: Exchange; hop: number; rank: number }[] = [];
+    const consider = (ex: Exchange, rank: number) => {
+      if (ex.tabId !== tabId) return;
+      if (initiator !== null && ex.initiator !== null && ex.initiator !== initiator) return;
+      for (let hop = ex.hops.length - 1; hop >= 0; hop--) {
+        const h = ex.hops[hop];
+        if (h?.url !== url) continue;
+        if (waiting(ex, hop)) out.push({ ex, hop, rank: rank + (h.response ? 2 : h.requestHeaders === null ? 0 : 1) });
+        break;
+      }
+    };
+    for (const { exchange } of inflight.values()) consider(exchange, 0);
+    // Out-of-order streams: a request already over may still lack its preflight.
+    for (const ex of finished.values()) consider(ex, 3);
+    out.sort(
+      (a, b) =>
+        a.rank - b.rank ||
+        (a.ex.hops[a.hop]?.startTime ?? 0) - (b.ex.hops[b.hop]?.startTime ?? 0) ||
+        numericId(a.ex.requestIds[0] ?? "") - numericId(b.ex.requestIds[0] ?? ""),
+    );
+    return out;
+  }
+
+  function reservedIds(except: string): Set<string> {
+    const s = new Set<string>();
+    for (const p of pendingOptions.values()) if (p.requestId !== except && p.reserved) s.add(p.reserved);
+    return s;
+  }
+
+  function attachPreflight(ex: Exchange, hopIndex: number, pf: Preflight): void {
+    const hop = ex.hops[hopIndex];
+    if (!hop) return;
+    hop.preflight = pf;
+    hop.preflightState = "sent";
+    if (!ex.requestIds.includes(pf.requestId)) ex.requestIds.push(pf.requestId);
+    byRequest.set(pf.requestId, { id: ex.id, preflightHop: hopIndex });
+  }
+
+  function applyToPreflight(pf: Preflight, e: CaptureEvent): void {
+    pf.startTime = Math.min(pf.startTime, e.timeStamp);
+    if (e.requestHeaders && pf.requestHeaders === null) pf.requestHeaders = e.requestHeaders;
+    switch (e.kind) {
+      case "headersReceived":
+      case "responseStarted":
+      case "beforeRedirect":
+        pf.response = mergeResponse(pf.response, e);
+        break;
+      case "completed":
+        pf.response = mergeResponse(pf.response, e);
+        pf.endTime = e.timeStamp;
+        break;
+      case "errorOccurred":
+        pf.error = e.error ?? "unknown error";
+        pf.endTime = e.timeStamp;
+        break;
+      default:
+        break;
+    }
+  }
+
+  function preflightFromEvents(p: PendingOptions): Preflight {
+    const first = p.events[0] as CaptureEvent;
+    const pf: Preflight = { requestId: p.requestId, url: first.url, requestHeaders: null, startTime: first.timeStamp };
+    for (const e of p.events) applyToPreflight(pf, e);
+    return pf;
+  }
+
+  /** Decides what a pending OPTIONS is, when the evidence allows. Returns changed exchanges. */
+  function classifyOptions(p: PendingOptions, force: boolean): Exchange[] {
+    const withHeaders = p.events.find((e) => e.requestHeaders !== undefined);
+    const ended = p.events.some((e) => e.kind !== "beforeRequest" && e.kind !== "sendHeaders");
+    if (!withHeaders && !ended && !force) return [];
+    const first = p.events[0] as CaptureEvent;
+    const initiator = initiatorOf(first);
+    const acrm = withHeaders ? headerValue(withHeaders.requestHeaders, "access-control-request-method") : null;
+    if (withHeaders && acrm === null) return promoteToRequest(p);
+    const acrh = withHeaders ? parseNameList(headerValue(withHeaders.requestHeaders, "access-control-request-headers")) : null;
+    const list = candidates(first.url, first.tabId, initiator).filter((c) => compatible(c.ex, c.hop, acrm, acrh));
+    const reserved = p.reserved ? list.find((c) => c.ex.id === p.reserved) : undefined;
+    const taken = reservedIds(p.requestId);
+    const target = reserved ?? list.find((c) => !taken.has(c.ex.id)) ?? list[0];
+    pendingOptions.delete(p.requestId);
+    if (target) {
+      attachPreflight(target.ex, target.hop, preflightFromEvents(p));
+      touch(target.ex, first.timeStamp);
+      return [target.ex];
+    }
+    if (withHeaders) {
+      orphans.set(p.requestId, {
+        preflight: preflightFromEvents(p),
+        tabId: first.tabId,
+        initiator,
+        acrm: acrm ?? "",
+        acrh: acrh ?? [],
+        lastSeen: first.timeStamp,
+      });
+      return [];
+    }
+    return promoteToRequest(p);
+  }
+
+  function promoteToRequest(p: PendingOptions): Exchange[] {
+    pendingOptions.delete(p.requestId);
+    const first = p.events[0] as CaptureEvent;
+    const ex = createExchange({ ...first, kind: "beforeRequest" });
+    const changed = new Set<Exchange>([ex]);
+    for (const e of p.events) for (const c of applyToRequest(ex, e)) changed.add(c);
+    return [...changed];
+  }
+
+  /** A new request may be the one an orphan preflight was waiting for. */
+  function adoptOrphan(ex: Exchange, hopIndex: number): void {
+    const hop = ex.hops[hopIndex];
+    if (!hop || !waiting(ex, hopIndex)) return;
+    let best: OrphanPreflight | undefined;
+    for (const o of orphans.values()) {
+      if (o.preflight.url !== hop.url || o.tabId !== ex.tabId) continue;
+      if (o.initiator !== null && ex.initiator !== null && o.initiator !== ex.initiator) continue;
+      if (!compatible(ex, hopIndex, o.acrm, o.acrh)) continue;
+      if (!best || o.preflight.startTime < best.preflight.startTime) best = o;
+    }
+    if (best) {
+      orphans.delete(best.preflight.requestId);
+      attachPreflight(ex, hopIndex, best.preflight);
+    }
+  }
+
+  function touch(ex: Exchange, time: number): void {
+    const f = inflight.get(ex.id);
+    if (f) f.lastSeen = Math.max(f.lastSeen, time);
+  }
+
+  /** Which hop an event of the request itself belongs to (by URL; appends redirect targets). */
+  function hopFor(ex: Exchange, e: CaptureEvent): number {
+    let index = -1;
+    for (let i = ex.hops.length - 1; i >= 0; i--) {
+      if (ex.hops[i]?.url === e.url) {
+        index = i;
+        break;
+      }
+    }
+    const opening = e.kind === "beforeRequest" || e.kind === "sendHeaders";
+    const hop = index >= 0 ? ex.hops[index] : undefined;
+    // A redirect to the same URL: the next request is a new hop.
+    if (hop && opening && hop.redirectUrl === e.url && index === ex.hops.length - 1) index = -1;
+    if (index >= 0) return index;
+    const last = ex.hops[ex.hops.length - 1];
+    const method = last?.response ? redirectedMethod(last.method, last.response.status) : e.method;
+    ex.hops.push(newHop(e.url, e.method || method, e.timeStamp));
+    if (last && last.redirectUrl === undefined) last.redirectUrl = e.url;
+    return ex.hops.length - 1;
+  }
+
+  /** Decides how a hop was guarded once it is over (or sent, in Chromium). */
+  function settlePreflightState(ex: Exchange, hop: Hop): void {
+    if (hop.preflight) {
+      hop.preflightState = "sent";
+      return;
+    }
+    if (hop.requestHeaders === null) return; // stays "unknown" (never sent, or not observed)
+    const mode = headerValue(hop.requestHeaders, "sec-fetch-mode");
+    const hopOrigin = originOf(hop.url);
+    const crossOrigin = ex.trafficClass === "cross-origin" && (hopOrigin !== ex.initiator || ex.hops.indexOf(hop) > 0);
+    if (!crossOrigin || (mode !== null && mode.toLowerCase() !== "cors")) {
+      hop.preflightState = "not-needed";
+      return;
+    }
+    hop.preflightState = needsPreflight(hop.method, hop.requestHeaders, browser).needed ? "cached" : "not-needed";
+  }
+
+  function applyToRequest(ex: Exchange, e: CaptureEvent): Exchange[] {
+    touch(ex, e.timeStamp);
+    if (!ex.requestIds.includes(e.requestId)) ex.requestIds.push(e.requestId);
+    if (ex.initiator === null) ex.initiator = initiatorOf(e);
+    if (!ex.documentUrl && e.documentUrl) ex.documentUrl = e.documentUrl;
+    const before = ex.hops.length;
+    const index = hopFor(ex, e);
+    const hop = ex.hops[index] as Hop;
+    if (index === 0 && e.kind === "beforeRequest" && e.timeStamp < ex.startTime) {
+      ex.startTime = e.timeStamp;
+      hop.startTime = e.timeStamp;
+    }
+    if (e.requestHeaders && hop.requestHeaders === null) hop.requestHeaders = e.requestHeaders;
+    switch (e.kind) {
+      case "sendHeaders":
+        if (browser === "chromium") settlePreflightState(ex, hop);
+        break;
+      case "headersReceived":
+      case "responseStarted":
+        hop.response = mergeResponse(hop.response, e);
+        break;
+      case "beforeRedirect": {
+        hop.response = mergeResponse(hop.response, e);
+        const target = e.redirectUrl ?? headerValue(e.responseHeaders, "location");
+        if (target) {
+          hop.redirectUrl = target;
+          const next = ex.hops[index + 1];
+          if (!next) ex.hops.push(newHop(target, redirectedMethod(hop.method, e.statusCode ?? 0), e.timeStamp));
+        }
+        settlePreflightState(ex, hop);
+        break;
+      }
+      case "completed":
+        hop.response = mergeResponse(hop.response, e);
+        if (ex.outcome.state === "pending") ex.outcome = { state: "completed", endTime: e.timeStamp };
+        break;
+      case "errorOccurred":
+        if (ex.outcome.state === "pending") {
+          ex.outcome = { state: "failed", error: e.error ?? "unknown error", endTime: e.timeStamp };
+        }
+        break;
+      default:
+        break;
+    }
+    if (ex.hops.length !== before) ex.trafficClass = classify(ex);
+    if (orphans.size > 0) adoptOrphan(ex, ex.hops.length - 1);
+    if (e.kind === "completed" || e.kind === "errorOccurred") {
+      for (const h of ex.hops) if (h.preflightState === "unknown") settlePreflightState(ex, h);
+      finish(ex);
+    }
+    return [ex];
+  }
+
+  function finish(ex: Exchange): void {
+    if (!inflight.has(ex.id)) return;
+    inflight.delete(ex.id);
+    remember(ex);
+    // Keep the requestId mapping of finished exchanges only while they are remembered.
+    for (const id of ex.requestIds) {
+      const m = byRequest.get(id);
+      if (m && m.id === ex.id) byRequest.delete(id);
+    }
+  }
+
+  function lateEvent(e: CaptureEvent): Exchange[] {
+    for (const ex of finished.values()) {
+      if (!ex.requestIds.includes(e.requestId)) continue;
+      const pfHop = ex.hops.findIndex((h) => h.preflight?.requestId === e.requestId);
+      if (pfHop >= 0) {
+        applyToPreflight(ex.hops[pfHop]?.preflight as Preflight, e);
+        return [ex];
+      }
+      // Fill in what an earlier event did not carry; the outcome stays as it is.
+      const index = ex.hops.findIndex((h) => h.url === e.url);
+      const hop = ex.hops[index >= 0 ? index : ex.hops.length - 1];
+      if (!hop) return [];
+      if (e.requestHeaders && hop.requestHeaders === null) {
+        hop.requestHeaders = e.requestHeaders;
+        if (hop.preflightState === "unknown") settlePreflightState(ex, hop);
+      }
+      if (e.kind === "beforeRequest" && e.timeStamp < ex.startTime) ex.startTime = e.timeStamp;
+      if (e.kind !== "beforeRequest" && e.kind !== "sendHeaders" && e.kind !== "errorOccurred") {
+        hop.response = mergeResponse(hop.response, e);
+      }
+      if (e.kind === "beforeRedirect" && e.redirectUrl && !hop.redirectUrl) hop.redirectUrl = e.redirectUrl;
+      return [ex];
+    }
+    return [];
+  }
+
+  function pushOptions(e: CaptureEvent): Exchange[] {
+    let p = pendingOptions.get(e.requestId);
+    if (!p) {
+      p = { requestId: e.requestId, events: [], reserved: null, firstSeen: e.timeStamp };
+      pendingOptions.set(e.requestId, p);
+      const taken = reservedIds(e.requestId);
+      const c = candidates(e.url, e.tabId, initiatorOf(e)).find((x) => !taken.has(x.ex.id));
+      p.reserved = c ? c.ex.id : null;
+    }
+    p.events.push(e);
+    return classifyOptions(p, false);
+  }
+
+  function push(e: CaptureEvent): Exchange[] {
+    const known = byRequest.get(e.requestId);
+    if (known) {
+      const ex = lookup(known.id);
+      if (!ex) {
+        byRequest.delete(e.requestId);
+      } else if (known.preflightHop !== null) {
+        const pf = ex.hops[known.preflightHop]?.preflight;
+        if (pf) applyToPreflight(pf, e);
+        touch(ex, e.timeStamp);
+        return [ex];
+      } else if (inflight.has(ex.id)) {
+        return applyToRequest(ex, e);
+      }
+    }
+    if (pendingOptions.has(e.requestId)) return pushOptions(e);
+    const orphan = orphans.get(e.requestId);
+    if (orphan) {
+      applyToPreflight(orphan.preflight, e);
+      orphan.lastSeen = e.timeStamp;
+      return [];
+    }
+    const late = lateEvent(e);
+    if (late.length > 0) return late;
+    const navigation = e.type === "main_frame" || e.type === "sub_frame";
+    if (e.method.toUpperCase() === "OPTIONS" && isHttpUrl(e.url) && !navigation) return pushOptions(e);
+    const ex = createExchange(e);
+    return applyToRequest(ex, e);
+  }
+
+  function snapshot(): AssemblerSnapshot {
+    return {
+      version: 1,
+      inflight: [...inflight.values()].map((f) => ({ exchange: f.exchange, lastSeen: f.lastSeen })),
+      options: [...pendingOptions.values()],
+      orphans: [...orphans.values()],
+    };
+  }
+
+  function restore(s: AssemblerSnapshot): void {
+    if (s?.version !== 1) return;
+    for (const f of s.inflight ?? []) {
+      const ex = f.exchange;
+      if (!ex || typeof ex.id !== "string" || !Array.isArray(ex.hops)) continue;
+      inflight.set(ex.id, { exchange: ex, lastSeen: f.lastSeen });
+      for (const id of ex.requestIds ?? []) byRequest.set(id, { id: ex.id, preflightHop: null });
+      ex.hops.forEach((h, i) => {
+        if (h.preflight) byRequest.set(h.preflight.requestId, { id: ex.id, preflightHop: i });
+      });
+    }
+    for (const p of s.options ?? []) if (p && Array.isArray(p.events) && p.events.length > 0) pendingOptions.set(p.requestId, p);
+    for (const o of s.orphans ?? []) if (o?.preflight) orphans.set(o.preflight.requestId, o);
+  }
+
+  function orphanToExchange(o: OrphanPreflight): Exchange {
+    const pf = o.preflight;
+    const ex = createExchange({
+      kind: "beforeRequest",
+      browser,
+      requestId: pf.requestId,
+      tabId: o.tabId,
+      frameId: 0,
+      url: pf.url,
+      method: "OPTIONS",
+      type: "other",
+      timeStamp: pf.startTime,
+      ...(o.initiator !== null ? { initiator: o.initiator } : {}),
+    });
+    const hop = ex.hops[0] as Hop;
+    hop.requestHeaders = pf.requestHeaders;
+    if (pf.response) hop.response = pf.response;
+    hop.preflightState = "not-needed";
+    if (pf.error !== undefined) ex.outcome = { state: "failed", error: pf.error, endTime: pf.endTime ?? pf.startTime };
+    else if (pf.endTime !== undefined) ex.outcome = { state: "completed", endTime: pf.endTime };
+    else ex.outcome = { state: "pending", interrupted: true };
+    finish(ex);
+    return ex;
+  }
+
+  function flushInterrupted(maxIdleMs?: number): Exchange[] {
+    const limit = maxIdleMs === undefined ? Number.POSITIVE_INFINITY : now() - maxIdleMs;
+    const out: Exchange[] = [];
+    // OPTIONS never classified: ordinary requests that were cut off.
+    for (const p of [...pendingOptions.values()]) {
+      if (p.firstSeen < limit) out.push(...classifyOptions(p, true));
+    }
+    // Preflights whose request never showed up become exchanges of their own (never dropped).
+    for (const [id, o] of [...orphans]) {
+      if (o.lastSeen >= limit) continue;
+      orphans.delete(id);
+      out.push(orphanToExchange(o));
+    }
+    for (const f of [...inflight.values()]) {
+      if (f.lastSeen >= limit) continue;
+      const ex = f.exchange;
+      ex.outcome = { state: "pending", interrupted: true };
+      finish(ex);
+      if (!out.includes(ex)) out.push(ex);
+    }
+    return out;
+  }
+
+  return {
+    push(event) {
+      try {
+        return push(event);
+      } catch {
+        // Malformed input must never stop capture; the event is skipped.
+        return [];
+      }
+    },
+    snapshot,
+    restore,
+    flushInterrupted,
+    inflightCount: () => inflight.size,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Small header helpers for the capture layer. Names compare case-insensitively; values are
+ * kept exactly as received (several lines stay several entries).
+ */
+import type { Header } from "../cors/model";
+
+export function headerValues(headers: Header[] | null | undefined, name: string): string[] {
+  if (!headers) return [];
+  const lower = name.toLowerCase();
+  const out: string[] = [];
+  for (const h of headers) if (h.name.toLowerCase() === lower) out.push(h.value);
+  return out;
+}
+
+/** The value of a header, several lines joined with ", " (as the Fetch Standard combines them); null when absent. */
+export function headerValue(headers: Header[] | null | undefined, name: string): string | null {
+  const values = headerValues(headers, name);
+  return values.length === 0 ? null : values.join(", ");
+}
+
+/** `Access-Control-Request-Headers` as a sorted list of lower-case names. */
+export function parseNameList(value: string | null): string[] {
+  if (value === null) return [];
+  return value
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s.length > 0)
+    .sort();
+}
+
+/** Origin of a URL, or null when it has none (data:, about:, unparsable). */
+export function originOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    if (u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") return u.origin;
+    if (u.protocol === "chrome-extension:" || u.protocol === "moz-extension:") return `${u.protocol}//${u.host}`;
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+export function isHttpUrl(url: string): boolean {
+  return url.startsWith("http://") || url.startsWith("https://");
+}

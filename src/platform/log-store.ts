@@ -1,0 +1,234 @@
+/**
+ * Per-tab log of diagnosed exchanges: bounded (count and bytes, oldest dropped first, exact
+ * dropped counter) and persisted through a KeyValueStore (chrome.storage.session in the worker)
+ * so that a terminated worker loses nothing.
+ *
+ * Storage layout, chosen so that one event costs one small write:
+ * - `e:<tabId>:<exchangeId>` → { s: sequence number, d: DiagnosedExchange } — one key per
+ *   exchange, rewritten when that exchange changes;
+ * - `t:<tabId>` → { pageUrl, dropped } — written only when the log is cleared, trimmed or
+ *   the page changes.
+ * Writes are collected and flushed in one set()/remove() at the end of the current task
+ * (a microtask), so the window between an event and its write stays within that task.
+ */
+import type { DiagnosedExchange } from "../cors/model";
+import type { TabLog } from "../protocol";
+
+export interface KeyValueStore {
+  get(): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+}
+
+export interface LogLimits {
+  maxExchangesPerTab: number;
+  maxBytesPerTab: number;
+}
+
+export interface LogChange {
+  tabId: number;
+  upserted: DiagnosedExchange[];
+  /** set when the per-tab bound dropped entries (the new total) */
+  dropped?: number;
+}
+
+interface StoredEntry {
+  s: number;
+  d: DiagnosedExchange;
+}
+
+interface TabState {
+  tabId: number;
+  pageUrl: string | null;
+  entries: Map<string, { seq: number; entry: DiagnosedExchange; bytes: number }>;
+  bytes: number;
+  dropped: number;
+  /** ids removed by the bound: later updates of them stay out */
+  droppedIds: Set<string>;
+}
+
+export interface LogStore {
+  /** loads everything persisted (call once, before any other method) */
+  load(): Promise<void>;
+  upsert(tabId: number, entry: DiagnosedExchange, limits: LogLimits): LogChange;
+  clear(tabId: number, pageUrl: string | null): void;
+  /** forgets the tab entirely (tab closed) */
+  remove(tabId: number): void;
+  setPageUrl(tabId: number, pageUrl: string | null): void;
+  get(tabId: number): TabLog;
+  tabIds(): number[];
+  pageUrl(tabId: number): string | null;
+  /** every stored entry (for restoring in-flight exchanges) */
+  all(): DiagnosedExchange[];
+  /** resolves when every write queued so far reached the store */
+  flushed(): Promise<void>;
+}
+
+const entryKey = (tabId: number, id: string) => `e:${tabId}:${id}`;
+const tabKey = (tabId: number) => `t:${tabId}`;
+
+function approximateBytes(entry: DiagnosedExchange): number {
+  try {
+    return JSON.stringify(entry).length;
+  } catch {
+    return 0;
+  }
+}
+
+export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown) => void = () => {}): LogStore {
+  const tabs = new Map<number, TabState>();
+  let seq = 0;
+  const pendingSet = new Map<string, unknown>();
+  const pendingRemove = new Set<string>();
+  let scheduled: Promise<void> | null = null;
+  let lastWrite: Promise<void> = Promise.resolve();
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = Promise.resolve().then(() => {
+      scheduled = null;
+      const items = Object.fromEntries(pendingSet);
+      const removals = [...pendingRemove].filter((k) => !pendingSet.has(k));
+      pendingSet.clear();
+      pendingRemove.clear();
+      const writes: Promise<void>[] = [];
+      if (removals.length > 0) writes.push(kv.remove(removals));
+      if (Object.keys(items).length > 0) writes.push(kv.set(items));
+      lastWrite = Promise.all(writes).then(
+        () => undefined,
+        (error) => onWriteError(error),
+      );
+    });
+  }
+
+  function put(key: string, value: unknown): void {
+    pendingRemove.delete(key);
+    pendingSet.set(key, value);
+    schedule();
+  }
+
+  function drop(key: string): void {
+    pendingSet.delete(key);
+    pendingRemove.add(key);
+    schedule();
+  }
+
+  function tab(tabId: number): TabState {
+    let t = tabs.get(tabId);
+    if (!t) {
+      t = { tabId, pageUrl: null, entries: new Map(), bytes: 0, dropped: 0, droppedIds: new Set() };
+      tabs.set(tabId, t);
+    }
+    return t;
+  }
+
+  function writeMeta(t: TabState): void {
+    put(tabKey(t.tabId), { pageUrl: t.pageUrl, dropped: t.dropped });
+  }
+
+  return {
+    async load() {
+      const all = await kv.get();
+      const loaded: { tabId: number; seq: number; entry: DiagnosedExchange }[] = [];
+      for (const [key, value] of Object.entries(all)) {
+        const m = /^([et]):(-?\d+)(?::(.*))?$/.exec(key);
+        if (!m || typeof value !== "object" || value === null) continue;
+        const tabId = Number(m[2]);
+        if (m[1] === "t") {
+          const meta = value as { pageUrl?: unknown; dropped?: unknown };
+          const t = tab(tabId);
+          t.pageUrl = typeof meta.pageUrl === "string" ? meta.pageUrl : null;
+          t.dropped = typeof meta.dropped === "number" ? meta.dropped : 0;
+        } else {
+          const stored = value as Partial<StoredEntry>;
+          if (typeof stored.s !== "number" || !stored.d?.exchange) continue;
+          loaded.push({ tabId, seq: stored.s, entry: stored.d });
+        }
+      }
+      loaded.sort((a, b) => a.seq - b.seq);
+      for (const { tabId, seq: s, entry } of loaded) {
+        const t = tab(tabId);
+        const bytes = approximateBytes(entry);
+        t.entries.set(entry.exchange.id, { seq: s, entry, bytes });
+        t.bytes += bytes;
+        seq = Math.max(seq, s + 1);
+      }
+    },
+
+    upsert(tabId, entry, limits) {
+      const t = tab(tabId);
+      const id = entry.exchange.id;
+      const change: LogChange = { tabId, upserted: [] };
+      if (t.droppedIds.has(id)) return change;
+      const bytes = approximateBytes(entry);
+      const existing = t.entries.get(id);
+      const s = existing ? existing.seq : seq++;
+      if (existing) t.bytes -= existing.bytes;
+      t.entries.set(id, { seq: s, entry, bytes });
+      t.bytes += bytes;
+      put(entryKey(tabId, id), { s, d: entry } satisfies StoredEntry);
+      change.upserted.push(entry);
+      // Bound: oldest first (Map iteration order is insertion order = arrival order).
+      let removed = 0;
+      while (
+        t.entries.size > 1 &&
+        (t.entries.size > Math.max(1, limits.maxExchangesPerTab) || t.bytes > Math.max(1, limits.maxBytesPerTab))
+      ) {
+        const [oldestId, oldest] = t.entries.entries().next().value as [string, { bytes: number }];
+        t.entries.delete(oldestId);
+        t.bytes -= oldest.bytes;
+        t.droppedIds.add(oldestId);
+        drop(entryKey(tabId, oldestId));
+        removed++;
+      }
+      if (removed > 0) {
+        t.dropped += removed;
+        change.dropped = t.dropped;
+        change.upserted = change.upserted.filter((e) => t.entries.has(e.exchange.id));
+        writeMeta(t);
+      }
+      return change;
+    },
+
+    clear(tabId, pageUrl) {
+      const t = tab(tabId);
+      for (const id of t.entries.keys()) drop(entryKey(tabId, id));
+      t.entries.clear();
+      t.bytes = 0;
+      t.dropped = 0;
+      t.droppedIds.clear();
+      t.pageUrl = pageUrl;
+      writeMeta(t);
+    },
+
+    remove(tabId) {
+      const t = tabs.get(tabId);
+      if (!t) return;
+      for (const id of t.entries.keys()) drop(entryKey(tabId, id));
+      drop(tabKey(tabId));
+      tabs.delete(tabId);
+    },
+
+    setPageUrl(tabId, pageUrl) {
+      const t = tab(tabId);
+      if (t.pageUrl === pageUrl) return;
+      t.pageUrl = pageUrl;
+      writeMeta(t);
+    },
+
+    get(tabId) {
+      const t = tabs.get(tabId);
+      if (!t) return { tabId, pageUrl: null, entries: [], dropped: 0 };
+      return { tabId, pageUrl: t.pageUrl, entries: [...t.entries.values()].map((v) => v.entry), dropped: t.dropped };
+    },
+
+    tabIds: () => [...tabs.keys()],
+    pageUrl: (tabId) => tabs.get(tabId)?.pageUrl ?? null,
+    all: () => [...tabs.values()].flatMap((t) => [...t.entries.values()].map((v) => v.entry)),
+
+    async flushed() {
+      if (scheduled) await scheduled;
+      await lastWrite;
+    },
+  };
+}
