@@ -17,6 +17,8 @@ export interface DetailProps {
   fix?: ComponentChildren;
   actions?: ComponentChildren;
   extra?: ComponentChildren;
+  /** the synthesized policy of the exchange's target origin */
+  policy?: ComponentChildren;
 }
 
 function Evidence({ failure }: { failure: Failure }) {
@@ -66,7 +68,7 @@ function Evidence({ failure }: { failure: Failure }) {
   );
 }
 
-export function Detail({ entry, fix, actions, extra }: DetailProps) {
+export function Detail({ entry, fix, actions, extra, policy }: DetailProps) {
   const { exchange, diagnosis } = entry;
   const failure = diagnosis.failure;
   const deciding = failure?.header ?? null;
@@ -123,6 +125,7 @@ export function Detail({ entry, fix, actions, extra }: DetailProps) {
           </ul>
         </section>
       ) : null}
+      {policy}
       <section aria-label="Headers" class="hops">
         <h3>Headers</h3>
         {exchange.hops.map((hop, i) => (

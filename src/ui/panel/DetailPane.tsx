@@ -7,6 +7,8 @@ import type { Settings } from "../../protocol";
 import { copyText } from "../common/clipboard";
 import { Detail } from "./Detail";
 import { FixView } from "./FixView";
+import { PolicyView } from "./PolicyView";
+import { targetOrigin } from "../store/origin";
 import { diagnosisMarkdown } from "./markdown";
 import type { PanelHost } from "./Panel";
 import { findRetestResult, planRetest } from "./retest";
@@ -116,5 +118,7 @@ export function DetailPane({ entry, entries, host, live }: DetailPaneProps) {
       <FixView fix={fix} />
     );
 
-  return <Detail entry={entry} actions={actions} extra={retestView} fix={fixElement} />;
+  const policy = entry.exchange.trafficClass === "cross-origin" ? <PolicyView entries={entries} origin={targetOrigin(entry.exchange)} /> : null;
+
+  return <Detail entry={entry} actions={actions} extra={retestView} fix={fixElement} policy={policy} />;
 }

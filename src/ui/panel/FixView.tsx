@@ -5,7 +5,7 @@
  */
 import { useState } from "preact/hooks";
 import type { Header } from "../../cors/model";
-import type { Fix } from "../../cors/fix/index";
+import type { Fix, ServerSnippet } from "../../cors/fix/index";
 import { copyText } from "../common/clipboard";
 import { Value } from "../common/Value";
 
@@ -26,26 +26,6 @@ function HeaderLines({ title, headers }: { title: string; headers: Header[] }) {
 }
 
 export function FixView({ fix, idPrefix = "fix" }: { fix: Fix; idPrefix?: string }) {
-  const [tab, setTab] = useState(0);
-  const [copied, setCopied] = useState("");
-  const snippet = fix.snippets[Math.min(tab, fix.snippets.length - 1)];
-
-  const onTabKey = (e: KeyboardEvent) => {
-    const n = fix.snippets.length;
-    if (n === 0) return;
-    let next = -1;
-    if (e.key === "ArrowRight") next = (tab + 1) % n;
-    else if (e.key === "ArrowLeft") next = (tab - 1 + n) % n;
-    else if (e.key === "Home") next = 0;
-    else if (e.key === "End") next = n - 1;
-    if (next < 0) return;
-    e.preventDefault();
-    setTab(next);
-    setCopied("");
-    const target = (e.currentTarget as HTMLElement).querySelectorAll<HTMLElement>("[role=tab]")[next];
-    target?.focus();
-  };
-
   return (
     <section class="fix" aria-label="Fix">
       <h3>Fix</h3>
@@ -63,51 +43,76 @@ export function FixView({ fix, idPrefix = "fix" }: { fix: Fix; idPrefix?: string
           ))}
         </ul>
       ) : null}
-      {snippet ? (
-        <>
-          <div class="tabs" role="tablist" aria-label="Server configuration" tabIndex={-1} onKeyDown={onTabKey}>
-            {fix.snippets.map((s, i) => (
-              <button
-                key={s.server}
-                type="button"
-                role="tab"
-                id={`${idPrefix}-tab-${i}`}
-                aria-selected={i === tab}
-                aria-controls={`${idPrefix}-panel`}
-                tabIndex={i === tab ? 0 : -1}
-                onClick={() => {
-                  setTab(i);
-                  setCopied("");
-                }}
-              >
-                {s.label}
-              </button>
-            ))}
-          </div>
-          <div role="tabpanel" id={`${idPrefix}-panel`} aria-labelledby={`${idPrefix}-tab-${tab}`}>
-            <div class="actions">
-              <button
-                type="button"
-                aria-label={`Copy ${snippet.label} configuration`}
-                onClick={async () => setCopied((await copyText(snippet.code)) ? "Copied" : "Copy failed")}
-              >
-                Copy
-              </button>
-              <span class="status" role="status" aria-live="polite">
-                {copied}
-              </span>
-            </div>
-            <pre class={`snippet lang-${snippet.language}`}>
-              <Value value={snippet.code} limit={20000} />
-            </pre>
-            {snippet.caveats.map((c, i) => (
-              <p key={i} class="muted small">
-                <Value value={c} limit={1000} />
-              </p>
-            ))}
-          </div>
-        </>
-      ) : null}
+      <SnippetTabs snippets={fix.snippets} idPrefix={idPrefix} />
     </section>
+  );
+}
+
+/** One tab per server, the selected server's configuration and a Copy button. */
+export function SnippetTabs({ snippets, idPrefix }: { snippets: ServerSnippet[]; idPrefix: string }) {
+  const [tab, setTab] = useState(0);
+  const [copied, setCopied] = useState("");
+  const snippet = snippets[Math.min(tab, snippets.length - 1)];
+  if (!snippet) return null;
+
+  const onTabKey = (e: KeyboardEvent) => {
+    const n = snippets.length;
+    let next = -1;
+    if (e.key === "ArrowRight") next = (tab + 1) % n;
+    else if (e.key === "ArrowLeft") next = (tab - 1 + n) % n;
+    else if (e.key === "Home") next = 0;
+    else if (e.key === "End") next = n - 1;
+    if (next < 0) return;
+    e.preventDefault();
+    setTab(next);
+    setCopied("");
+    const target = (e.currentTarget as HTMLElement).querySelectorAll<HTMLElement>("[role=tab]")[next];
+    target?.focus();
+  };
+
+  return (
+    <>
+      <div class="tabs" role="tablist" aria-label="Server configuration" tabIndex={-1} onKeyDown={onTabKey}>
+        {snippets.map((s, i) => (
+          <button
+            key={s.server}
+            type="button"
+            role="tab"
+            id={`${idPrefix}-tab-${i}`}
+            aria-selected={i === tab}
+            aria-controls={`${idPrefix}-panel`}
+            tabIndex={i === tab ? 0 : -1}
+            onClick={() => {
+              setTab(i);
+              setCopied("");
+            }}
+          >
+            {s.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${idPrefix}-panel`} aria-labelledby={`${idPrefix}-tab-${tab}`}>
+        <div class="actions">
+          <button
+            type="button"
+            aria-label={`Copy ${snippet.label} configuration`}
+            onClick={async () => setCopied((await copyText(snippet.code)) ? "Copied" : "Copy failed")}
+          >
+            Copy
+          </button>
+          <span class="status" role="status" aria-live="polite">
+            {copied}
+          </span>
+        </div>
+        <pre class={`snippet lang-${snippet.language}`}>
+          <Value value={snippet.code} limit={20000} />
+        </pre>
+        {snippet.caveats.map((c, i) => (
+          <p key={i} class="muted small">
+            <Value value={c} limit={1000} />
+          </p>
+        ))}
+      </div>
+    </>
   );
 }

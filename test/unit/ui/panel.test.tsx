@@ -232,3 +232,18 @@ test("Re-test runs the request in the inspected page and shows old vs new verdic
   expect(result).toContain("Beforeblocked");
   expect(result).toContain("Nowallowed");
 });
+
+test("the origin's synthesized policy opens on demand, with server tabs", async () => {
+  const transport = fakeTransport();
+  await mount(transport);
+  await push(transport, { type: "snapshot", log: tabLog([allowed, blocked, cdn]) });
+  await act(async () => options("Exchanges")[1]?.click());
+  const policy = byLabel("Policy for origin");
+  expect(policy.querySelector("pre")).toBeNull();
+  await act(async () => buttonNamed("▸ Policy for http://api.test").click());
+  expect(policy.textContent).toContain("Access-Control-Allow-Origin: http://page.test");
+  expect(policy.textContent).toContain("Access-Control-Allow-Methods: GET, PUT");
+  const tabs = [...policy.querySelectorAll('[role="tab"]')];
+  expect(tabs.length).toBeGreaterThan(3);
+  expect(tabs[0]?.getAttribute("aria-selected")).toBe("true");
+});
