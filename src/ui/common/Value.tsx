@@ -10,15 +10,17 @@ export interface ValueProps {
   value: string;
   limit?: number;
   class?: string;
+  /** keep line feeds and tabs (generated code); header values never set this */
+  multiline?: boolean;
 }
 
-export function Value({ value, limit = DISPLAY_LIMIT, class: className }: ValueProps) {
+export function Value({ value, limit = DISPLAY_LIMIT, class: className, multiline = false }: ValueProps) {
   const [expanded, setExpanded] = useState(false);
   const { head, rest } = expanded ? { head: value, rest: 0 } : cut(value, limit);
   const long = value.length > limit;
   return (
     <span class={`value${expanded ? " value-expanded" : ""}${className ? ` ${className}` : ""}`}>
-      {visibleSegments(head).map((segment, i) =>
+      {visibleSegments(head, multiline).map((segment, i) =>
         segment.escaped ? (
           <span key={i} class="esc" title="invisible character made visible">
             {segment.text}

@@ -23,11 +23,13 @@ export function escapeCodePoint(ch: string): string {
   return `\u27E8U+${code.toString(16).toUpperCase().padStart(4, "0")}\u27E9`;
 }
 
-/** Splits a value into plain runs and visible escapes of invisible characters. */
-export function visibleSegments(value: string): Segment[] {
+/** Splits a value into plain runs and visible escapes of invisible characters. `multiline`
+ * keeps line feeds and tabs as they are (generated code snippets, never header values). */
+export function visibleSegments(value: string, multiline = false): Segment[] {
   const out: Segment[] = [];
   let last = 0;
   for (const match of value.matchAll(INVISIBLE)) {
+    if (multiline && (match[0] === "\n" || match[0] === "\t")) continue;
     const at = match.index ?? 0;
     if (at > last) out.push({ text: value.slice(last, at), escaped: false });
     out.push({ text: escapeCodePoint(match[0]), escaped: true });

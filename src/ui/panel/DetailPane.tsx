@@ -2,6 +2,7 @@
  * the origin's synthesized policy. */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { buildFix } from "../../cors/fix/index";
+import { toCurl } from "../../export/curl";
 import type { DiagnosedExchange } from "../../cors/model";
 import type { Settings } from "../../protocol";
 import { copyText } from "../common/clipboard";
@@ -30,7 +31,7 @@ interface Retest {
   error: string | null;
 }
 
-export function DetailPane({ entry, entries, host, live }: DetailPaneProps) {
+export function DetailPane({ entry, entries, host, live, settings }: DetailPaneProps) {
   const [status, setStatus] = useState("");
   const [retest, setRetest] = useState<Retest | null>(null);
 
@@ -72,6 +73,13 @@ export function DetailPane({ entry, entries, host, live }: DetailPaneProps) {
     <>
       <button type="button" onClick={() => copy("Diagnosis", diagnosisMarkdown(entry, fix instanceof Error ? undefined : fix))}>
         Copy diagnosis
+      </button>
+      <button
+        type="button"
+        title={settings?.redactByDefault === false ? "curl command with cookies and tokens" : "curl command (secrets redacted, see Options)"}
+        onClick={() => copy("curl command", toCurl(entry.exchange, { redact: settings?.redactByDefault ?? true }))}
+      >
+        Copy as curl
       </button>
       {canRetest ? (
         <button type="button" onClick={runRetest} title="Repeat this request from the inspected page">

@@ -105,7 +105,7 @@ export function SnippetTabs({ snippets, idPrefix }: { snippets: ServerSnippet[];
           </span>
         </div>
         <pre class={`snippet lang-${snippet.language}`}>
-          <Value value={snippet.code} limit={20000} />
+          <Value value={snippet.code} limit={20000} multiline />
         </pre>
         {snippet.caveats.map((c, i) => (
           <p key={i} class="muted small">

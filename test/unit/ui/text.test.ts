@@ -20,3 +20,7 @@ test("cut keeps surrogate pairs whole", () => {
   expect(cut("ab😀cd", 3)).toEqual({ head: "ab", rest: 4 });
   expect(cut("a".repeat(1000), 240).rest).toBe(760);
 });
+
+test("multiline keeps line feeds and tabs (generated code), still escapes the rest", () => {
+  expect(visibleSegments("a\n\tb\u202E", true).map((s) => s.text).join("")).toBe("a\n\tb⟨U+202E⟩");
+});
