@@ -1,6 +1,7 @@
 /** Builds the HAR download of a log: everything in it, whatever the filters. */
 import type { DiagnosedExchange } from "../../cors/model";
 import { harFileName, toHar } from "../../export/har-writer";
+import { jsonFileName, looksLikeCorsLensJson, readCorsLensJson, toCorsLensJson } from "../../export/json-export";
 import type { TabLog } from "../../protocol";
 import { browserKind, browserVersion } from "./browser";
 import { downloadText } from "./download";
@@ -31,4 +32,28 @@ export function downloadHar(log: LogLike, redact: boolean): string {
   const { fileName, text } = harDownload(log, redact);
   downloadText(fileName, text, "application/json");
   return fileName;
+}
+
+/** "Export JSON": the lossless CORS Lens format, same file stem as the HAR. */
+export function jsonDownload(log: LogLike, redact: boolean, now: Date = new Date()): { fileName: string; text: string } {
+  const json = toCorsLensJson(tabLogOf(log), { redact, browser: browserKind(), now });
+  return { fileName: jsonFileName(harFileName(log.pageUrl, now)), text: JSON.stringify(json, null, 2) };
+}
+
+/**
+ * Reads an imported file into a log the panel can show. A CORS Lens JSON export carries its
+ * diagnoses; anything else is refused with a message (HAR import needs the engine's diagnose).
+ */
+export function readImport(text: string): TabLog {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error("not a JSON file");
+  }
+  if (looksLikeCorsLensJson(parsed)) {
+    const json = readCorsLensJson(parsed);
+    return { tabId: json.tabId, pageUrl: json.pageUrl, entries: json.exchanges, dropped: json.dropped };
+  }
+  throw new Error("not a CORS Lens JSON export");
 }
