@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import type { Exchange } from "../../../src/cors/model";
+import { diagnose } from "../../../src/cors/diagnose";
 import { HarReadError, readHar } from "../../../src/export/har-reader";
 import { toHar } from "../../../src/export/har-writer";
 import { sampleLog } from "./sample-log";
@@ -59,7 +60,7 @@ describe("Chrome DevTools 'Save all as HAR'", () => {
       { method: "GET", url: "http://localhost:4000/ok", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/ok 200 preflight:not-needed"], outcome: "completed" },
       { method: "PUT", url: "http://localhost:4000/items/1", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["PUT http://localhost:4000/items/1 - preflight:sent(204)"], outcome: "failed net::ERR_FAILED" },
       { method: "GET", url: "http://localhost:4000/old", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/old 302 preflight:not-needed", "GET http://localhost:4000/new 200 preflight:not-needed"], outcome: "completed" },
-      { method: "GET", url: "http://localhost:4000/no-acao", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/no-acao - preflight:unknown"], outcome: "failed net::ERR_FAILED" },
+      { method: "GET", url: "http://localhost:4000/no-acao", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/no-acao 200 preflight:not-needed"], outcome: "failed net::ERR_FAILED" },
       { method: "GET", url: "http://localhost:4999/down", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4999/down - preflight:unknown"], outcome: "failed net::ERR_CONNECTION_REFUSED" },
       { method: "GET", url: "http://127.0.0.1:3000/static/data.json", initiator: "http://127.0.0.1:3000", trafficClass: "same-origin", type: "xmlhttprequest", hops: ["GET http://127.0.0.1:3000/static/data.json 200 preflight:not-needed"], outcome: "completed" },
     ]);
@@ -102,6 +103,45 @@ describe("chrome-har output (Puppeteer/Browsertime)", () => {
       { method: "PUT", url: "http://localhost:4000/items/1", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "other", hops: ["PUT http://localhost:4000/items/1 - preflight:sent(204) never-sent"], outcome: "failed net::ERR_FAILED" },
       { method: "GET", url: "http://localhost:4000/old", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/old 302 preflight:not-needed", "GET http://localhost:4000/new 200 preflight:not-needed"], outcome: "completed" },
     ]);
+  });
+});
+
+/** The engine's judgement of every exchange read from a file. */
+function verdicts(name: string): string[] {
+  return readHar(fixture(name)).exchanges.map((x) => {
+    const d = diagnose(x);
+    return `${x.method} ${new URL(x.url).pathname} ${d.verdict}${d.failure ? ` ${d.failure.id}` : ""}`;
+  });
+}
+
+describe("the engine judges imported files as it judges live capture", () => {
+  test("Chrome DevTools", () => {
+    expect(verdicts("chrome-devtools.har")).toEqual([
+      "GET /ok allowed",
+      "PUT /items/1 blocked method-not-allowed",
+      "GET /old allowed",
+      "GET /no-acao blocked acao-missing",
+      "GET /down network-error non-cors-network-error",
+      "GET /static/data.json not-cors",
+    ]);
+  });
+  test("Firefox: the blocked response completed, the engine's own check finds the rule", () => {
+    expect(verdicts("firefox-netmonitor.har")).toEqual([
+      "GET /ok allowed",
+      "PUT /items/1 blocked method-not-allowed",
+      "GET /old allowed",
+      "GET /no-acao blocked acao-missing",
+      "GET /static/data.json not-cors",
+    ]);
+  });
+  test("chrome-har", () => {
+    expect(verdicts("chrome-har-output.har")).toEqual(["GET / not-cors", "GET /ok allowed", "PUT /items/1 blocked method-not-allowed", "GET /old allowed"]);
+  });
+  test("a CORS Lens file: same verdicts as the diagnoses written in it", () => {
+    const har = toHar({ tabId: 1, pageUrl: null, dropped: 0, entries: readHar(fixture("chrome-devtools.har")).exchanges.map((exchange) => ({ exchange, diagnosis: diagnose(exchange) })) }, { redact: false, browser: "chromium", browserVersion: "156", creatorVersion: "t" });
+    const written = har.log.entries.filter((e) => e._corsLens.role === "request").map((e) => `${e._corsLens.verdict} ${e._corsLens.failure?.id ?? ""}`);
+    const reread = readHar(JSON.parse(JSON.stringify(har))).exchanges.map((x) => diagnose(x)).map((d) => `${d.verdict} ${d.failure?.id ?? ""}`);
+    expect(reread).toEqual(written);
   });
 });
 
