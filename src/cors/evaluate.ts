@@ -91,6 +91,7 @@ export function walkExchange(exchange: Exchange, initiator: string, include: boo
         const f: Finding = {
           id: check.id,
           phase: "response",
+          index: k,
           header: check.header,
           received: check.received,
           required: check.required,
@@ -122,7 +123,7 @@ export function walkExchange(exchange: Exchange, initiator: string, include: boo
     if (!isRedirect) return walk;
 
     // Redirect rules on the Location of this hop (redirect number k + 1).
-    const base = { phase: "redirect" as const, hop: k + 1, url: hop.url, preflightPrefix: false, status, location, header: "location", received: location };
+    const base = { phase: "redirect" as const, hop: k + 1, index: k, url: hop.url, preflightPrefix: false, status, location, header: "location", received: location };
     if (!isHttpScheme(location)) {
       walk.finding = { ...base, id: "redirect-disallowed-scheme", required: "an http: or https: URL" };
       return walk;

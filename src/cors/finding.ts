@@ -5,6 +5,8 @@ export interface Finding {
   id: string;
   phase: FailurePhase;
   hop?: number;
+  /** 0-based index of the hop where the exchange stopped because of this rule */
+  index: number;
   header: string | null;
   received: string | null;
   required: string | null;

@@ -94,6 +94,24 @@ export type Outcome =
  */
 export type TrafficClass = "cross-origin" | "same-origin" | "navigation" | "extension" | "non-http";
 
+/**
+ * Evidence about an exchange that webRequest does not give but other sources do: a HAR/CDP
+ * import (Chromium's `CorsError` name, the console line), or a page-side hook (request mode,
+ * credentials and redirect modes). diagnose() trusts these over its own inference.
+ */
+export interface ExchangeHints {
+  /** Chromium CDP `Network.CorsError` name, with or without the leading `k` (e.g. `MissingAllowOriginHeader`) */
+  corsError?: string;
+  /** the browser's console line for this request ("Access to fetch at …", "Cross-Origin Request Blocked: …") */
+  consoleMessage?: string;
+  /** request mode: `cors` | `no-cors` | `same-origin` | `navigate` | `websocket` */
+  mode?: string;
+  /** credentials mode: `include` | `same-origin` | `omit` */
+  credentials?: string;
+  /** redirect mode: `follow` | `error` | `manual` */
+  redirectMode?: string;
+}
+
 export interface Exchange {
   /** stable id, unique per browser session (the first webRequest requestId, prefixed) */
   id: string;
@@ -116,6 +134,8 @@ export interface Exchange {
   trafficClass: TrafficClass;
   /** every raw requestId folded into this exchange (request and preflights) */
   requestIds: string[];
+  /** optional evidence from imports or page-side hooks (see ExchangeHints) */
+  hints?: ExchangeHints;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -167,7 +187,8 @@ export interface Diagnosis {
   cachedPreflight: boolean;
   credentials: CredentialsMode;
   credentialsInferred: boolean;
-  /** for `not-cors`: which non-failure of cors-failures.md section 3 it is */
+  /** for `not-cors`: which non-failure of cors-failures.md section 3 it is; on an `allowed`
+   * exchange whose status is 4xx/5xx it is `non-cors-http-error` (CORS passed, the app failed) */
   notCorsId?: string;
   /** the browser whose rules were applied */
   browser: BrowserKind;

@@ -39,7 +39,7 @@ const NOT_NETWORK = new Set(["net::ERR_FAILED", "NS_ERROR_DOM_BAD_URI", "net::ER
 const NON_TOKEN_RUN = /[^!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
 
 function base(input: PreflightInput, id: string): Finding {
-  const f: Finding = { id, phase: "preflight", header: null, received: null, required: null, url: input.preflight.url, preflightPrefix: false };
+  const f: Finding = { id, phase: "preflight", index: input.hop, header: null, received: null, required: null, url: input.preflight.url, preflightPrefix: false };
   if (input.hop > 0) f.hop = input.hop;
   return f;
 }

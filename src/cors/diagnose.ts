@@ -1,0 +1,429 @@
+/**
+ * diagnose(exchange): the single entry point used by the worker, the panel, the CLI and the
+ * exports. The verdict follows what the browser did (har-format.md "Verdicts"); the engine's
+ * own rule walk names the failing rule, and the credentials mode (never reported by
+ * webRequest) is taken from the request when it says so, else from whichever mode is
+ * consistent with the outcome.
+ */
+import { addressSpaceOf, morePrivate } from "./address-space";
+import { chromiumKind, chromiumMessage, firefoxMessage } from "./browser-messages";
+import { corsErrorId } from "./cdp-errors";
+import { type CredentialsEvidence, credentialsEvidence } from "./credentials";
+import { type Walk, walkExchange } from "./evaluate";
+import { type ExplainContext, explainFinding, explainNetwork } from "./explain";
+import type { Finding } from "./finding";
+import { headerValue } from "./headers";
+import { FAILURE_IDS } from "./ids";
+import { DEFAULT_MAX_AGE, MAX_AGE_CAP, preflightCacheLifetime } from "./max-age";
+import { type MessageMatch, matchBrowserMessage } from "./messages";
+import type { BrowserKind, Confidence, CredentialsMode, Diagnosis, Exchange, Failure, FailurePhase, Hop, Warning } from "./model";
+import { isCorsErrorString, netErrorId } from "./net-errors";
+import { normalizeExchange } from "./normalize";
+import { hostOf, isHttpScheme, originOf, schemeOf } from "./origin";
+import { needsPreflight } from "./preflight";
+import { computeWarnings } from "./warnings";
+
+const FAILURES = new Set<string>(FAILURE_IDS);
+/** Ids whose verdict is `network-error` although they are in the reference's failure list. */
+const NETWORK_LEVEL = new Set(["invalid-response", "redirect-disallowed-scheme", "non-cors-too-many-redirects"]);
+const LOCATION_RULES = new Set(["redirect-userinfo", "redirect-disallowed-scheme", "non-cors-too-many-redirects"]);
+const TARGET_SPACE = /target IP address space of `([\w-]+)`/;
+const PREFLIGHT_GLOSS = "the browser's permission check (an OPTIONS request)";
+
+interface Run {
+  ex: Exchange;
+  browser: BrowserKind;
+  initiator: string;
+  url: string;
+  ctx: ExplainContext;
+  cachedPreflight: boolean;
+  hint: { id: string; match: MessageMatch | null } | null;
+}
+
+/** Diagnoses one exchange. Never throws: unreadable input gives an "insufficient evidence" result. */
+export function diagnose(exchange: Exchange): Diagnosis {
+  try {
+    return run(normalizeExchange(exchange));
+  } catch (error) {
+    const browser: BrowserKind = (exchange as { browser?: unknown } | null)?.browser === "firefox" ? "firefox" : "chromium";
+    const why = error instanceof Error ? error.message : "unreadable data";
+    return {
+      verdict: "pending",
+      explanation: `CORS Lens could not read this exchange (${why}), so there is insufficient evidence for a diagnosis.`,
+      warnings: [],
+      cachedPreflight: false,
+      credentials: "unknown",
+      credentialsInferred: true,
+      browser,
+    };
+  }
+}
+
+function hintOf(ex: Exchange): Run["hint"] {
+  const h = ex.hints;
+  if (!h) return null;
+  const match = typeof h.consoleMessage === "string" ? matchBrowserMessage(h.consoleMessage, ex.browser) : null;
+  const fromCdp = typeof h.corsError === "string" ? corsErrorId(h.corsError) : null;
+  const id = fromCdp ?? match?.id ?? null;
+  return id === null ? null : { id, match };
+}
+
+function run(ex: Exchange): Diagnosis {
+  const browser = ex.browser;
+  const first = ex.hops[0];
+  const url = ex.url || first?.url || "";
+  const initiator = ex.initiator ?? (typeof ex.documentUrl === "string" ? originOf(ex.documentUrl) : "null");
+  const method = ex.method || first?.method || "GET";
+  const r: Run = {
+    ex,
+    browser,
+    initiator,
+    url,
+    ctx: { origin: initiator, url, method, initialUrl: url, credentialsInferred: true },
+    cachedPreflight: ex.hops.some((h) => h.preflightState === "cached"),
+    hint: hintOf(ex),
+  };
+  const outcome = ex.outcome;
+  if (outcome.state === "pending") {
+    return base(r, "pending", outcome.interrupted ? `Capture was interrupted before the ${method} request to ${url} finished (for example the browser restarted the extension), so CORS Lens cannot say what happened to it.` : `The ${method} request to ${url} has not finished yet.`);
+  }
+
+  if (ex.type === "websocket" || schemeOf(url) === "ws" || schemeOf(url) === "wss") return notCorsOrError(r, "non-cors-websocket", `WebSocket connections have no CORS: the server must check the Origin header itself. The connection from ${initiator} to ${url} is not subject to CORS rules.`);
+  switch (ex.trafficClass) {
+    case "extension":
+      return notCorsOrError(r, "non-cors-extension-context", `This request to ${url} was made by an extension page or worker, which the browser exempts from CORS. It is not the page's own traffic.`);
+    case "same-origin":
+      return notCorsOrError(r, "non-cors-same-origin", `The request from ${initiator} to ${url} stays on the page's own origin, so it is not a CORS request and CORS headers are irrelevant.`);
+    case "navigation":
+      return notCorsOrError(r, undefined, `Loading ${url} as a page or frame is a navigation; CORS does not apply to navigations.`);
+    case "non-http":
+      return notCorsOrError(r, undefined, `${url} is not an http(s) request, so CORS does not apply.`);
+    default:
+      break;
+  }
+
+  const mode = modeOf(ex, first);
+  if (mode === "navigate") return notCorsOrError(r, undefined, `Loading ${url} as a page or frame is a navigation; CORS does not apply to navigations.`);
+  if (mode === "websocket") return notCorsOrError(r, "non-cors-websocket", `WebSocket connections have no CORS: the server must check the Origin header itself.`);
+  if (mode === "same-origin") return blockedFromHint(r, "disallowed-by-mode") ?? fromFinding(r, synthetic(r, "disallowed-by-mode"), "certain", [], null);
+  if (mode === "no-cors") {
+    if (outcome.state === "failed" && r.hint?.id === "no-cors-redirect-mode-not-follow") return fromFinding(r, synthetic(r, "no-cors-redirect-mode-not-follow"), "certain", [], null);
+    if (outcome.state === "failed" && typeof ex.hints?.redirectMode === "string" && ex.hints.redirectMode !== "follow") return fromFinding(r, synthetic(r, "no-cors-redirect-mode-not-follow"), "certain", [], null);
+    return notCorsOrError(r, "non-cors-no-cors-opaque", `The request from ${initiator} to ${url} was made in no-cors mode (an <img>, <script> or similar without the crossorigin attribute, or fetch with mode 'no-cors'), so there is no CORS check: the page gets an intentionally unreadable (opaque) response. To read it, use cors mode and have the server send CORS headers.`);
+  }
+
+  if (!isHttpScheme(url)) {
+    if (outcome.state === "failed") return fromFinding(r, synthetic(r, "cors-disabled-scheme"), "certain", [], null);
+    return notCorsOrError(r, undefined, `${url} is not an http(s) URL, so CORS does not apply.`);
+  }
+
+  const evidence = credentialsEvidence(ex);
+  if (outcome.state === "failed") {
+    const error = outcome.error;
+    const corsError = browser === "firefox" ? error === "NS_ERROR_DOM_BAD_URI" : isCorsErrorString(error);
+    if (r.hint && FAILURES.has(r.hint.id)) {
+      const hinted = blockedFromHint(r, r.hint.id, evidence);
+      if (hinted) return hinted;
+    }
+    if (r.hint?.id.startsWith("non-cors-")) return networkError(r, r.hint.id, error);
+    if (!corsError) return networkFailure(r, error, evidence);
+    return corsFailure(r, evidence);
+  }
+  return browser === "firefox" ? firefoxCompleted(r, evidence) : chromiumCompleted(r, evidence);
+}
+
+function modeOf(ex: Exchange, first: Hop | undefined): string {
+  const hinted = ex.hints?.mode;
+  if (typeof hinted === "string" && hinted !== "") return hinted;
+  const sfm = headerValue(first?.requestHeaders, "sec-fetch-mode");
+  if (sfm !== null) return sfm.trim().toLowerCase();
+  if (ex.type === "main_frame" || ex.type === "sub_frame") return "navigate";
+  if (first?.preflight || first?.preflightState === "sent") return "cors";
+  if (Array.isArray(first?.requestHeaders) && first.requestHeaders.length > 0 && headerValue(first.requestHeaders, "origin") === null) return "no-cors";
+  return "cors";
+}
+
+// ── building results ───────────────────────────────────────────────────────────────────
+
+function base(r: Run, verdict: Diagnosis["verdict"], explanation: string): Diagnosis {
+  return { verdict, explanation, warnings: [], cachedPreflight: r.cachedPreflight, credentials: "unknown", credentialsInferred: true, browser: r.browser };
+}
+
+function notCorsOrError(r: Run, id: string | undefined, explanation: string): Diagnosis {
+  const outcome = r.ex.outcome;
+  if (outcome.state === "failed") return networkError(r, id === "non-cors-websocket" ? id : netErrorId(outcome.error), outcome.error);
+  const d = base(r, "not-cors", explanation);
+  if (id !== undefined) d.notCorsId = id;
+  return d;
+}
+
+function browserMessage(r: Run, f: Finding): string {
+  const line = r.ex.hints?.consoleMessage;
+  if (typeof line === "string" && r.hint?.match && r.hint.id === f.id) return line;
+  if (r.browser === "firefox") return firefoxMessage(f, f.url);
+  const kind = r.hint?.match?.kind ?? chromiumKind(r.ex.type);
+  return chromiumMessage(f, { kind, url: f.url, initialUrl: r.url, origin: r.initiator });
+}
+
+function toFailure(r: Run, f: Finding, confidence: Confidence, candidates: string[]): Failure {
+  const failure: Failure = { id: f.id, phase: f.phase, header: f.header, received: f.received, required: f.required, confidence, browserMessage: browserMessage(r, f) };
+  if (f.hop !== undefined) failure.hop = f.hop;
+  if (f.missing) failure.missing = f.missing;
+  if (f.variant !== undefined) failure.variant = f.variant;
+  if (confidence === "likely") failure.candidates = candidates.filter((c) => c !== f.id);
+  return failure;
+}
+
+interface Credentials {
+  mode: CredentialsMode;
+  inferred: boolean;
+  include: boolean | null;
+}
+
+function fromFinding(r: Run, f: Finding, confidence: Confidence, candidates: string[], creds: Credentials | null, extraExplanation = ""): Diagnosis {
+  const c = creds ?? { mode: "unknown", inferred: true, include: null };
+  const ctx = { ...r.ctx, credentialsInferred: c.inferred };
+  const verdict = NETWORK_LEVEL.has(f.id) || f.id.startsWith("non-cors-") ? "network-error" : "blocked";
+  const explanation = `${explainFinding(f, ctx)}${extraExplanation}`;
+  const d: Diagnosis = {
+    verdict,
+    failure: toFailure(r, f, confidence, candidates),
+    explanation,
+    warnings: warningsFor(r, c.include, false, false),
+    cachedPreflight: r.cachedPreflight,
+    credentials: c.mode,
+    credentialsInferred: c.inferred,
+    browser: r.browser,
+  };
+  return d;
+}
+
+function synthetic(r: Run, id: string, detail?: string, received?: string): Finding {
+  const phase: FailurePhase =
+    id.startsWith("preflight-") || id === "acam-unparseable" || id === "acah-unparseable" || id === "method-not-allowed" || id === "header-not-allowed" || id === "invalid-response" || id.startsWith("pna-preflight-")
+      ? "preflight"
+      : id.startsWith("redirect-")
+        ? "redirect"
+        : id.startsWith("lna-") || id.startsWith("pna-") || id.startsWith("non-cors-")
+          ? "connect"
+          : id.startsWith("acao-") || id.startsWith("acac-")
+            ? "response"
+            : "request";
+  const f: Finding = { id, phase, index: 0, header: null, received: received ?? null, required: null, url: r.url, preflightPrefix: id.startsWith("preflight-") && id !== "preflight-status-not-ok" ? true : id === "preflight-status-not-ok" };
+  if (id.startsWith("pna-preflight-allow")) f.preflightPrefix = true;
+  if (detail !== undefined) f.detail = detail;
+  if (phase === "redirect") f.hop = 1;
+  if (id === "header-not-allowed" && detail) f.missing = [detail.toLowerCase()];
+  return f;
+}
+
+function networkError(r: Run, id: string, error: string): Diagnosis {
+  const d = base(r, "network-error", explainNetwork(id, error, r.ctx));
+  const phase: FailurePhase = id === "non-cors-blocked-by-client" || id === "non-cors-mixed-content" || id === "non-cors-csp-blocked" ? "request" : id === "redirect-disallowed-scheme" || id === "non-cors-too-many-redirects" ? "redirect" : "connect";
+  const f: Finding = { id, phase, index: 0, header: null, received: null, required: null, url: r.url, preflightPrefix: false, netError: error };
+  if (phase === "redirect") f.hop = 1;
+  d.failure = toFailure(r, f, "certain", []);
+  d.failure.received = error;
+  d.warnings = warningsFor(r, credentialsEvidence(r.ex).include, false, false);
+  return d;
+}
+
+// ── the walk, credentials and consistency ──────────────────────────────────────────────
+
+function walk(r: Run, include: boolean): Walk {
+  return walkExchange(r.ex, r.initiator, include, r.browser);
+}
+
+/** A finding explains the observed trace only if nothing was observed after the point where it stops the exchange. */
+function consistent(r: Run, f: Finding | null): f is Finding {
+  if (f === null) return false;
+  const hops = r.ex.hops;
+  if (f.phase === "preflight") return !hops[f.index]?.response;
+  if (LOCATION_RULES.has(f.id)) return hops.length - 1 === f.index;
+  return hops.length - 1 <= f.index;
+}
+
+function credentialsFrom(ev: CredentialsEvidence, include: boolean, inferred: boolean): Credentials {
+  return { mode: include ? "include" : "omit-or-same-origin", inferred: ev.strength === "proof" ? false : inferred, include };
+}
+
+function lnaCandidates(r: Run): string[] {
+  const target = addressSpaceOf(r.ex.hops[0]?.response?.ip ?? hostOf(r.url));
+  const from = addressSpaceOf(hostOf(r.initiator));
+  if (!morePrivate(target, from)) return [];
+  const secure = schemeOf(r.initiator) === "https" || from === "loopback";
+  return secure ? ["lna-permission-denied", "lna-insecure-initiator"] : ["lna-insecure-initiator", "lna-permission-denied"];
+}
+
+function corsFailure(r: Run, ev: CredentialsEvidence): Diagnosis {
+  const wOmit = walk(r, false);
+  const wInc = walk(r, true);
+  const primaryInclude = ev.include === true;
+  const primary = primaryInclude ? wInc : wOmit;
+  const secondary = primaryInclude ? wOmit : wInc;
+  const pf = primary.finding;
+  const sf = secondary.finding;
+  if (consistent(r, pf)) {
+    const secondaryDiffers = consistent(r, sf) && sf.id !== pf.id;
+    const certain = ev.strength === "proof" || !secondaryDiffers;
+    // When only the primary mode explains the failure, the outcome itself tells the mode.
+    const creds: Credentials =
+      ev.include !== null ? credentialsFrom(ev, ev.include, true) : !consistent(r, sf) ? credentialsFrom(ev, false, true) : { mode: "unknown", inferred: true, include: null };
+    return fromFinding(r, pf, certain ? "certain" : "likely", secondaryDiffers && sf ? [sf.id] : [], creds);
+  }
+  if (ev.strength !== "proof" && consistent(r, sf)) {
+    const include = !primaryInclude;
+    const creds = credentialsFrom(ev, include, true);
+    const note = include && ev.source === null ? " CORS Lens infers that credentials were included because this is the only rule that explains the browser's refusal (no Cookie header proves it)." : "";
+    return fromFinding(r, sf, "likely", lnaCandidates(r), creds, note);
+  }
+  return unexplained(r, primary, ev);
+}
+
+function unexplained(r: Run, w: Walk, ev: CredentialsEvidence): Diagnosis {
+  const first = r.ex.hops[0];
+  const neverSent = !first?.response;
+  const creds: Credentials = ev.include !== null ? credentialsFrom(ev, ev.include, true) : { mode: "unknown", inferred: true, include: null };
+  const lna = lnaCandidates(r);
+  if (neverSent && lna.length > 0) {
+    const f = synthetic(r, lna[0] as string, addressSpaceOf(hostOf(r.url)));
+    return fromFinding(r, f, "likely", [...lna.slice(1), "preflight-acao-missing"], creds, " CORS Lens infers this from the addresses involved; the browser's own message would confirm it.");
+  }
+  if (neverSent && !first?.preflight) {
+    const need = needsPreflight(r.ctx.method, first?.requestHeaders ?? [], r.browser);
+    const candidates = need.methodUnsafe ? ["method-not-allowed", "preflight-acao-missing", "preflight-status-not-ok"] : ["preflight-acao-missing", "preflight-status-not-ok", "header-not-allowed", "method-not-allowed"];
+    const f = synthetic(r, candidates[0] as string, need.methodUnsafe ? r.ctx.method : undefined);
+    const d = fromFinding(r, f, "likely", candidates.slice(1), creds);
+    d.explanation = `The browser blocked the ${r.ctx.method} request from ${r.initiator} to ${r.url} before sending it, but no permission check (OPTIONS request) was captured, so there is insufficient evidence to name the rule for certain. The usual cause is a failing preflight; reload with CORS Lens open so that the OPTIONS request is captured too.`;
+    return d;
+  }
+  const d = base(r, "network-error", `The browser reported a generic failure for the ${r.ctx.method} request from ${r.initiator} to ${r.url}, but every CORS rule CORS Lens can check passed on the captured headers, so there is insufficient evidence to blame CORS. ${w.preflightUnknown ? "The answer to the permission check (OPTIONS) was not captured. " : ""}Check the browser console for the exact message.`);
+  const f: Finding = { id: "non-cors-network-error", phase: "connect", index: 0, header: null, received: null, required: null, url: r.url, preflightPrefix: false, netError: r.ex.outcome.state === "failed" ? r.ex.outcome.error : undefined };
+  d.failure = toFailure(r, f, "likely", [...lna, "acao-missing"]);
+  d.credentials = creds.mode;
+  d.credentialsInferred = creds.inferred;
+  d.warnings = warningsFor(r, creds.include, false, false);
+  return d;
+}
+
+function networkFailure(r: Run, error: string, ev: CredentialsEvidence): Diagnosis {
+  const id = netErrorId(error);
+  if (id === "preflight-redirect") return corsFailure(r, ev);
+  const w = walk(r, ev.include ?? false);
+  const f = w.finding;
+  if (f && f.id === "invalid-response") {
+    f.netError = f.netError ?? error;
+    return fromFinding(r, f, "certain", [], null);
+  }
+  if (id === "redirect-disallowed-scheme" || (f && f.id === "redirect-disallowed-scheme")) {
+    const finding = f && f.id === "redirect-disallowed-scheme" ? f : synthetic(r, "redirect-disallowed-scheme");
+    finding.netError = error;
+    return fromFinding(r, finding, "certain", [], null);
+  }
+  if (f && f.id === "non-cors-too-many-redirects") return networkError(r, "non-cors-too-many-redirects", error);
+  if ((id === "non-cors-network-error" || id === "non-cors-blocked-by-client") && schemeOf(r.initiator) === "https" && schemeOf(r.url) === "http" && addressSpaceOf(hostOf(r.url)) !== "loopback") {
+    return networkError(r, "non-cors-mixed-content", error);
+  }
+  return networkError(r, id, error);
+}
+
+function blockedFromHint(r: Run, id: string, ev?: CredentialsEvidence): Diagnosis | null {
+  if (!r.hint || r.hint.id !== id) {
+    if (id === "disallowed-by-mode") return null;
+  }
+  const evidence = ev ?? credentialsEvidence(r.ex);
+  const wanted = id;
+  for (const include of evidence.include === null ? [false, true] : [evidence.include]) {
+    const w = walk(r, include);
+    const f = w.finding;
+    if (f && (f.id === wanted || f.id === `redirect-${wanted}` || (wanted === "acao-mismatch" && f.id === "redirect-origin-null"))) {
+      return fromFinding(r, f, "certain", [], credentialsFrom(evidence, include, evidence.include === null));
+    }
+  }
+  const match = r.hint?.match ?? null;
+  const value = match?.value;
+  const isSpace = id.startsWith("lna-") || id.startsWith("pna-");
+  const f = synthetic(r, id, value, isSpace ? undefined : value);
+  if (id === "lna-address-space-mismatch" && typeof r.ex.hints?.consoleMessage === "string") {
+    const target = TARGET_SPACE.exec(r.ex.hints.consoleMessage);
+    if (target) f.received = target[1] ?? null;
+  }
+  if (match?.url) f.url = match.url;
+  return fromFinding(r, f, "certain", [], evidence.include !== null ? credentialsFrom(evidence, evidence.include, true) : null);
+}
+
+// ── completed exchanges ────────────────────────────────────────────────────────────────
+
+function allowedExplanation(r: Run, status: number | undefined): string {
+  const { method, origin, url } = r.ctx;
+  let text = `The ${method} request from ${origin} to ${url} passed the CORS check, so the page could read the response.`;
+  const first = r.ex.hops[0];
+  if (first?.preflight) text += ` The browser first ran ${PREFLIGHT_GLOSS} and the server allowed it.`;
+  if (r.cachedPreflight) {
+    const cap = MAX_AGE_CAP[r.browser];
+    const announced = headerValue(r.ex.hops[r.ex.hops.length - 1]?.response?.headers, "access-control-max-age");
+    const life = announced !== null ? preflightCacheLifetime(announced, r.browser).seconds : null;
+    text += ` No OPTIONS request was sent because the browser reused a cached result of ${PREFLIGHT_GLOSS}; such a result lasts as long as Access-Control-Max-Age says${life !== null ? ` (here ${life} s)` : ""}, ${DEFAULT_MAX_AGE} s when it is absent and at most ${cap} s in ${r.browser === "firefox" ? "Firefox" : "Chromium"}.`;
+  }
+  if (status !== undefined && status >= 400) text += ` CORS is fine, but the server answered HTTP ${status}: that is an application error, not a CORS problem.`;
+  return text;
+}
+
+function finalStatus(ex: Exchange): number | undefined {
+  for (let i = ex.hops.length - 1; i >= 0; i--) {
+    const s = ex.hops[i]?.response?.status;
+    if (typeof s === "number") return s;
+  }
+  return undefined;
+}
+
+function allowed(r: Run, creds: Credentials, completedDespiteFailure: boolean, extra = ""): Diagnosis {
+  const status = finalStatus(r.ex);
+  const d = base(r, "allowed", `${allowedExplanation(r, status)}${extra}`);
+  if (status !== undefined && status >= 400) d.notCorsId = "non-cors-http-error";
+  d.credentials = creds.mode;
+  d.credentialsInferred = creds.inferred;
+  d.warnings = warningsFor(r, creds.include, true, completedDespiteFailure);
+  return d;
+}
+
+function chromiumCompleted(r: Run, ev: CredentialsEvidence): Diagnosis {
+  let creds: Credentials;
+  if (ev.include !== null) creds = credentialsFrom(ev, ev.include, true);
+  else creds = consistent(r, walk(r, true).finding) ? credentialsFrom(ev, false, true) : { mode: "unknown", inferred: true, include: null };
+  // Chromium let the page read it: if our own check fails, something rewrote the headers.
+  const own = walk(r, creds.include ?? false).finding;
+  const despite = own !== null && consistent(r, own) && !LOCATION_RULES.has(own.id);
+  return allowed(r, creds, despite);
+}
+
+function firefoxCompleted(r: Run, ev: CredentialsEvidence): Diagnosis {
+  // Firefox reports response-phase CORS failures as completed: our check decides.
+  if (r.hint && FAILURES.has(r.hint.id)) {
+    const hinted = blockedFromHint(r, r.hint.id, ev);
+    if (hinted) return hinted;
+  }
+  const include = ev.include ?? false;
+  const w = walk(r, include);
+  if (consistent(r, w.finding)) {
+    const other = ev.include === null ? walk(r, true).finding : null;
+    const differs = other !== null && consistent(r, other) && other.id !== w.finding.id;
+    const creds = ev.include !== null ? credentialsFrom(ev, ev.include, true) : { mode: "unknown" as const, inferred: true, include: null };
+    return fromFinding(r, w.finding, differs ? "likely" : "certain", differs && other ? [other.id] : [], creds, " Firefox reports such a request as completed in its network log, but the page could not read the response.");
+  }
+  if (ev.include === null) {
+    const inc = walk(r, true).finding;
+    if (consistent(r, inc)) {
+      return allowed(r, { mode: "unknown", inferred: true, include: null }, false, ` If the request was sent with credentials (credentials: 'include' or withCredentials), Firefox blocked it instead (${inc.id}), because no credentialed request may pass with these headers.`);
+    }
+  }
+  return allowed(r, ev.include !== null ? credentialsFrom(ev, ev.include, true) : { mode: "unknown", inferred: true, include: null }, false);
+}
+
+function warningsFor(r: Run, include: boolean | null, isAllowed: boolean, completedDespiteFailure: boolean): Warning[] {
+  const warnings = computeWarnings({ exchange: r.ex, browser: r.browser, initiator: r.initiator, include, allowed: isAllowed, completedDespiteFailure });
+  if (r.hint?.id === "warn-authorization-covered-by-wildcard" && !warnings.some((w) => w.id === r.hint?.id)) {
+    warnings.push({ id: "warn-authorization-covered-by-wildcard", text: "The browser reported that Authorization is allowed only through Access-Control-Allow-Headers: *, which the Fetch Standard forbids; list Authorization explicitly." });
+  }
+  return warnings;
+}

@@ -1,0 +1,118 @@
+/**
+ * Defensive view of an exchange: diagnose() must never throw on partial or hostile input
+ * (imports, old storage, fuzzing). Well-formed exchanges pass through without copying; a
+ * malformed one gets a shallow repaired copy with the same meaning where possible.
+ */
+import type { Exchange, ExchangeHints, Header, Hop, HttpResponse, Outcome, Preflight, PreflightState, TrafficClass } from "./model";
+import { originOf } from "./origin";
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null;
+}
+function str(v: unknown, fallback: string): string {
+  return typeof v === "string" ? v : fallback;
+}
+function num(v: unknown, fallback: number): number {
+  return typeof v === "number" && Number.isFinite(v) ? v : fallback;
+}
+function headers(v: unknown): Header[] | null {
+  if (!Array.isArray(v)) return null;
+  let clean = true;
+  for (const h of v) if (!isObject(h) || typeof h.name !== "string" || typeof h.value !== "string") clean = false;
+  if (clean) return v as Header[];
+  return v.filter((h): h is Header => isObject(h) && typeof h.name === "string" && typeof h.value === "string");
+}
+function response(v: unknown): HttpResponse | undefined {
+  if (!isObject(v) || typeof v.status !== "number" || !Number.isFinite(v.status)) return undefined;
+  const h = headers(v.headers);
+  if (h === v.headers && typeof v.statusText === "string") return v as unknown as HttpResponse;
+  const r: HttpResponse = { status: v.status, statusText: str(v.statusText, ""), headers: h ?? [], time: num(v.time, 0) };
+  if (typeof v.ip === "string") r.ip = v.ip;
+  if (typeof v.fromCache === "boolean") r.fromCache = v.fromCache;
+  return r;
+}
+function preflight(v: unknown, url: string): Preflight | undefined {
+  if (!isObject(v)) return undefined;
+  const p: Preflight = { requestId: str(v.requestId, ""), url: str(v.url, url), requestHeaders: headers(v.requestHeaders), startTime: num(v.startTime, 0) };
+  const r = response(v.response);
+  if (r) p.response = r;
+  if (typeof v.error === "string") p.error = v.error;
+  return p;
+}
+const STATES = new Set(["sent", "cached", "not-needed", "unknown"]);
+function hop(v: unknown, fallbackUrl: string, fallbackMethod: string): Hop | null {
+  if (!isObject(v)) return null;
+  const url = str(v.url, fallbackUrl);
+  const h: Hop = {
+    url,
+    method: str(v.method, fallbackMethod),
+    requestHeaders: headers(v.requestHeaders),
+    startTime: num(v.startTime, 0),
+    preflightState: (typeof v.preflightState === "string" && STATES.has(v.preflightState) ? v.preflightState : "unknown") as PreflightState,
+  };
+  const p = preflight(v.preflight, url);
+  if (p) h.preflight = p;
+  const r = response(v.response);
+  if (r) h.response = r;
+  if (typeof v.redirectUrl === "string") h.redirectUrl = v.redirectUrl;
+  return h;
+}
+function outcome(v: unknown): Outcome {
+  if (isObject(v)) {
+    const wellFormed =
+      (v.state === "completed" && typeof v.endTime === "number") ||
+      (v.state === "failed" && typeof v.error === "string" && typeof v.endTime === "number") ||
+      (v.state === "pending" && (v.interrupted === undefined || typeof v.interrupted === "boolean"));
+    if (wellFormed) return v as unknown as Outcome;
+    if (v.state === "completed") return { state: "completed", endTime: num(v.endTime, 0) };
+    if (v.state === "failed") return { state: "failed", error: str(v.error, "unknown error"), endTime: num(v.endTime, 0) };
+    if (v.state === "pending") return v.interrupted === true ? { state: "pending", interrupted: true } : { state: "pending" };
+  }
+  return { state: "pending" };
+}
+const CLASSES = new Set(["cross-origin", "same-origin", "navigation", "extension", "non-http"]);
+
+/** Returns the exchange itself when it is well formed (the common case: no allocation). */
+export function normalizeExchange(input: unknown): Exchange {
+  const v: Record<string, unknown> = isObject(input) ? input : {};
+  const url = str(v.url, "");
+  const method = str(v.method, "GET");
+  const rawHops = Array.isArray(v.hops) ? v.hops : [];
+  const hops: Hop[] = [];
+  let same = rawHops.length > 0;
+  for (const raw of rawHops) {
+    const h = hop(raw, url, method);
+    if (h === null) {
+      same = false;
+      continue;
+    }
+    if (!isObject(raw) || h.requestHeaders !== raw.requestHeaders || h.response !== raw.response || typeof raw.url !== "string" || typeof raw.method !== "string" || (raw.preflight !== undefined && !isObject(raw.preflight)) || h.preflightState !== raw.preflightState) same = false;
+    hops.push(h);
+  }
+  if (hops.length === 0 && url !== "") hops.push({ url, method, requestHeaders: null, startTime: 0, preflightState: "unknown" });
+  const initiator = typeof v.initiator === "string" ? v.initiator : null;
+  const out = outcome(v.outcome);
+  const trafficClass = (typeof v.trafficClass === "string" && CLASSES.has(v.trafficClass) ? v.trafficClass : initiator !== null && url !== "" && originOf(url) === initiator ? "same-origin" : "cross-origin") as TrafficClass;
+  const browser = v.browser === "firefox" ? "firefox" : "chromium";
+  const hints = isObject(v.hints) ? (v.hints as ExchangeHints) : undefined;
+  const wellFormed =
+    same && typeof v.url === "string" && typeof v.method === "string" && v.outcome === out && v.trafficClass === trafficClass && v.browser === browser && (v.initiator === null || typeof v.initiator === "string") && typeof v.type === "string";
+  if (wellFormed) return input as Exchange;
+  const ex: Exchange = {
+    id: str(v.id, ""),
+    browser,
+    tabId: num(v.tabId, -1),
+    frameId: num(v.frameId, 0),
+    initiator,
+    type: str(v.type, "other"),
+    method,
+    url,
+    startTime: num(v.startTime, 0),
+    hops,
+    outcome: out,
+    trafficClass,
+    requestIds: Array.isArray(v.requestIds) ? v.requestIds.filter((x): x is string => typeof x === "string") : [],
+  };
+  if (hints) ex.hints = hints;
+  return ex;
+}
