@@ -1,5 +1,7 @@
 /** Builds the HAR download of a log: everything in it, whatever the filters. */
 import type { DiagnosedExchange } from "../../cors/model";
+import { diagnose } from "../../cors/diagnose";
+import { readHar } from "../../export/har-reader";
 import { harFileName, toHar } from "../../export/har-writer";
 import { jsonFileName, looksLikeCorsLensJson, readCorsLensJson, toCorsLensJson } from "../../export/json-export";
 import type { TabLog } from "../../protocol";
@@ -42,7 +44,8 @@ export function jsonDownload(log: LogLike, redact: boolean, now: Date = new Date
 
 /**
  * Reads an imported file into a log the panel can show. A CORS Lens JSON export carries its
- * diagnoses; anything else is refused with a message (HAR import needs the engine's diagnose).
+ * diagnoses; a HAR (ours, DevTools', Firefox's…) is read by the export module's reader and
+ * diagnosed by the same engine the worker uses.
  */
 export function readImport(text: string): TabLog {
   let parsed: unknown;
@@ -55,5 +58,11 @@ export function readImport(text: string): TabLog {
     const json = readCorsLensJson(parsed);
     return { tabId: json.tabId, pageUrl: json.pageUrl, entries: json.exchanges, dropped: json.dropped };
   }
-  throw new Error("not a CORS Lens JSON export");
+  const har = readHar(parsed);
+  return {
+    tabId: har.corsLens?.tabId ?? -1,
+    pageUrl: har.pageUrl,
+    entries: har.exchanges.map((exchange) => ({ exchange, diagnosis: diagnose(exchange) })),
+    dropped: har.corsLens?.dropped ?? 0,
+  };
 }

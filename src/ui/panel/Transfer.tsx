@@ -60,8 +60,8 @@ export function Transfer({ state, dispatch, settings }: TransferProps) {
         include secrets
       </label>
       <label class="file-button">
-        Import…
-        <input type="file" accept=".json,application/json" aria-label="Import CORS Lens JSON" onChange={onImport} />
+        Import HAR
+        <input type="file" accept=".har,.json,application/json" aria-label="Import HAR" onChange={onImport} />
       </label>
       {importError ? (
         <span class="error" role="alert">

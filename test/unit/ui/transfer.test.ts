@@ -22,5 +22,19 @@ test("JSON export round-trips through the import reader", () => {
   expect(fileName).toBe("cors-lens-localhost_3000-20261125-171502.json");
   expect(readImport(text)).toEqual({ tabId: 7, pageUrl: "http://localhost:3000/app", entries: [secret], dropped: 0 });
   expect(() => readImport("{")).toThrow("not a JSON file");
-  expect(() => readImport('{"log":{}}')).toThrow("not a CORS Lens JSON export");
+  expect(() => readImport('{"log":{}}')).toThrow("not a HAR file");
+});
+
+test("a HAR import is read back and diagnosed by the engine", () => {
+  const cors = entry({
+    id: "c",
+    url: "http://api.test/me?access_token=abc",
+    requestHeaders: [{ name: "Origin", value: "http://page.test" }],
+    responseHeaders: [{ name: "Access-Control-Allow-Origin", value: "http://page.test" }],
+  });
+  const { text } = harDownload({ ...log, entries: [cors] }, false, at);
+  const imported = readImport(text);
+  expect(imported.pageUrl).toBe("http://localhost:3000/app");
+  expect(imported.entries.map((e) => [e.exchange.method, e.exchange.url])).toEqual([["GET", "http://api.test/me?access_token=abc"]]);
+  expect(imported.entries[0]?.diagnosis.verdict).toBe("allowed");
 });
