@@ -113,7 +113,7 @@ export function exchange(spec: Spec): Exchange {
       }
     } else if (spec.response !== null && i === chain.length - 1) {
       hop.requestHeaders = sentHeaders(hopOrigin);
-      const r = spec.response ?? { status: 200, headers: {} };
+      const r: Answer = spec.response ?? { status: 200, headers: {} };
       hop.response = { status: r.status, statusText: "", headers: headers(r.headers), time: 1010 };
       if (r.ip) hop.response.ip = r.ip;
     }
