@@ -83,7 +83,10 @@ export async function launchChromiumWithExtension(opts: LaunchOptions = {}): Pro
       >;
 
     const worker = async (): Promise<WebWorker> => {
-      if (current) return current;
+      // The browser may have stopped an idle worker by itself: drop a stale handle.
+      if (current && currentTarget && browser.targets().includes(currentTarget)) return current;
+      current = null;
+      currentTarget = null;
       const existing = browser.targets().find(isExtensionWorker);
       const waiting = existing ? Promise.resolve(existing) : browser.waitForTarget(isExtensionWorker, { timeout: 30000 });
       // Any extension event starts a stopped worker; a message is the cheapest one.
@@ -106,7 +109,12 @@ export async function launchChromiumWithExtension(opts: LaunchOptions = {}): Pro
         const old = currentTarget;
         current = null;
         currentTarget = null;
-        await w.close();
+        try {
+          await w.close();
+        } catch (error) {
+          // Already gone (stopped by the browser between our look and the close): that is a kill too.
+          if (!String(error).includes("No session") && !String(error).includes("Target closed")) throw error;
+        }
         // Wait until the old target is gone so that worker() cannot pick it up again.
         const deadline = Date.now() + 5000;
         while (browser.targets().includes(old as Target) && Date.now() < deadline) {

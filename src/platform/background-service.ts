@@ -1,0 +1,305 @@
+/**
+ * The background worker's wiring: webRequest events → assembler → diagnosis → per-tab log
+ * (storage.session) → live ports, one-shot messages and the action badge.
+ *
+ * Start-up order matters for a worker that the browser stops and restarts at will:
+ * listeners are registered synchronously (the event that woke the worker must find them),
+ * events that arrive while the stored state is being restored are queued and replayed after.
+ */
+import { attributeToTabs } from "../capture/attribution";
+import { type AssemblerSnapshot, createAssembler } from "../capture/assembler";
+import type { CaptureEvent } from "../capture/events";
+import { originOf } from "../capture/headers";
+import { diagnose } from "../cors/diagnose";
+import type { BrowserKind, DiagnosedExchange, Exchange } from "../cors/model";
+import {
+  isRequestMessage,
+  PORT_NAME,
+  type PortClientMessage,
+  type PortServerMessage,
+  type RequestMessage,
+  type Settings,
+  type TabSummary,
+  type VerdictCounts,
+} from "../protocol";
+import { createBadge } from "./badge";
+import { registerCaptureListeners, type WebRequestApi } from "./listeners";
+import { createLogStore, type KeyValueStore } from "./log-store";
+import { createRecorder } from "./recorder";
+import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./settings";
+
+const AUX_KEY = "asm:aux";
+/** an exchange with no event for this long is considered cut off (worker or browser gone) */
+const STALE_MS = 10 * 60 * 1000;
+
+function sessionStore(): KeyValueStore {
+  return {
+    get: () => chrome.storage.session.get(null),
+    set: (items) => chrome.storage.session.set(items),
+    remove: (keys) => chrome.storage.session.remove(keys),
+  };
+}
+
+export function countVerdicts(entries: DiagnosedExchange[]): VerdictCounts {
+  const counts: VerdictCounts = { allowed: 0, blocked: 0, notCors: 0, networkError: 0, pending: 0, warnings: 0 };
+  for (const { diagnosis } of entries) {
+    if (diagnosis.verdict === "allowed") counts.allowed++;
+    else if (diagnosis.verdict === "blocked") counts.blocked++;
+    else if (diagnosis.verdict === "not-cors") counts.notCors++;
+    else if (diagnosis.verdict === "network-error") counts.networkError++;
+    else counts.pending++;
+    if (diagnosis.warnings.length > 0) counts.warnings++;
+  }
+  return counts;
+}
+
+export function startBackground(browser: BrowserKind): void {
+  const recorder = createRecorder();
+  (globalThis as { __corsLensRecorder?: unknown }).__corsLensRecorder = recorder;
+
+  const assembler = createAssembler({ browser });
+  const store = createLogStore(sessionStore(), (error) => console.warn("[cors-lens] storage write failed", error));
+  const badge = createBadge();
+  let settings: Settings = defaultSettings();
+  let ready = false;
+  const queue: CaptureEvent[] = [];
+  let lastAux = "";
+  let eventsSinceSweep = 0;
+
+  // ---- live ports ------------------------------------------------------------------
+  const subscribers = new Map<number, Set<chrome.runtime.Port>>();
+  const outgoing = new Map<number, Map<string, DiagnosedExchange>>();
+  let portFlushScheduled = false;
+
+  function post(tabId: number, message: PortServerMessage): void {
+    for (const port of subscribers.get(tabId) ?? []) {
+      try {
+        port.postMessage(message);
+      } catch {
+        subscribers.get(tabId)?.delete(port);
+      }
+    }
+  }
+
+  function flushPorts(): void {
+    portFlushScheduled = false;
+    for (const [tabId, entries] of outgoing) post(tabId, { type: "upsert", tabId, entries: [...entries.values()] });
+    outgoing.clear();
+  }
+
+  function queueUpsert(tabId: number, entry: DiagnosedExchange): void {
+    if (!subscribers.get(tabId)?.size) return;
+    let m = outgoing.get(tabId);
+    if (!m) {
+      m = new Map();
+      outgoing.set(tabId, m);
+    }
+    m.set(entry.exchange.id, entry);
+    if (!portFlushScheduled) {
+      portFlushScheduled = true;
+      queueMicrotask(flushPorts);
+    }
+  }
+
+  // ---- log updates -----------------------------------------------------------------
+  function refreshBadge(tabId: number): void {
+    if (tabId < 0) return;
+    badge.show(tabId, countVerdicts(store.get(tabId).entries).blocked);
+  }
+
+  function clearTab(tabId: number, pageUrl: string | null): void {
+    store.clear(tabId, pageUrl);
+    outgoing.delete(tabId);
+    post(tabId, { type: "cleared", tabId, pageUrl });
+    refreshBadge(tabId);
+  }
+
+  function tabsForOrigin(origin: string): number[] {
+    return store.tabIds().filter((id) => id >= 0 && originOf(store.pageUrl(id)) === origin);
+  }
+
+  function record(exchange: Exchange): void {
+    let diagnosis: DiagnosedExchange["diagnosis"];
+    try {
+      diagnosis = diagnose(exchange);
+    } catch (error) {
+      console.warn("[cors-lens] diagnosis failed", error);
+      return;
+    }
+    for (const ex of attributeToTabs(exchange, tabsForOrigin)) {
+      const entry: DiagnosedExchange = { exchange: ex, diagnosis: ex === exchange ? diagnosis : { ...diagnosis } };
+      const change = store.upsert(ex.tabId, entry, settings);
+      for (const e of change.upserted) queueUpsert(ex.tabId, e);
+      if (change.dropped !== undefined) post(ex.tabId, { type: "dropped", tabId: ex.tabId, dropped: change.dropped });
+      refreshBadge(ex.tabId);
+    }
+  }
+
+  function saveAux(): void {
+    const s = assembler.snapshot();
+    const aux = JSON.stringify({ options: s.options, orphans: s.orphans });
+    if (aux === lastAux) return;
+    lastAux = aux;
+    chrome.storage.session.set({ [AUX_KEY]: aux }).catch(() => undefined);
+  }
+
+  function handle(event: CaptureEvent): void {
+    recorder.record(event);
+    if (settings.paused) return;
+    const navigation = event.type === "main_frame" && event.kind === "beforeRequest";
+    if (navigation && event.tabId >= 0) {
+      if (settings.preserveLog) store.setPageUrl(event.tabId, event.url);
+      else clearTab(event.tabId, event.url);
+    }
+    if (siteDisabled(settings, event.url) || siteDisabled(settings, event.tabId >= 0 ? store.pageUrl(event.tabId) : null)) {
+      return;
+    }
+    for (const exchange of assembler.push(event)) record(exchange);
+    saveAux();
+    if (++eventsSinceSweep >= 200) {
+      eventsSinceSweep = 0;
+      for (const exchange of assembler.flushInterrupted(STALE_MS)) record(exchange);
+    }
+  }
+
+  registerCaptureListeners(chrome.webRequest as unknown as WebRequestApi, browser, (event) => {
+    if (ready) handle(event);
+    else queue.push(event);
+  });
+
+  // ---- messages ----------------------------------------------------------------------
+  async function listTabs(): Promise<TabSummary[]> {
+    const titles = new Map<number, string>();
+    try {
+      for (const t of await chrome.tabs.query({})) if (t.id !== undefined && t.title) titles.set(t.id, t.title);
+    } catch {
+      // titles are a nicety
+    }
+    return store
+      .tabIds()
+      .map((tabId) => {
+        const log = store.get(tabId);
+        return { tabId, pageUrl: log.pageUrl, title: titles.get(tabId) ?? null, counts: countVerdicts(log.entries) };
+      })
+      .sort((a, b) => a.tabId - b.tabId);
+  }
+
+  async function activeTab(sender: chrome.runtime.MessageSender): Promise<{ tabId: number | null; pageUrl: string | null }> {
+    const query: chrome.tabs.QueryInfo = sender.tab?.windowId !== undefined ? { active: true, windowId: sender.tab.windowId } : { active: true, lastFocusedWindow: true };
+    const [tab] = await chrome.tabs.query(query);
+    if (!tab || tab.id === undefined) return { tabId: null, pageUrl: null };
+    return { tabId: tab.id, pageUrl: tab.url ?? store.pageUrl(tab.id) };
+  }
+
+  async function answer(message: RequestMessage, sender: chrome.runtime.MessageSender): Promise<unknown> {
+    switch (message.type) {
+      case "getLog":
+        return store.get(Number(message.tabId));
+      case "clearLog":
+        clearTab(Number(message.tabId), store.pageUrl(Number(message.tabId)));
+        await store.flushed();
+        return { ok: true };
+      case "listTabs":
+        return { tabs: await listTabs() };
+      case "getSettings":
+        return settings;
+      case "setSettings":
+        settings = mergeSettings(settings, message.settings);
+        await chrome.storage.local.set({ [SETTINGS_KEY]: settings });
+        return settings;
+      case "activeTab":
+        return activeTab(sender);
+      default:
+        return undefined;
+    }
+  }
+
+  // Settings changed from another page (options) apply at once.
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && changes[SETTINGS_KEY]) settings = mergeSettings(defaultSettings(), changes[SETTINGS_KEY].newValue);
+  });
+
+  chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
+    if (!isRequestMessage(message)) return false;
+    whenReady
+      .then(() => answer(message, sender))
+      .then(sendResponse, (error: unknown) => {
+        console.warn("[cors-lens] request failed", error);
+        sendResponse(undefined);
+      });
+    return true;
+  });
+
+  chrome.runtime.onConnect.addListener((port) => {
+    if (port.name !== PORT_NAME) return;
+    let subscribed: number | null = null;
+    port.onMessage.addListener((raw: unknown) => {
+      const message = raw as Partial<PortClientMessage>;
+      if (message?.type !== "subscribe" || typeof message.tabId !== "number") return;
+      const tabId = message.tabId;
+      void whenReady.then(() => {
+        if (subscribed !== null) subscribers.get(subscribed)?.delete(port);
+        subscribed = tabId;
+        let set = subscribers.get(tabId);
+        if (!set) {
+          set = new Set();
+          subscribers.set(tabId, set);
+        }
+        set.add(port);
+        port.postMessage({ type: "snapshot", log: store.get(tabId) } satisfies PortServerMessage);
+      });
+    });
+    port.onDisconnect.addListener(() => {
+      if (subscribed !== null) subscribers.get(subscribed)?.delete(port);
+    });
+  });
+
+  chrome.tabs.onRemoved.addListener((tabId) => {
+    void whenReady.then(() => {
+      store.remove(tabId);
+      subscribers.delete(tabId);
+    });
+  });
+
+  // ---- restore -----------------------------------------------------------------------
+  const whenReady = (async () => {
+    try {
+      const [local, session] = await Promise.all([
+        chrome.storage.local.get(SETTINGS_KEY),
+        chrome.storage.session.get(AUX_KEY),
+        store.load(),
+      ]);
+      settings = mergeSettings(defaultSettings(), local[SETTINGS_KEY]);
+      const aux = parseAux(session[AUX_KEY]);
+      // In-flight exchanges are the stored entries still pending (worker copies back to -1).
+      const seen = new Set<string>();
+      const inflight: AssemblerSnapshot["inflight"] = [];
+      for (const { exchange } of store.all()) {
+        if (exchange.outcome.state !== "pending" || exchange.outcome.interrupted || seen.has(exchange.id)) continue;
+        seen.add(exchange.id);
+        const ex = exchange.fromWorker ? { ...exchange, tabId: -1, fromWorker: undefined } : exchange;
+        inflight.push({ exchange: ex, lastSeen: ex.startTime });
+      }
+      assembler.restore({ version: 1, inflight, options: aux.options, orphans: aux.orphans });
+      lastAux = JSON.stringify(aux);
+    } catch (error) {
+      console.warn("[cors-lens] restoring the log failed; starting empty", error);
+    } finally {
+      ready = true;
+      for (const event of queue.splice(0)) handle(event);
+    }
+  })();
+}
+
+function parseAux(value: unknown): Pick<AssemblerSnapshot, "options" | "orphans"> {
+  if (typeof value !== "string") return { options: [], orphans: [] };
+  try {
+    const parsed = JSON.parse(value) as Partial<AssemblerSnapshot>;
+    return {
+      options: Array.isArray(parsed.options) ? parsed.options : [],
+      orphans: Array.isArray(parsed.orphans) ? parsed.orphans : [],
+    };
+  } catch {
+    return { options: [], orphans: [] };
+  }
+}
