@@ -1,0 +1,106 @@
+/**
+ * The per-tab log store (src/platform/log-store.ts) over an in-memory key-value store: bounds
+ * (count and bytes, oldest first, exact dropped counter), one key per exchange, and a reload
+ * that gives back the same logs.
+ */
+import type { DiagnosedExchange } from "../../../src/cors/model";
+import { createLogStore, type KeyValueStore } from "../../../src/platform/log-store";
+
+function memoryKv(): KeyValueStore & { data: Map<string, unknown>; sets: number } {
+  const data = new Map<string, unknown>();
+  const kv = {
+    data,
+    sets: 0,
+    async get() {
+      return Object.fromEntries([...data].map(([k, v]) => [k, structuredClone(v)]));
+    },
+    async set(items: Record<string, unknown>) {
+      kv.sets++;
+      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
+    },
+    async remove(keys: string[]) {
+      for (const k of keys) data.delete(k);
+    },
+  };
+  return kv;
+}
+
+function entry(id: string, tabId = 1, pad = 0): DiagnosedExchange {
+  return {
+    exchange: {
+      id,
+      browser: "chromium",
+      tabId,
+      frameId: 0,
+      initiator: "http://page.test",
+      type: "xmlhttprequest",
+      method: "GET",
+      url: `http://api.test/${id}${"x".repeat(pad)}`,
+      startTime: 1,
+      hops: [],
+      outcome: { state: "completed", endTime: 2 },
+      trafficClass: "cross-origin",
+      requestIds: [id],
+    },
+    diagnosis: { verdict: "allowed", explanation: "", warnings: [], cachedPreflight: false, credentials: "unknown", credentialsInferred: true, browser: "chromium" },
+  };
+}
+
+const limits = { maxExchangesPerTab: 3, maxBytesPerTab: 1_000_000 };
+
+test("count bound drops the oldest first and counts exactly", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  const drops: (number | undefined)[] = [];
+  for (const id of ["a", "b", "c", "d", "e"]) drops.push(store.upsert(1, entry(id), limits).dropped);
+  expect(drops).toEqual([undefined, undefined, undefined, 1, 2]);
+  expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["c", "d", "e"]);
+  expect(store.get(1).dropped).toBe(2);
+  // A dropped exchange that changes later stays out.
+  expect(store.upsert(1, entry("a"), limits).upserted).toEqual([]);
+  await store.flushed();
+  expect([...kv.data.keys()].filter((k) => k.startsWith("e:")).sort()).toEqual(["e:1:c", "e:1:d", "e:1:e"]);
+});
+
+test("byte bound", () => {
+  const store = createLogStore(memoryKv());
+  for (const id of ["a", "b", "c"]) store.upsert(1, entry(id, 1, 400), { maxExchangesPerTab: 100, maxBytesPerTab: 2000 });
+  const log = store.get(1);
+  expect(log.entries.length).toBeLessThan(3);
+  expect(log.entries.length + log.dropped).toBe(3);
+});
+
+test("writes of one task are batched into one set(); updates rewrite only their key", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  store.upsert(1, entry("a"), limits);
+  store.upsert(2, entry("b", 2), limits);
+  await store.flushed();
+  expect(kv.sets).toBe(1);
+  const updated = entry("a");
+  updated.exchange.outcome = { state: "failed", error: "net::ERR_FAILED", endTime: 3 };
+  store.upsert(1, updated, limits);
+  await store.flushed();
+  expect(kv.sets).toBe(2);
+  expect((kv.data.get("e:1:a") as { d: DiagnosedExchange }).d.exchange.outcome.state).toBe("failed");
+});
+
+test("reload gives back every tab in order, with page URL and dropped count; clear and remove", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  store.clear(1, "http://page.test/");
+  for (const id of ["a", "b", "c", "d"]) store.upsert(1, entry(id), limits);
+  store.upsert(-1, entry("w", -1), limits);
+  await store.flushed();
+  const again = createLogStore(kv);
+  await again.load();
+  expect(again.get(1)).toEqual(store.get(1));
+  expect(again.get(1).pageUrl).toBe("http://page.test/");
+  expect(again.tabIds().sort()).toEqual([-1, 1]);
+  again.upsert(1, entry("z"), limits);
+  expect(again.get(1).entries.map((e) => e.exchange.id)).toEqual(["c", "d", "z"]);
+  again.clear(1, "http://next.test/");
+  again.remove(-1);
+  await again.flushed();
+  expect([...kv.data.keys()].sort()).toEqual(["t:1"]);
+});
