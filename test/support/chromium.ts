@@ -49,6 +49,8 @@ export interface ExtHarness {
 export interface LaunchOptions {
   /** open DevTools for every tab (for tests of the real DevTools panel) */
   devtools?: boolean;
+  /** run headless (default); `npm start` with a display opens a normal window */
+  headless?: boolean;
   /** the extension folder (default dist/chrome) */
   extensionPath?: string;
 }
@@ -62,7 +64,7 @@ export async function launchChromiumWithExtension(opts: LaunchOptions = {}): Pro
   }
   const browser = await puppeteer.launch({
     executablePath: findBrowser("chromium"),
-    headless: true,
+    headless: opts.headless ?? true,
     pipe: true,
     devtools: opts.devtools ?? false,
     enableExtensions: [extensionPath],

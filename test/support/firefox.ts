@@ -36,7 +36,10 @@ export interface FirefoxHarness {
   close(): Promise<void>;
 }
 
-declare const browser: typeof chrome & { runtime: { getBackgroundPage(): Promise<Record<string, unknown>> } };
+declare const browser: typeof chrome;
+
+/** The recorder the background exposes (src/platform/recorder.ts), reached through the background page. */
+type RecorderHost = { __corsLensRecorder: { start(): void; take(): unknown[] } };
 
 async function waitReady(page: Page, url: string): Promise<void> {
   const deadline = Date.now() + 15000;
@@ -121,14 +124,14 @@ export async function launchFirefoxWithExtension(extensionPath = DIST_FIREFOX): 
       },
       async startRecording() {
         await extensionPage.evaluate(async () => {
-          const bg = await browser.runtime.getBackgroundPage();
-          (bg.__corsLensRecorder as { start(): void }).start();
+          const bg = (await browser.runtime.getBackgroundPage()) as unknown as RecorderHost;
+          bg.__corsLensRecorder.start();
         });
       },
       async takeRecording() {
         return extensionPage.evaluate(async () => {
-          const bg = await browser.runtime.getBackgroundPage();
-          return JSON.parse(JSON.stringify((bg.__corsLensRecorder as { take(): unknown[] }).take()));
+          const bg = (await browser.runtime.getBackgroundPage()) as unknown as RecorderHost;
+          return JSON.parse(JSON.stringify(bg.__corsLensRecorder.take()));
         }) as Promise<CaptureEvent[]>;
       },
       async close() {
