@@ -65,7 +65,7 @@ const CR_OTHER: [RegExp, string][] = [
 const CR_FAILED_TO_LOAD = /^Failed to load resource: (?<code>net::ERR_(?!FAILED$)[A-Z0-9_.]+)$/;
 
 const FF_FRAME =
-  /^Cross-Origin Request (?:Blocked|Warning): The Same Origin Policy (?:disallows|will disallow) reading the remote resource at '?(?<url>.+?)'?(?: soon)?\. \(Reason: (?<reason>.+)\)\.(?: Status code: (?<status>.*)\.)?$/s;
+  /^Cross-Origin Request (?:Blocked|Warning): The Same Origin Policy (?:disallows|will disallow) reading the remote resource at '?(?<url>.+?)'?(?: soon)?\. \(Reason: (?<reason>.+?)\)\.(?: Status code: (?<status>.*)\.)?$/s;
 
 /** [reason regex, id, +P/R applies] in section 6.2 order. */
 const FF_REASONS: [RegExp, string, boolean][] = [
