@@ -109,7 +109,7 @@ function run(ex: Exchange): Diagnosis {
   if (mode === "no-cors") {
     if (outcome.state === "failed" && r.hint?.id === "no-cors-redirect-mode-not-follow") return fromFinding(r, synthetic(r, "no-cors-redirect-mode-not-follow"), "certain", [], null);
     if (outcome.state === "failed" && typeof ex.hints?.redirectMode === "string" && ex.hints.redirectMode !== "follow") return fromFinding(r, synthetic(r, "no-cors-redirect-mode-not-follow"), "certain", [], null);
-    return notCorsOrError(r, "non-cors-no-cors-opaque", `The request from ${initiator} to ${url} was made in no-cors mode (an <img>, <script> or similar without the crossorigin attribute, or fetch with mode 'no-cors'), so there is no CORS check: the page gets an intentionally unreadable (opaque) response. To read it, use cors mode and have the server send CORS headers.`);
+    return notCorsOrError(r, "non-cors-no-cors-opaque", `The request from ${initiator} to ${url} was made in no-cors mode (an img, script or similar element without the crossorigin attribute, or fetch with mode 'no-cors'), so there is no CORS check: the page gets an intentionally unreadable (opaque) response. To read it, use cors mode and have the server send CORS headers.`);
   }
 
   if (!isHttpScheme(url)) {
@@ -239,8 +239,13 @@ function consistent(r: Run, f: Finding | null): f is Finding {
   if (f === null) return false;
   const hops = r.ex.hops;
   if (f.phase === "preflight") return !hops[f.index]?.response;
-  if (LOCATION_RULES.has(f.id)) return hops.length - 1 === f.index;
-  return hops.length - 1 <= f.index;
+  // Nothing may have been observed after the stopping point (a hop the capture only
+  // announced, without headers or response, is no evidence that the browser went on).
+  for (let k = f.index + 1; k < hops.length; k++) {
+    const later = hops[k];
+    if (later?.response || (Array.isArray(later?.requestHeaders) && later.requestHeaders.length > 0)) return false;
+  }
+  return true;
 }
 
 function credentialsFrom(ev: CredentialsEvidence, include: boolean, inferred: boolean): Credentials {

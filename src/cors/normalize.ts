@@ -92,7 +92,7 @@ export function normalizeExchange(input: unknown): Exchange {
   if (hops.length === 0 && url !== "") hops.push({ url, method, requestHeaders: null, startTime: 0, preflightState: "unknown" });
   const initiator = typeof v.initiator === "string" ? v.initiator : null;
   const out = outcome(v.outcome);
-  const trafficClass = (typeof v.trafficClass === "string" && CLASSES.has(v.trafficClass) ? v.trafficClass : initiator !== null && url !== "" && originOf(url) === initiator ? "same-origin" : "cross-origin") as TrafficClass;
+  const trafficClass = (typeof v.trafficClass === "string" && CLASSES.has(v.trafficClass) ? v.trafficClass : initiator !== null && initiator !== "null" && url !== "" && originOf(url) === initiator ? "same-origin" : "cross-origin") as TrafficClass;
   const browser = v.browser === "firefox" ? "firefox" : "chromium";
   const hints = isObject(v.hints) ? (v.hints as ExchangeHints) : undefined;
   const wellFormed =

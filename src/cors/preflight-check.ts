@@ -169,7 +169,9 @@ export function evaluatePreflight(input: PreflightInput): PreflightResult {
     f.required = needed.join(", ");
     f.missing = missing;
     f.detail = missing[0];
-    const reason = input.reasons?.get(missing[0] as string);
+    // Without the actual request's headers (Chromium never sends it after a failed preflight),
+    // a spec-safelisted name in the list can only be there because of its value.
+    const reason = input.reasons?.get(missing[0] as string) ?? (missing[0] === "content-type" ? "content-type-value" : undefined);
     if (star) f.variant = "wildcard-with-credentials";
     else if (reason === "content-type-value" || reason === "value-too-long" || reason === "total-too-long" || reason === "unsafe-bytes") f.variant = reason;
     else f.variant = "not-listed";
