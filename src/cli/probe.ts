@@ -1,0 +1,149 @@
+/**
+ * A browser-faithful CORS request from Node, for `cors-lens check`: the preflight when the
+ * browser would send one (the engine's needsPreflight on the script-set headers), with Origin
+ * and Access-Control-Request-Method/-Headers exactly as a browser writes them; then the
+ * request; redirects followed like fetch() does (CORS check on every hop, the origin tainted
+ * to `null` after a cross-origin hop, at most 20). The engine's own rule walk decides where
+ * the browser would stop and what it would report; diagnose() then judges the Exchange.
+ */
+import { diagnose } from "../cors/diagnose";
+import { walkExchange } from "../cors/evaluate";
+import type { BrowserKind, DiagnosedExchange, Exchange, Header, Hop, Outcome } from "../cors/model";
+import { needsPreflight } from "../cors/preflight";
+import type { Sender } from "./http";
+
+export interface ProbeRequest {
+  url: string;
+  origin: string;
+  method: string;
+  /** headers the script sets (fetch init.headers) */
+  headers: Header[];
+  credentials: boolean;
+}
+
+const MAX_REDIRECTS = 20;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const UA: Header = { name: "User-Agent", value: "cors-lens (browser-faithful CORS check)" };
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "null";
+  }
+}
+
+function redirectedMethod(method: string, status: number): string {
+  const upper = method.toUpperCase();
+  if (status === 303 && upper !== "HEAD") return "GET";
+  if ((status === 301 || status === 302) && upper === "POST") return "GET";
+  return method;
+}
+
+function exchangeOf(req: ProbeRequest, browser: BrowserKind, hops: Hop[], outcome: Outcome, start: number): Exchange {
+  const sameOrigin = hops.every((h) => originOf(h.url) === req.origin);
+  return {
+    id: `check-${browser}`,
+    browser,
+    tabId: -1,
+    frameId: 0,
+    initiator: req.origin,
+    type: "xmlhttprequest",
+    method: req.method,
+    url: req.url,
+    startTime: start,
+    hops,
+    outcome,
+    trafficClass: sameOrigin ? "same-origin" : "cross-origin",
+    requestIds: [],
+    hints: { mode: "cors", credentials: req.credentials ? "include" : "same-origin", redirectMode: "follow" },
+  };
+}
+
+/** The error string the browser reports when the rule walk stops the request. */
+function blockedOutcome(exchange: Exchange, browser: BrowserKind, now: number): Outcome {
+  const walk = walkExchange(exchange, exchange.initiator ?? "null", exchange.hints?.credentials === "include", browser);
+  const f = walk.finding;
+  if (!f) return { state: "completed", endTime: now };
+  if (f.netError) return { state: "failed", error: f.netError, endTime: now };
+  if (f.id === "non-cors-too-many-redirects") return { state: "failed", error: browser === "firefox" ? "NS_ERROR_REDIRECT_LOOP" : "net::ERR_TOO_MANY_REDIRECTS", endTime: now };
+  if (f.id === "redirect-disallowed-scheme") return { state: "failed", error: browser === "firefox" ? "NS_ERROR_DOM_BAD_URI" : "net::ERR_UNSAFE_REDIRECT", endTime: now };
+  // Firefox reports a response that fails the CORS check as completed; the page sees an error
+  if (browser === "firefox" && f.phase === "response") return { state: "completed", endTime: now };
+  return { state: "failed", error: browser === "firefox" ? "NS_ERROR_DOM_BAD_URI" : "net::ERR_FAILED", endTime: now };
+}
+
+function stops(exchange: Exchange, browser: BrowserKind): boolean {
+  return walkExchange(exchange, exchange.initiator ?? "null", exchange.hints?.credentials === "include", browser).finding !== null;
+}
+
+export async function probe(req: ProbeRequest, browser: BrowserKind, send: Sender): Promise<DiagnosedExchange> {
+  const start = Date.now();
+  const hops: Hop[] = [];
+  let url = req.url;
+  let method = req.method;
+  let tainted = false;
+  const pending: Outcome = { state: "pending" };
+  for (let n = 0; n <= MAX_REDIRECTS; n++) {
+    const originValue = tainted ? "null" : req.origin;
+    const crossOrigin = tainted || originOf(url) !== req.origin;
+    const need = needsPreflight(method, req.headers, browser);
+    const hop: Hop = { url, method, requestHeaders: null, startTime: Date.now(), preflightState: crossOrigin && need.needed ? "sent" : "not-needed" };
+    hops.push(hop);
+    if (hop.preflightState === "sent") {
+      const preHeaders: Header[] = [
+        { name: "Accept", value: "*/*" },
+        { name: "Access-Control-Request-Method", value: method },
+        ...(need.unsafeHeaders.length > 0 ? [{ name: "Access-Control-Request-Headers", value: need.unsafeHeaders.join(",") }] : []),
+        { name: "Origin", value: originValue },
+        UA,
+      ];
+      const preStart = Date.now();
+      const result = await send(url, "OPTIONS", preHeaders, browser);
+      hop.preflight = { requestId: `check-${n}-preflight`, url, requestHeaders: preHeaders, startTime: preStart, endTime: Date.now() };
+      if (result.response) hop.preflight.response = result.response;
+      if (result.error) {
+        hop.preflight.error = result.error;
+        return finish(req, browser, hops, { state: "failed", error: result.error, endTime: Date.now() }, start);
+      }
+      if (stops(exchangeOf(req, browser, hops, pending, start), browser)) return finish(req, browser, hops, null, start);
+    }
+    const sent: Header[] = [...req.headers];
+    if (!sent.some((h) => h.name.toLowerCase() === "accept")) sent.unshift({ name: "Accept", value: "*/*" });
+    // fetch() sends Origin on cross-origin requests and on same-origin ones other than GET/HEAD
+    if (crossOrigin || !["GET", "HEAD"].includes(method.toUpperCase())) sent.push({ name: "Origin", value: originValue });
+    sent.push(UA);
+    hop.requestHeaders = sent;
+    hop.startTime = Date.now();
+    const result = await send(url, method, sent, browser);
+    if (result.error || !result.response) {
+      return finish(req, browser, hops, { state: "failed", error: result.error ?? "net::ERR_EMPTY_RESPONSE", endTime: Date.now() }, start);
+    }
+    hop.response = result.response;
+    const location = hop.response.headers.find((h) => h.name.toLowerCase() === "location")?.value;
+    if (!REDIRECT_STATUSES.has(hop.response.status) || location === undefined) break;
+    let next: string;
+    try {
+      next = new URL(location, url).href;
+    } catch {
+      break;
+    }
+    hop.redirectUrl = next;
+    if (stops(exchangeOf(req, browser, hops, pending, start), browser)) break;
+    if (!next.startsWith("http:") && !next.startsWith("https:")) break;
+    if (originOf(next) !== originOf(url) && originOf(url) !== req.origin) tainted = true;
+    method = redirectedMethod(method, hop.response.status);
+    url = next;
+  }
+  return finish(req, browser, hops, null, start);
+}
+
+function finish(req: ProbeRequest, browser: BrowserKind, hops: Hop[], outcome: Outcome | null, start: number): DiagnosedExchange {
+  const provisional = exchangeOf(req, browser, hops, { state: "pending" }, start);
+  let final = outcome ?? blockedOutcome(provisional, browser, Date.now());
+  if (final.state === "completed" && hops.length > MAX_REDIRECTS) {
+    final = { state: "failed", error: browser === "firefox" ? "NS_ERROR_REDIRECT_LOOP" : "net::ERR_TOO_MANY_REDIRECTS", endTime: final.endTime };
+  }
+  const exchange = exchangeOf(req, browser, hops, final, start);
+  return { exchange, diagnosis: diagnose(exchange) };
+}

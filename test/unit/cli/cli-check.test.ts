@@ -1,0 +1,165 @@
+/**
+ * `cors-lens check` against a tiny local server (127.0.0.1 only), through main() with the real
+ * node:http sender. The server records every request so the tests see exactly what went out.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { main } from "../../../src/cli/main";
+
+const ORIGIN = "http://app.test";
+let server: Server;
+let base: string;
+let otherBase: string;
+const seen: { method: string; path: string; headers: [string, string][] }[] = [];
+
+function pairs(req: IncomingMessage): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) out.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
+  return out;
+}
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  const path = (req.url ?? "/").split("?")[0] as string;
+  seen.push({ method: req.method ?? "", path, headers: pairs(req) });
+  const origin = req.headers.origin ?? "";
+  const preflight = req.method === "OPTIONS";
+  const send = (status: number, headers: Record<string, string>) => {
+    res.writeHead(status, headers);
+    res.end("ok");
+  };
+  switch (path) {
+    case "/allowed":
+      return send(preflight ? 204 : 200, { "Access-Control-Allow-Origin": ORIGIN, "Access-Control-Allow-Methods": "PUT", "Access-Control-Allow-Headers": "content-type", Vary: "Origin" });
+    case "/no-acao":
+      return send(preflight ? 204 : 200, { "Content-Type": "application/json" });
+    case "/methods":
+      return send(preflight ? 204 : 200, { "Access-Control-Allow-Origin": ORIGIN, "Access-Control-Allow-Methods": "GET, POST", Vary: "Origin" });
+    case "/wildcard":
+      return send(200, { "Access-Control-Allow-Origin": "*" });
+    case "/reflect":
+      return send(preflight ? 204 : 200, { "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", Vary: "Origin" });
+    case "/hop":
+      return send(302, { Location: `${otherBase}/wildcard`, "Access-Control-Allow-Origin": "*" });
+    default:
+      return send(404, {});
+  }
+}
+
+beforeAll(async () => {
+  server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
+  otherBase = `http://localhost:${port}`; // same server, another origin
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+beforeEach(() => {
+  seen.length = 0;
+});
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false, env: {} });
+  return { code, out, err };
+}
+
+interface JsonResult {
+  results: { browser: string; verdict: string; failure: { id: string; phase: string } | null; fix: { preflight: { name: string; value: string }[]; response: { name: string; value: string }[] } | null }[];
+  audit?: { label: string; origin: string; severity: string; trustedWithCredentials: boolean }[];
+}
+
+const verdicts = (json: JsonResult) => json.results.map((r) => `${r.browser} ${r.verdict}${r.failure ? ` ${r.failure.id}` : ""}`);
+
+test("allowed: exit 0, both browsers, a PUT with a preflight sent as a browser does", async () => {
+  const { code, out } = await run(["check", `${base}/allowed`, "--origin", ORIGIN, "--method", "PUT", "--header", "Content-Type: application/json", "--json"]);
+  expect(verdicts(JSON.parse(out))).toEqual(["chromium allowed", "firefox allowed"]);
+  expect(code).toBe(0);
+  const options = seen.find((s) => s.method === "OPTIONS");
+  expect(options?.headers).toEqual(
+    expect.arrayContaining([
+      ["Origin", ORIGIN],
+      ["Access-Control-Request-Method", "PUT"],
+      ["Access-Control-Request-Headers", "content-type"],
+    ]),
+  );
+  expect(seen.map((s) => s.method)).toEqual(["OPTIONS", "PUT", "OPTIONS", "PUT"]);
+});
+
+test("acao-missing: exit 1, the rule and the fix header", async () => {
+  const { code, out } = await run(["check", `${base}/no-acao`, "--origin", ORIGIN, "--json"]);
+  const json = JSON.parse(out) as JsonResult;
+  expect(verdicts(json)).toEqual(["chromium blocked acao-missing", "firefox blocked acao-missing"]);
+  expect(json.results[0]?.fix?.response).toContainEqual({ name: "Access-Control-Allow-Origin", value: ORIGIN });
+  expect(code).toBe(1);
+  // a simple GET: no preflight
+  expect(seen.map((s) => s.method)).toEqual(["GET", "GET"]);
+});
+
+test("method-not-allowed: the actual request is never sent", async () => {
+  const { code, out } = await run(["check", `${base}/methods`, "--origin", ORIGIN, "--method", "DELETE", "--json"]);
+  expect(verdicts(JSON.parse(out))).toEqual(["chromium blocked method-not-allowed", "firefox blocked method-not-allowed"]);
+  expect(code).toBe(1);
+  expect(seen.map((s) => s.method)).toEqual(["OPTIONS", "OPTIONS"]);
+});
+
+test("wildcard with --credentials", async () => {
+  const { code, out } = await run(["check", `${base}/wildcard`, "--origin", ORIGIN, "--credentials", "--browser", "chromium", "--json"]);
+  expect(verdicts(JSON.parse(out))).toEqual(["chromium blocked acao-wildcard-with-credentials"]);
+  expect(code).toBe(1);
+  const plain = await run(["check", `${base}/wildcard`, "--origin", ORIGIN, "--browser", "chromium", "--json"]);
+  expect(verdicts(JSON.parse(plain.out))).toEqual(["chromium allowed"]);
+});
+
+test("Access-Control-Request-Headers: lower-case, sorted, comma without space; safelisted ones left out", async () => {
+  await run(["check", `${base}/reflect`, "--origin", ORIGIN, "--browser", "firefox", "--header", "X-B: 1", "--header", "Content-Type: application/json", "--header", "X-A: 2", "--header", "Accept-Language: en"]);
+  const options = seen.find((s) => s.method === "OPTIONS");
+  expect(options?.headers.find(([n]) => n === "Access-Control-Request-Headers")).toEqual(["Access-Control-Request-Headers", "content-type,x-a,x-b"]);
+});
+
+test("a cross-origin redirect taints the origin: the next hop sends Origin: null", async () => {
+  const { code, out } = await run(["check", `${base}/hop`, "--origin", ORIGIN, "--browser", "chromium", "--json"]);
+  expect(verdicts(JSON.parse(out))).toEqual(["chromium allowed"]);
+  expect(code).toBe(0);
+  expect(seen.map((s) => `${s.path} ${s.headers.find(([n]) => n === "Origin")?.[1]}`)).toEqual(["/hop http://app.test", "/wildcard null"]);
+});
+
+test("--audit: a server reflecting any origin with credentials is high severity", async () => {
+  const { out } = await run(["check", `${base}/reflect`, "--origin", "https://app.example", "--browser", "chromium", "--audit", "--json"]);
+  const json = JSON.parse(out) as JsonResult;
+  expect(json.audit?.map((a) => `${a.label} ${a.origin} ${a.severity}`)).toEqual([
+    "foreign site https://evil.example high",
+    "null origin null high",
+    "prefix look-alike https://app.example.evil.example high",
+    "suffix look-alike https://evilapp.example high",
+    "http variant http://app.example high",
+  ]);
+  const strict = await run(["check", `${base}/allowed`, "--origin", ORIGIN, "--browser", "chromium", "--audit"]);
+  expect(strict.out).toContain("Audit (only for servers you are responsible for):");
+  expect(strict.out).toContain("ok     foreign site: https://evil.example: not trusted");
+});
+
+test("a network error: exit 1, named as such", async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const { code, out } = await run(["check", `http://127.0.0.1:${port}/x`, "--origin", ORIGIN, "--json"]);
+  expect(verdicts(JSON.parse(out))).toEqual(["chromium network-error non-cors-network-error", "firefox network-error non-cors-network-error"]);
+  expect(code).toBe(1);
+});
+
+test.each([
+  [["check", "http://x.test/"], "check needs --origin"],
+  [["check", "ftp://x.test/", "--origin", ORIGIN], "the URL must be http or https"],
+  [["check", "http://x.test/", "--origin", "https://a.test/path"], "without path or query"],
+  [["check", "http://x.test/", "--origin", ORIGIN, "--header", "X-A: a\r\nInjected: 1"], "may not contain CR, LF or NUL"],
+  [["check", "http://x.test/", "--origin", ORIGIN, "--browser", "safari"], "--browser must be chromium, firefox or both"],
+  [["check", "http://x.test/", "--origin", ORIGIN, "--frobnicate"], "unknown option --frobnicate"],
+])("bad arguments %j → exit 2", async (args, message) => {
+  const { code, err } = await run(args);
+  expect(code).toBe(2);
+  expect(err).toContain(message);
+});
