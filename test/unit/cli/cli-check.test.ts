@@ -29,19 +29,26 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   };
   switch (path) {
     case "/allowed":
-      return send(preflight ? 204 : 200, { "Access-Control-Allow-Origin": ORIGIN, "Access-Control-Allow-Methods": "PUT", "Access-Control-Allow-Headers": "content-type", Vary: "Origin" });
+      send(preflight ? 204 : 200, { "Access-Control-Allow-Origin": ORIGIN, "Access-Control-Allow-Methods": "PUT", "Access-Control-Allow-Headers": "content-type", Vary: "Origin" });
+      return;
     case "/no-acao":
-      return send(preflight ? 204 : 200, { "Content-Type": "application/json" });
+      send(preflight ? 204 : 200, { "Content-Type": "application/json" });
+      return;
     case "/methods":
-      return send(preflight ? 204 : 200, { "Access-Control-Allow-Origin": ORIGIN, "Access-Control-Allow-Methods": "GET, POST", Vary: "Origin" });
+      send(preflight ? 204 : 200, { "Access-Control-Allow-Origin": ORIGIN, "Access-Control-Allow-Methods": "GET, POST", Vary: "Origin" });
+      return;
     case "/wildcard":
-      return send(200, { "Access-Control-Allow-Origin": "*" });
+      send(200, { "Access-Control-Allow-Origin": "*" });
+      return;
     case "/reflect":
-      return send(preflight ? 204 : 200, { "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", Vary: "Origin" });
+      send(preflight ? 204 : 200, { "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", Vary: "Origin" });
+      return;
     case "/hop":
-      return send(302, { Location: `${otherBase}/wildcard`, "Access-Control-Allow-Origin": "*" });
+      send(302, { Location: `${otherBase}/wildcard`, "Access-Control-Allow-Origin": "*" });
+      return;
     default:
-      return send(404, {});
+      send(404, {});
+      return;
   }
 }
 
