@@ -1,0 +1,106 @@
+/**
+ * Bad input never throws: arbitrary partial exchanges, absurd header values, non-ASCII bytes
+ * and 100 KB headers give a diagnosis (or a clear "insufficient evidence" one).
+ */
+import fc from "fast-check";
+import { diagnose } from "../../../src/cors/diagnose";
+import { matchBrowserMessage } from "../../../src/cors/messages";
+import type { Exchange } from "../../../src/cors/model";
+import { needsPreflight } from "../../../src/cors/preflight";
+import { ACAO, exchange } from "./fixtures";
+
+const VERDICTS = ["allowed", "blocked", "not-cors", "network-error", "pending"];
+
+const headerName = fc.oneof(
+  fc.constantFrom("Access-Control-Allow-Origin", "access-control-allow-credentials", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age", "Origin", "Cookie", "Location", "Vary", "Sec-Fetch-Mode", "Content-Type", "Access-Control-Request-Headers", "Access-Control-Request-Method"),
+  fc.string(),
+);
+const headerValue = fc.oneof(fc.constantFrom("*", "null", "true", "http://127.0.0.1:3000", "GET, PUT", "", "cors", "no-cors", "data:x"), fc.string(), fc.string({ unit: "binary" }));
+const header = fc.oneof(fc.record({ name: headerName, value: headerValue }), fc.anything());
+const headers = fc.oneof(fc.array(header, { maxLength: 6 }), fc.constant(null), fc.anything());
+const response = fc.oneof(fc.record({ status: fc.oneof(fc.integer({ min: -5, max: 999 }), fc.double()), statusText: fc.string(), headers, time: fc.integer() }, { requiredKeys: [] }), fc.anything());
+const url = fc.oneof(fc.constantFrom("http://localhost:4000/api", "https://a.example/x", "data:text/plain,x", "http://u:p@b/", "file:///x", "ws://x/s", ""), fc.webUrl(), fc.string());
+const hop = fc.record(
+  {
+    url,
+    method: fc.oneof(fc.constantFrom("GET", "PUT", "patch", "OPTIONS"), fc.string()),
+    requestHeaders: headers,
+    preflightState: fc.constantFrom("sent", "cached", "not-needed", "unknown", "bogus"),
+    preflight: fc.oneof(fc.record({ url, requestHeaders: headers, response, error: fc.oneof(fc.constantFrom("net::ERR_FAILED", "NS_ERROR_DOM_BAD_URI", "net::ERR_EMPTY_RESPONSE"), fc.string()) }, { requiredKeys: [] }), fc.anything()),
+    response,
+    redirectUrl: url,
+  },
+  { requiredKeys: [] },
+);
+const outcome = fc.oneof(
+  fc.record({ state: fc.constant("completed"), endTime: fc.integer() }),
+  fc.record({ state: fc.constant("failed"), error: fc.oneof(fc.constantFrom("net::ERR_FAILED", "NS_ERROR_DOM_BAD_URI", "net::ERR_UNSAFE_REDIRECT", "net::ERR_CONNECTION_REFUSED"), fc.string()), endTime: fc.integer() }),
+  fc.record({ state: fc.constant("pending"), interrupted: fc.boolean() }, { requiredKeys: ["state"] }),
+  fc.anything(),
+);
+const partialExchange = fc.record(
+  {
+    id: fc.string(),
+    browser: fc.constantFrom("chromium", "firefox", "safari"),
+    initiator: fc.oneof(fc.constantFrom("http://127.0.0.1:3000", "null", "https://a.example"), fc.constant(null), fc.string()),
+    type: fc.oneof(fc.constantFrom("xmlhttprequest", "image", "font", "main_frame", "websocket"), fc.string()),
+    method: fc.string(),
+    url,
+    hops: fc.oneof(fc.array(hop, { maxLength: 4 }), fc.anything()),
+    outcome,
+    trafficClass: fc.oneof(fc.constantFrom("cross-origin", "same-origin", "navigation", "extension", "non-http"), fc.string()),
+    hints: fc.oneof(fc.record({ corsError: fc.string(), consoleMessage: fc.string(), mode: fc.string(), credentials: fc.constantFrom("include", "omit", "x"), redirectMode: fc.string() }, { requiredKeys: [] }), fc.anything()),
+  },
+  { requiredKeys: [] },
+);
+
+function sane(input: unknown, viaFallback = true): void {
+  const d = diagnose(input as Exchange);
+  // The defensive reading handles partial exchanges itself; the last-resort catch is not needed.
+  if (!viaFallback) expect(d.explanation).not.toMatch(/could not read this exchange/);
+  expect(VERDICTS).toContain(d.verdict);
+  expect(typeof d.explanation).toBe("string");
+  expect(d.explanation.length).toBeGreaterThan(0);
+  expect(Array.isArray(d.warnings)).toBe(true);
+  if (d.verdict === "blocked" || d.verdict === "network-error") expect(typeof d.failure?.id).toBe("string");
+}
+
+test("arbitrary partial exchanges never throw", () => {
+  fc.assert(fc.property(partialExchange, (ex) => sane(ex, false)), { numRuns: 3000 });
+});
+
+test("anything at all never throws", () => {
+  fc.assert(fc.property(fc.anything(), (x) => sane(x, false)), { numRuns: 1000 });
+  for (const x of [null, undefined, 0, "", [], {}, { hops: [null] }, { hops: [{}], outcome: { state: "failed" } }]) sane(x, false);
+});
+
+test("absurd values: 100 KB headers and non-ASCII bytes", () => {
+  const big = "x".repeat(100_000);
+  const ex = exchange({
+    headers: { "X-Big": big, Accept: "\u00e9\u0000\u{1F600}" },
+    preflight: { status: 204, headers: { ...ACAO(), "Access-Control-Allow-Headers": big, "Access-Control-Allow-Methods": "\u00ff" } },
+    response: null,
+    outcome: "net::ERR_FAILED",
+  });
+  const d = diagnose(ex);
+  expect(d.verdict).toBe("blocked");
+  expect(d.failure?.id).toBe("acam-unparseable");
+  const ex2 = exchange({ headers: { "X-Big": big }, preflight: { status: 204, headers: { ...ACAO(), "Access-Control-Allow-Headers": big } }, response: null, outcome: "net::ERR_FAILED" });
+  expect(diagnose(ex2).failure?.missing).toEqual(["x-big"]);
+  const ex3 = exchange({ response: { status: 200, headers: { "Access-Control-Allow-Origin": `\u0000${big}`, "X-\u00e9": big } }, outcome: "net::ERR_FAILED" });
+  expect(diagnose(ex3).failure?.id).toBe("acao-invalid");
+  const e2 = exchange({ response: { status: 200, headers: { "Access-Control-Allow-Origin": "\u00e9\u0001" } }, outcome: "net::ERR_FAILED" });
+  // Chromium escapes non-printable and non-ASCII characters in quoted values.
+  expect(diagnose(e2).failure?.browserMessage).toContain("'\\u00E9\\u0001'");
+});
+
+test("matchBrowserMessage and needsPreflight accept any text", () => {
+  fc.assert(
+    fc.property(fc.string(), fc.constantFrom("chromium", "firefox") as fc.Arbitrary<"chromium" | "firefox">, (text, browser) => {
+      const m = matchBrowserMessage(text, browser);
+      expect(m === null || typeof m.id === "string").toBe(true);
+      expect(typeof needsPreflight(text, [{ name: text, value: text }], browser).needed).toBe("boolean");
+    }),
+    { numRuns: 2000 },
+  );
+});
