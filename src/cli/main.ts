@@ -6,6 +6,8 @@ import { diagnose } from "../cors/diagnose";
 import { buildFix } from "../cors/fix/index";
 import type { BrowserKind, DiagnosedExchange, Header } from "../cors/model";
 import { DEFAULT_MAX_ENTRIES, HarReadError, readHar } from "../export/har-reader";
+import { CorsLensJsonError, looksLikeCorsLensJson, readCorsLensJson } from "../export/json-export";
+import { validateCorsLensHar } from "../export/validate-corslens";
 import { parseArgs } from "./args";
 import { audit } from "./audit";
 import { type Paint, paintFor, safe } from "./colors";
@@ -20,7 +22,8 @@ export const HELP = `cors-lens: why the browser blocked a cross-origin request, 
 Usage:
   cors-lens analyze <file.har> [--json] [--origin <origin>] [--browser chromium|firefox]
       Diagnose every request of a HAR file (CORS Lens export, Chrome DevTools "Save all as HAR",
-      Firefox network monitor, chrome-har). Report grouped by target origin.
+      Firefox network monitor, chrome-har) or of a CORS Lens "Export JSON" file.
+      Report grouped by target origin.
       --origin    page origin to assume when the file does not say which origin made a request
       --browser   rules to apply (default: the browser that recorded the file, else chromium)
       --max-entries <n>  entries read at most (default ${DEFAULT_MAX_ENTRIES})
@@ -95,17 +98,30 @@ async function analyze(argv: string[], io: CliIo, paint: Paint): Promise<number>
     }
     throw e;
   }
-  let result: ReturnType<typeof readHar>;
+  let result: Pick<ReturnType<typeof readHar>, "exchanges" | "warnings" | "browser" | "source" | "pageUrl">;
   try {
-    result = readHar(loaded.json, { ...(browser ? { browser } : {}), maxEntries, ...(origin ? { defaultOrigin: parseOrigin(origin) } : {}) });
+    if (looksLikeCorsLensJson(loaded.json)) {
+      // CORS Lens "Export JSON": the exchanges as captured, judged again by this engine
+      const doc = readCorsLensJson(loaded.json);
+      const rules = browser ?? doc.browser;
+      result = { exchanges: doc.exchanges.map((d) => ({ ...d.exchange, browser: rules })), warnings: [], browser: rules, source: "cors-lens", pageUrl: doc.pageUrl };
+    } else {
+      result = readHar(loaded.json, { ...(browser ? { browser } : {}), maxEntries, ...(origin ? { defaultOrigin: parseOrigin(origin) } : {}) });
+    }
   } catch (e) {
-    if (e instanceof HarReadError) {
+    if (e instanceof HarReadError || e instanceof CorsLensJsonError) {
       io.stderr(`cors-lens: ${file}: ${e.message}\n`);
       return EXIT_BAD_INPUT;
     }
     throw e;
   }
   const warnings = [...loaded.warnings, ...result.warnings];
+  if (result.source === "cors-lens" && !looksLikeCorsLensJson(loaded.json)) {
+    // the file's own _corsLens fields are not used for verdicts (the engine re-judges), but a
+    // file that breaks the format may have been edited or truncated: say so
+    const problems = validateCorsLensHar(loaded.json);
+    if (problems.length > 0) warnings.push(`the file does not follow the CORS Lens HAR format (${problems.length} problems, first: ${problems[0]})`);
+  }
   const entries: DiagnosedExchange[] = result.exchanges.map((exchange) => ({ exchange, diagnosis: diagnose(exchange) }));
   const report = buildReport(entries);
   if (args.switches.has("json")) {

@@ -64,6 +64,27 @@ test("--browser firefox applies Firefox's rules; --json lists failures with fixe
   expect(failures).toEqual(["method-not-allowed", "acao-missing"]);
 });
 
+test("CORS Lens files: HAR export (checked against the format) and Export JSON", async () => {
+  const { toHar } = await import("../../../src/export/har-writer");
+  const { toCorsLensJson } = await import("../../../src/export/json-export");
+  const { sampleLog } = await import("../export/sample-log");
+  const harFile = join(dir, "lens.har");
+  const har = toHar(sampleLog, { redact: true, browser: "chromium", browserVersion: "156", creatorVersion: "0.1.0" });
+  writeFileSync(harFile, JSON.stringify(har));
+  const fromHar = await run(["analyze", harFile, "--json"]);
+  expect(JSON.parse(fromHar.out).warnings).toEqual([]);
+  const jsonFile = join(dir, "lens.json");
+  writeFileSync(jsonFile, JSON.stringify(toCorsLensJson(sampleLog, { redact: false, browser: "chromium" })));
+  const fromJson = await run(["analyze", jsonFile, "--json"]);
+  expect(JSON.parse(fromJson.out).counts).toEqual(JSON.parse(fromHar.out).counts);
+  har.log.entries.reverse();
+  writeFileSync(harFile, JSON.stringify(har));
+  expect(JSON.parse((await run(["analyze", harFile, "--json"])).out).warnings[0]).toContain("does not follow the CORS Lens HAR format");
+  writeFileSync(jsonFile, JSON.stringify({ format: "cors-lens-json", version: 7 }));
+  const bad = await run(["analyze", jsonFile]);
+  expect([bad.code, bad.err]).toEqual([2, expect.stringContaining("not a valid CORS Lens JSON export")]);
+});
+
 test("colours only on a terminal, and never with NO_COLOR", async () => {
   const file = join(FIXTURES, "chrome-devtools.har");
   expect((await run(["analyze", file], true)).out).toContain("\u001b[31m");
