@@ -29,7 +29,7 @@ function originProblem(base: string, f: Finding, ctx: ExplainContext): string {
   const value = f.received ?? "";
   switch (base) {
     case "acao-missing":
-      return `The server answered ${f.url} without an Access-Control-Allow-Origin header, so the browser hid the response from ${ctx.origin}.`;
+      return `The server answered the ${ctx.method} request to ${f.url} without an Access-Control-Allow-Origin header, so the browser hid the response from ${ctx.origin}.`;
     case "acao-mismatch":
       if (f.variant === "null-literal") return `The server allows the origin "null", but this page's origin is ${ctx.origin}; "null" is not a wildcard and must not be used.`;
       return `The server allows "${value}", but this page's origin is ${ctx.origin}, and the two must match exactly, character for character${f.variant === "trailing-slash" ? " (here a trailing slash is the difference)" : f.variant ? ` (here the ${f.variant} differs)` : ""}.`;
@@ -51,7 +51,7 @@ export function explainFinding(f: Finding, ctx: ExplainContext): string {
   if (f.id.startsWith("preflight-acao-") || f.id.startsWith("preflight-acac-")) {
     const base = f.id.slice("preflight-".length);
     const status = f.status !== undefined && (f.status < 200 || f.status > 299) ? ` The OPTIONS answer had status ${f.status}: the OPTIONS route is probably missing, requires authentication (preflights never carry cookies or Authorization) or crashes.` : "";
-    return `Before sending ${m} ${ctx.url}, the browser ran ${CHECK}, and the answer had a problem: ${originProblem(base, f, ctx)} So the real request was never sent.${status}`;
+    return `Before sending ${m} ${ctx.url}, the browser first asked for permission (a preflight: an OPTIONS request), and the answer had a problem: ${originProblem(base, f, { ...ctx, method: "OPTIONS" })} So the real request was never sent.${status}`;
   }
   if (f.id.startsWith("redirect-acao-") || f.id.startsWith("redirect-acac-")) {
     const base = f.id.slice("redirect-".length);
