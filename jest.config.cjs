@@ -21,6 +21,9 @@ const common = {
   globals: { __BROWSER__: "chromium", __VERSION__: "test" },
 };
 module.exports = {
+  // Per-project testTimeout is ignored when `projects` is used; set it here. Browser suites
+  // launch a browser in beforeAll, which takes seconds on this 2-core machine.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts?(x)"], testEnvironment: "node" },
     {
@@ -28,7 +31,6 @@ module.exports = {
       displayName: "e2e",
       testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
       testEnvironment: "node",
-      testTimeout: 120000,
       slowTestThreshold: 60,
     },
   ],

@@ -67,8 +67,16 @@ document.getElementById("run-all").addEventListener("click", async () => {
 });`;
 }
 
+interface Reply {
+  status: number;
+  headers: Headers;
+  body?: string;
+}
+
+const reply = (status: number, headers: Headers, body?: string): Reply => ({ status, headers, body });
+
 /** How the API answers each path (and its preflight). */
-function apiRoute(req: IncomingMessage, res: ServerResponse, pageOrigin: string, otherOrigin: string): void {
+function apiRoute(req: IncomingMessage, pageOrigin: string, otherOrigin: string): Reply {
   const origin = req.headers.origin ?? "";
   const path = new URL(req.url ?? "/", "http://x").pathname;
   const preflight = req.method === "OPTIONS";
@@ -76,31 +84,31 @@ function apiRoute(req: IncomingMessage, res: ServerResponse, pageOrigin: string,
   const text: Headers = [["Content-Type", "application/json"]];
   switch (path) {
     case "/missing-acao":
-      return send(res, 200, text, '{"items":[]}');
+      return reply(200, text, '{"items":[]}');
     case "/server-error":
-      return send(res, 500, [["Content-Type", "text/html"]], "<h1>Internal Server Error</h1>");
+      return reply(500, [["Content-Type", "text/html"]], "<h1>Internal Server Error</h1>");
     case "/wildcard":
-      return send(res, 200, [["Access-Control-Allow-Origin", "*"], ...text], '{"public":true}');
+      return reply(200, [["Access-Control-Allow-Origin", "*"], ...text], '{"public":true}');
     case "/items/1":
-      if (preflight) return send(res, 204, [...allow, ["Access-Control-Allow-Methods", "GET, POST"]]);
-      return send(res, 200, [...allow, ...text], "{}");
+      if (preflight) return reply(204, [...allow, ["Access-Control-Allow-Methods", "GET, POST"]]);
+      return reply(200, [...allow, ...text], "{}");
     case "/search":
-      if (preflight) return send(res, 204, [...allow, ["Access-Control-Allow-Headers", "Content-Type"]]);
-      return send(res, 200, [...allow, ...text], "[]");
+      if (preflight) return reply(204, [...allow, ["Access-Control-Allow-Headers", "Content-Type"]]);
+      return reply(200, [...allow, ...text], "[]");
     case "/legacy/item":
-      return send(res, 301, [...allow, ["Location", "/v2/item"]]);
+      return reply(301, [...allow, ["Location", "/v2/item"]]);
     case "/moved":
-      return send(res, 302, [...allow, ["Location", `${otherOrigin}/landing`]]);
+      return reply(302, [...allow, ["Location", `${otherOrigin}/landing`]]);
     case "/profile":
-      return send(res, 200, [["Access-Control-Allow-Origin", origin], ["Access-Control-Allow-Credentials", "true"], ...text], '{"name":"Ada"}');
+      return reply(200, [["Access-Control-Allow-Origin", origin], ["Access-Control-Allow-Credentials", "true"], ...text], '{"name":"Ada"}');
     case "/public":
-      return send(res, 200, [["Access-Control-Allow-Origin", "*"], ...text], '{"ok":true}');
+      return reply(200, [["Access-Control-Allow-Origin", "*"], ...text], '{"ok":true}');
     case "/notes/7":
       if (preflight)
-        return send(res, 204, [...allow, ["Access-Control-Allow-Methods", "GET, PUT"], ["Access-Control-Allow-Headers", "Content-Type"], ["Access-Control-Max-Age", "600"]]);
-      return send(res, 200, [...allow, ...text], '{"saved":true}');
+        return reply(204, [...allow, ["Access-Control-Allow-Methods", "GET, PUT"], ["Access-Control-Allow-Headers", "Content-Type"], ["Access-Control-Max-Age", "600"]]);
+      return reply(200, [...allow, ...text], '{"saved":true}');
     default:
-      return send(res, 404, [...allow, ...text], '{"error":"not found"}');
+      return reply(404, [...allow, ...text], '{"error":"not found"}');
   }
 }
 
@@ -124,7 +132,8 @@ export async function startPlayground(ports: { page?: number; api?: number; othe
   });
   const api = createServer((req, res) => {
     req.resume();
-    apiRoute(req, res, pageOrigin, otherOrigin);
+    const { status, headers, body } = apiRoute(req, pageOrigin, otherOrigin);
+    send(res, status, headers, body);
   });
   // The other origin reflects the page origin, which no longer matches after the
   // cross-origin hop (the browser sends Origin: null): the classic redirect trap.

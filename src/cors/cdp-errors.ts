@@ -1,6 +1,7 @@
 /** Chromium `CorsError` names (CDP strings, with or without the `k`) → ids (cors-failures.md section 5). */
 
-const MAP: Record<string, string> = {
+const MAP: ReadonlyMap<string, string> = new Map(
+  Object.entries({
   DisallowedByMode: "disallowed-by-mode",
   InvalidResponse: "invalid-response",
   WildcardOriginNotAllowed: "acao-wildcard-with-credentials",
@@ -38,10 +39,12 @@ const MAP: Record<string, string> = {
   PreflightMissingAllowExternal: "pna-preflight-allow-private-network-missing",
   PreflightInvalidAllowExternal: "pna-preflight-allow-private-network-invalid",
   NoCorsRedirectModeNotFollow: "no-cors-redirect-mode-not-follow",
-};
+  }),
+);
 
 /** The id for a CorsError name; null when unknown. Names of the actual-response family may still need the `redirect-` prefix. */
 export function corsErrorId(name: string): string | null {
   const bare = name.startsWith("k") && name.length > 1 && name[1] === name[1]?.toUpperCase() ? name.slice(1) : name;
-  return MAP[bare] ?? null;
+  // A Map, not an object lookup: names come from files strangers send ("valueOf", "__proto__").
+  return MAP.get(bare) ?? null;
 }

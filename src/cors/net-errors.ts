@@ -33,7 +33,7 @@ const EXACT: Record<string, string> = {
 
 /** The id for a network error string; `non-cors-network-error` for anything unrecognised. */
 export function netErrorId(error: string): string {
-  const exact = EXACT[error];
+  const exact = Object.hasOwn(EXACT, error) ? EXACT[error] : undefined;
   if (exact !== undefined) return exact;
   if (error.startsWith("net::ERR_BLOCKED_BY_RESPONSE")) return "non-cors-corp-coep";
   if (error.startsWith("net::ERR_CERT_") || error.startsWith("net::ERR_SSL_") || error.startsWith("net::ERR_BAD_SSL")) return "non-cors-tls-error";

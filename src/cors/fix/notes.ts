@@ -55,8 +55,8 @@ const NON_CORS: Record<string, string> = {
 };
 
 export function noHeaderFixAdvice(id: string): string | null {
-  if (id in NO_HEADER_FIX) return NO_HEADER_FIX[id] ?? null;
-  if (id.startsWith("non-cors-")) return NON_CORS[id] ?? "This is not a CORS problem, so no CORS header will fix it.";
+  if (Object.hasOwn(NO_HEADER_FIX, id)) return NO_HEADER_FIX[id] ?? null;
+  if (id.startsWith("non-cors-")) return (Object.hasOwn(NON_CORS, id) ? NON_CORS[id] : undefined) ?? "This is not a CORS problem, so no CORS header will fix it.";
   return null;
 }
 

@@ -57,5 +57,5 @@ const TITLES: Record<string, string> = {
 
 /** The short title of an id; unknown ids (newer engine, legacy pna-*) are shown as words. */
 export function titleOf(id: string): string {
-  return TITLES[id] ?? id.replace(/^(non-cors|warn)-/, "").replace(/-/g, " ");
+  return (Object.hasOwn(TITLES, id) ? TITLES[id] : undefined) ?? id.replace(/^(non-cors|warn)-/, "").replace(/-/g, " ");
 }
