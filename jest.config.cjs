@@ -17,7 +17,8 @@ const transform = {
 const common = {
   transform,
   moduleFileExtensions: ["ts", "tsx", "js", "mjs", "cjs", "json"],
-  transformIgnorePatterns: ["/node_modules/(?!preact)"],
+  // chrome-har ships ESM only; let swc turn it into CommonJS like our own files.
+  transformIgnorePatterns: ["/node_modules/(?!(preact|chrome-har)/)"],
   globals: { __BROWSER__: "chromium", __VERSION__: "test" },
 };
 module.exports = {

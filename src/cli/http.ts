@@ -85,5 +85,10 @@ export const nodeSender: Sender = (url, method, headers, browser) =>
       req.destroy(Object.assign(new Error("timeout"), { code: "TIMEOUT" }));
     });
     req.on("error", fail);
+    // Node upper-cases every method in the constructor, but browsers send `patch` as typed
+    // (only DELETE/GET/HEAD/OPTIONS/POST/PUT are normalised), and servers may treat the two
+    // differently. The request line is written at end(), so restoring the case here sends it
+    // exactly.
+    req.method = method;
     req.end();
   });

@@ -9,6 +9,7 @@
 import { diagnose } from "../cors/diagnose";
 import { walkExchange } from "../cors/evaluate";
 import type { BrowserKind, DiagnosedExchange, Exchange, Header, Hop, Outcome } from "../cors/model";
+import { normalizeMethod } from "../cors/methods";
 import { needsPreflight } from "../cors/preflight";
 import type { Sender } from "./http";
 
@@ -49,7 +50,7 @@ function exchangeOf(req: ProbeRequest, browser: BrowserKind, hops: Hop[], outcom
     frameId: 0,
     initiator: req.origin,
     type: "xmlhttprequest",
-    method: req.method,
+    method: normalizeMethod(req.method),
     url: req.url,
     startTime: start,
     hops,
@@ -81,7 +82,8 @@ export async function probe(req: ProbeRequest, browser: BrowserKind, send: Sende
   const start = Date.now();
   const hops: Hop[] = [];
   let url = req.url;
-  let method = req.method;
+  // fetch() upper-cases DELETE/GET/HEAD/OPTIONS/POST/PUT and leaves every other method as typed.
+  let method = normalizeMethod(req.method);
   let tainted = false;
   const pending: Outcome = { state: "pending" };
   for (let n = 0; n <= MAX_REDIRECTS; n++) {

@@ -8,6 +8,7 @@
 import { addressSpaceOf, morePrivate } from "./address-space";
 import { chromiumKind, chromiumMessage, firefoxMessage } from "./browser-messages";
 import { corsErrorId } from "./cdp-errors";
+import { isSafelistedMethod } from "./methods";
 import { type CredentialsEvidence, credentialsEvidence } from "./credentials";
 import { type Walk, walkExchange } from "./evaluate";
 import { type ExplainContext, explainFinding, explainNetwork } from "./explain";
@@ -27,6 +28,8 @@ const FAILURES = new Set<string>(FAILURE_IDS);
 /** Ids whose verdict is `network-error` although they are in the reference's failure list. */
 const NETWORK_LEVEL = new Set(["invalid-response", "redirect-disallowed-scheme", "non-cors-too-many-redirects"]);
 const LOCATION_RULES = new Set(["redirect-userinfo", "redirect-disallowed-scheme", "non-cors-too-many-redirects"]);
+/** CORS check failures on a 3xx hop (not the Location rules). */
+const REDIRECT_CHECK = /^redirect-(acao|acac)-/;
 const TARGET_SPACE = /target IP address space of `([\w-]+)`/;
 const PREFLIGHT_GLOSS = "the browser's permission check (an OPTIONS request)";
 
@@ -138,7 +141,10 @@ function modeOf(ex: Exchange, first: Hop | undefined): string {
   const sfm = headerValue(first?.requestHeaders, "sec-fetch-mode");
   if (sfm !== null) return sfm.trim().toLowerCase();
   if (ex.type === "main_frame" || ex.type === "sub_frame") return "navigate";
-  if (first?.preflight || first?.preflightState === "sent") return "cors";
+  if (first?.preflight || first?.preflightState === "sent" || first?.preflightState === "cached") return "cors";
+  // no-cors only allows GET, HEAD and POST (fetch() throws a TypeError otherwise), so any
+  // other method was a cors request even when a tool dropped its Origin header.
+  if (first && !isSafelistedMethod(first.method)) return "cors";
   if (Array.isArray(first?.requestHeaders) && first.requestHeaders.length > 0 && headerValue(first.requestHeaders, "origin") === null) return "no-cors";
   return "cors";
 }
@@ -184,10 +190,12 @@ function fromFinding(r: Run, f: Finding, confidence: Confidence, candidates: str
   const c = creds ?? { mode: "unknown", inferred: true, include: null };
   const ctx = { ...r.ctx, credentialsInferred: c.inferred };
   const verdict = NETWORK_LEVEL.has(f.id) || f.id.startsWith("non-cors-") ? "network-error" : "blocked";
-  const explanation = `${explainFinding(f, ctx)}${extraExplanation}`;
+  const explanation = `${explainFinding(f, ctx)}${f.browserNote ?? ""}${extraExplanation}`;
+  // The rule itself may leave two ids open (Firefox's joined header lines).
+  const open = f.candidates ?? [];
   const d: Diagnosis = {
     verdict,
-    failure: toFailure(r, f, confidence, candidates),
+    failure: toFailure(r, f, open.length > 0 ? "likely" : confidence, [...candidates, ...open]),
     explanation,
     warnings: warningsFor(r, c.include, false, false),
     cachedPreflight: r.cachedPreflight,
@@ -326,6 +334,13 @@ function networkFailure(r: Run, error: string, ev: CredentialsEvidence): Diagnos
     return fromFinding(r, finding, "certain", [], null);
   }
   if (f && f.id === "non-cors-too-many-redirects") return networkError(r, "non-cors-too-many-redirects", error);
+  if (r.browser === "firefox" && f && REDIRECT_CHECK.test(f.id) && consistent(r, f)) {
+    // Firefox runs the CORS check on a 3xx when it follows it and cancels the redirect target
+    // with a generic error (NS_ERROR_UNEXPECTED), not NS_ERROR_DOM_BAD_URI: the 3xx headers decide.
+    const d = corsFailure(r, ev);
+    d.explanation += ` Firefox's network log shows this as a failure of the redirect target (${error}) rather than as a CORS error; its console names the CORS reason with the 3xx status, and Chromium reports it as a CORS error (net::ERR_FAILED).`;
+    return d;
+  }
   if ((id === "non-cors-network-error" || id === "non-cors-blocked-by-client") && schemeOf(r.initiator) === "https" && schemeOf(r.url) === "http" && addressSpaceOf(hostOf(r.url)) !== "loopback") {
     return networkError(r, "non-cors-mixed-content", error);
   }
@@ -342,6 +357,7 @@ function blockedFromHint(r: Run, id: string, ev?: CredentialsEvidence): Diagnosi
     const w = walk(r, include);
     const f = w.finding;
     if (f && (f.id === wanted || f.id === `redirect-${wanted}` || (wanted === "acao-mismatch" && f.id === "redirect-origin-null"))) {
+      delete f.candidates; // the browser's own message settles it
       return fromFinding(r, f, "certain", [], credentialsFrom(evidence, include, evidence.include === null));
     }
   }

@@ -16,7 +16,7 @@
  * Malformed input: a file that is not a HAR throws HarReadError; unusable entries are skipped
  * and counted in `warnings`. Never more than `maxEntries` entries are read.
  */
-import type { BrowserKind, Exchange, Hop, HttpResponse, Outcome, Preflight, TrafficClass } from "../cors/model";
+import type { BrowserKind, Exchange, Hop, HttpResponse, Outcome, Preflight, TrafficClass, Header } from "../cors/model";
 import { needsPreflight } from "../cors/preflight";
 import { headerValue } from "./har-fields";
 import { type NormEntry, normalizeEntry } from "./har-normalize";
@@ -212,6 +212,13 @@ function outcomeOf(group: Group, ctx: Context): Outcome {
   const endTime = last.start + Math.round(last.time);
   if (last.error !== undefined) return { state: "failed", error: last.error, endTime };
   if (group.pending) return { state: "pending" };
+  // The chain ends on a redirect whose next request is not in the file (chrome-har, for one,
+  // leaves out every request that failed): what happened after the 3xx is unknown, and
+  // calling it completed would claim the page read a response it may never have had.
+  if (redirectTarget(last) !== null) {
+    ctx.warn(`${last.method} ${last.url}: redirected to ${redirectTarget(last)}, which is not in the file; treated as interrupted`);
+    return { state: "pending", interrupted: true };
+  }
   if (last.status > 0) return { state: "completed", endTime };
   // status 0 and no error string: the writer did not say what happened
   if (group.preflights.size > 0) {
@@ -426,6 +433,23 @@ function pagesOf(log: Obj): Map<string, string> {
 }
 
 /** Reads a parsed HAR. Throws HarReadError when it is not a HAR at all. */
+/**
+ * chrome-har merges the headers of Network.requestWillBeSent with those of its ExtraInfo
+ * event, so most request headers appear twice, identical. A browser never sends the same
+ * request header line twice, so the repeats are dropped (and `Access-Control-Request-Method:
+ * PUT` stays `PUT`, not `PUT, PUT`). Response headers are left alone: two identical
+ * `Access-Control-Allow-Origin` lines are real evidence there.
+ */
+function withoutRepeatedLines(headers: Header[]): Header[] {
+  const seen = new Set<string>();
+  return headers.filter((h) => {
+    const key = `${h.name.toLowerCase()}\n${h.value}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function readHar(json: unknown, options: HarReadOptions = {}): HarReadResult {
   if (!isObj(json)) throw new HarReadError("not a HAR file: the top level is not a JSON object");
   const log = json.log;
@@ -460,7 +484,10 @@ export function readHar(json: unknown, options: HarReadOptions = {}): HarReadRes
     if (typeof e === "string") {
       skipped++;
       warn(`entry ${i} skipped: ${e}`, "skip");
-    } else entries.push(e);
+    } else {
+      if (source === "chrome-har") e.requestHeaders = withoutRepeatedLines(e.requestHeaders);
+      entries.push(e);
+    }
   }
   if (skipped > MAX_SAME_WARNINGS) warnings.push(`${skipped} entries skipped in total`);
   entries.sort((a, b) => a.start - b.start || a.index - b.index);

@@ -6,10 +6,18 @@
  * a CORS rule (mapped to an id by cors-failures.md section 6.1). Prints the table.
  */
 import type { Page } from "puppeteer";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { harFromMessages } from "chrome-har";
+import { diagnose } from "../../src/cors/diagnose";
 import { matchBrowserMessage } from "../../src/cors/messages";
+import { toHar } from "../../src/export/har-writer";
+import { readHar } from "../../src/export/har-reader";
+import { validateCorsLensHar } from "../../src/export/validate-corslens";
 import type { DiagnosedExchange, Verdict } from "../../src/cors/model";
 import { type ExtHarness, launchChromiumWithExtension } from "../support/chromium";
 import { startTestServers, type TestServers } from "../support/server";
+import { checkCanExpress, cliCheck } from "./agreement/cli-check";
 import { isNotCorsByConstruction, issueInPage, scenarioUrl, sleep } from "./agreement/run";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
 import { type AgreementRow, reportAgreement } from "./agreement/table";
@@ -21,12 +29,35 @@ let tabId: number;
 const consoleLines: string[] = [];
 const rows: AgreementRow[] = [];
 const runId = Date.now().toString(36);
+const cdpMessages: { method: string; params: unknown }[] = [];
+const CHROME_HAR_EVENTS = [
+  "Page.frameStartedLoading",
+  "Page.domContentEventFired",
+  "Page.loadEventFired",
+  "Network.requestWillBeSent",
+  "Network.requestWillBeSentExtraInfo",
+  "Network.responseReceived",
+  "Network.responseReceivedExtraInfo",
+  "Network.dataReceived",
+  "Network.loadingFinished",
+  "Network.loadingFailed",
+  "Network.requestServedFromCache",
+  "Network.resourceChangedPriority",
+] as const;
 
 beforeAll(async () => {
   servers = await startTestServers();
   harness = await launchChromiumWithExtension();
   page = await harness.newPage(`${servers.pageOrigin}/page?title=agreement`);
   page.on("console", (message) => consoleLines.push(message.text()));
+  // The same session as a third-party tool sees it: CDP events for chrome-har.
+  const cdp = await page.createCDPSession();
+  for (const event of CHROME_HAR_EVENTS) cdp.on(event, (params: unknown) => cdpMessages.push({ method: event, params }));
+  await cdp.send("Page.enable");
+  await cdp.send("Network.enable");
+  // chrome-har files requests under the page they belong to: load the page again with CDP
+  // listening, so that it sees the page start.
+  await page.reload({ waitUntil: "load" });
   tabId = await harness.tabIdOf(page);
 });
 
@@ -84,8 +115,16 @@ async function run(s: Scenario): Promise<AgreementRow> {
   }
   const extVerdict = entry.diagnosis.verdict;
   const extId = entry.diagnosis.failure?.id ?? null;
-  const agree = extVerdict === browserVerdict && (browserId === null || browserId === extId);
-  return { name: s.name, browserVerdict, extVerdict, browserId, extId, message, agree };
+  const row: AgreementRow = { name: s.name, browserVerdict, extVerdict, browserId, extId, message, agree: false };
+  if (checkCanExpress(s)) {
+    const cli = await cliCheck(s, url, servers.pageOrigin, "chromium");
+    row.cliVerdict = cli.diagnosis.verdict;
+    row.cliId = cli.diagnosis.failure?.id ?? null;
+  }
+  const idOk = (id: string | null | undefined) => browserId === null || browserId === id;
+  row.agree =
+    extVerdict === browserVerdict && idOk(extId) && (row.cliVerdict === undefined || (row.cliVerdict === browserVerdict && idOk(row.cliId)));
+  return row;
 }
 
 test("the matrix has at least 60 cases", () => {
@@ -95,9 +134,18 @@ test("the matrix has at least 60 cases", () => {
 test.each(SCENARIOS.map((s) => [s.name, s] as const))("%s: the extension agrees with Chromium", async (_name, scenario) => {
   const row = await run(scenario);
   rows.push(row);
-  expect({ verdict: row.extVerdict, id: row.browserId === null ? "(browser named no rule)" : row.extId, message: row.message }).toEqual({
+  const named = row.browserId ?? "(browser named no rule)";
+  expect({
+    verdict: row.extVerdict,
+    id: row.browserId === null ? named : row.extId,
+    cliVerdict: row.cliVerdict ?? "(n/a)",
+    cliId: row.cliVerdict === undefined || row.browserId === null ? named : row.cliId,
+    message: row.message,
+  }).toEqual({
     verdict: row.browserVerdict,
-    id: row.browserId ?? "(browser named no rule)",
+    id: named,
+    cliVerdict: row.cliVerdict === undefined ? "(n/a)" : row.browserVerdict,
+    cliId: named,
     message: row.message,
   });
 });
@@ -105,4 +153,53 @@ test.each(SCENARIOS.map((s) => [s.name, s] as const))("%s: the extension agrees 
 test("Chromium named a CORS rule in most blocked cases (the comparison has teeth)", () => {
   const named = rows.filter((r) => r.browserId !== null).length;
   expect(named).toBeGreaterThanOrEqual(40);
+});
+
+/** Live verdicts by URL, for the comparisons below (repeated URLs keep their last exchange). */
+async function liveByUrl(): Promise<Map<string, DiagnosedExchange>> {
+  const { entries } = await harness.request({ type: "getLog", tabId });
+  return new Map(entries.filter((e) => e.exchange.trafficClass === "cross-origin").map((e) => [`${e.exchange.method} ${e.exchange.url}`, e]));
+}
+
+test("capture → Export HAR → import → the same diagnoses, for every exchange", async () => {
+  const log = await harness.request({ type: "getLog", tabId });
+  const har = toHar(log, { redact: false, browser: "chromium", browserVersion: "test", creatorVersion: "test" });
+  expect(validateCorsLensHar(har)).toEqual([]);
+  const back = readHar(JSON.parse(JSON.stringify(har)));
+  const summary = (e: DiagnosedExchange) =>
+    `${e.exchange.method} ${e.exchange.url} ${e.diagnosis.verdict} ${e.diagnosis.failure?.id ?? "-"} [${e.diagnosis.warnings.map((w) => w.id).join(",")}]`;
+  const original = log.entries.map(summary).sort();
+  const imported = back.exchanges.map((exchange) => summary({ exchange, diagnosis: diagnose(exchange) })).sort();
+  expect(imported).toEqual(original);
+  expect(original.length).toBeGreaterThanOrEqual(SCENARIOS.length);
+});
+
+test("a HAR built by chrome-har from this session's CDP events is diagnosed with the live verdicts", async () => {
+  const live = await liveByUrl();
+  const har = harFromMessages(cdpMessages, {});
+  mkdirSync(join(__dirname, "../../test-output"), { recursive: true });
+  writeFileSync(join(__dirname, "../../test-output/chrome-har-session.har"), JSON.stringify(har, null, 1));
+  const result = readHar(har, { browser: "chromium" });
+  const compared: string[] = [];
+  const differing: string[] = [];
+  let incomplete = 0;
+  for (const exchange of result.exchanges) {
+    const twin = live.get(`${exchange.method} ${exchange.url}`);
+    if (!twin) continue;
+    // A chain whose failed request chrome-har left out is read as interrupted, never as a verdict.
+    if (exchange.outcome.state === "pending") {
+      incomplete++;
+      continue;
+    }
+    const verdict = diagnose(exchange).verdict;
+    compared.push(exchange.url);
+    if (verdict !== twin.diagnosis.verdict) differing.push(`${exchange.method} ${exchange.url}: chrome-har ${verdict}, live ${twin.diagnosis.verdict}`);
+  }
+  process.stdout.write(
+    `chrome-har: ${result.exchanges.length} exchanges read, ${compared.length} compared with live capture, ${differing.length} differ, ${incomplete} incomplete in the file\n`,
+  );
+  expect(differing).toEqual([]);
+  // chrome-har leaves out failed requests (every CORS block among them), so it covers the
+  // allowed and not-cors part of the matrix: at least those must be there.
+  expect(compared.length).toBeGreaterThanOrEqual(25);
 });

@@ -91,12 +91,16 @@ export async function issueInPage(page: Page, request: PageRequest, url: string)
           return { ok: false, error: String(error) };
         }
       }
-      try {
-        await import(/* webpackIgnore: true */ target);
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, error: String(error) };
-      }
+      // A <script type=module> rather than import(): Jest's CommonJS transform would turn an
+      // import() in this function into require(), which does not exist in the page.
+      return new Promise<PageResult>((resolve) => {
+        const script = document.createElement("script");
+        script.type = "module";
+        script.onload = () => resolve({ ok: true });
+        script.onerror = () => resolve({ ok: false, error: "module script error" });
+        script.src = target;
+        document.head.append(script);
+      });
     },
     request,
     url,

@@ -176,15 +176,12 @@ test("10,000 exchanges render a bounded number of rows", async () => {
   const many = Array.from({ length: 10_000 }, (_, i) => entry({ id: `e${i}`, url: `http://api.test/item/${i}`, start: i }));
   const transport = fakeTransport();
   await mount(transport);
-  const t0 = performance.now();
   await push(transport, { type: "snapshot", log: tabLog(many) });
-  const elapsed = performance.now() - t0;
   const rows = options("Exchanges");
   expect(rows.length).toBeGreaterThan(10);
   expect(rows.length).toBeLessThan(60);
   expect(byLabel("Target origins").textContent).toContain("10000");
-  // generous bound for a shared CI core; the real budget is checked in Chromium
-  expect(elapsed).toBeLessThan(2000);
+  // No wall-clock assertion here: render time is measured by `npm run bench` in Chromium.
 });
 
 test("reconnects after the worker goes away and shows the fresh snapshot", async () => {
