@@ -103,7 +103,9 @@ function numericId(requestId: string): number {
 }
 
 function responseOf(e: CaptureEvent): HttpResponse | undefined {
-  if (typeof e.statusCode !== "number") return undefined;
+  // Status 0 is no HTTP answer: Firefox fires onResponseStarted with statusCode 0 (and an
+  // empty statusLine) for a redirect target it then refuses to load.
+  if (typeof e.statusCode !== "number" || e.statusCode === 0) return undefined;
   const r: HttpResponse = {
     status: e.statusCode,
     statusText: statusTextOf(e.statusLine),

@@ -22,7 +22,12 @@ export interface CheckFailure {
   received: string | null;
   required: string;
   variant?: string;
+  /** other ids the same evidence fits (the check cannot tell them apart) */
+  candidates?: CheckId[];
 }
+
+/** Firefox's webRequest (and its HAR) joins repeated header lines with this separator. */
+const FIREFOX_JOIN = ", ";
 
 /**
  * @param origin the serialized request origin as compared: `null` once tainted by a redirect
@@ -34,6 +39,13 @@ export function corsCheck(headers: readonly Header[] | null | undefined, origin:
   const requiredOrigin = origin;
   if (browser === "firefox") {
     if (acaoLines.length > 1) return { id: "acao-multiple", header: "access-control-allow-origin", received: acao, required: requiredOrigin };
+    // Firefox counts header lines (two lines: "Multiple … not allowed"; one line with a list:
+    // "does not match"), but its webRequest hands extensions the lines already joined with
+    // ", ", so "a, b" may be either. Both are blocked; the id follows the likelier two-lines
+    // case (two layers adding the header) and keeps the other as a candidate.
+    if (acao !== null && acao !== origin && acao.split(FIREFOX_JOIN).length > 1) {
+      return { id: "acao-multiple", header: "access-control-allow-origin", received: acao, required: requiredOrigin, variant: "joined-lines", candidates: ["acao-mismatch"] };
+    }
     if (acao === null) return { id: "acao-missing", header: "access-control-allow-origin", received: null, required: include ? requiredOrigin : `${requiredOrigin} (or *)` };
     if (acao === "*") {
       if (include) return { id: "acao-wildcard-with-credentials", header: "access-control-allow-origin", received: acao, required: requiredOrigin };

@@ -100,8 +100,10 @@ export function walkExchange(exchange: Exchange, initiator: string, include: boo
           status,
         };
         if (check.variant) f.variant = check.variant;
+        if (check.candidates) f.candidates = [...check.candidates];
         if (isRedirect) {
           f.id = `redirect-${check.id}`;
+          if (f.candidates) f.candidates = f.candidates.map((c) => `redirect-${c}`);
           f.phase = "redirect";
           f.hop = k + 1;
           f.location = location ?? undefined;

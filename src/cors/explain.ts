@@ -17,6 +17,9 @@ export interface ExplainContext {
 }
 
 const CHECK = "the browser's permission check (an OPTIONS request)";
+/** Firefox-only ambiguity (cors-check.ts): webRequest joins repeated header lines. */
+const JOINED_LINES =
+  " Firefox gives extensions repeated header lines already joined with \", \", so CORS Lens cannot tell two Access-Control-Allow-Origin lines (Firefox then says \"Multiple CORS header 'Access-Control-Allow-Origin' not allowed\") from one line holding a list (Firefox then says \"does not match\"); Chromium calls both multiple values. The fix is the same: send exactly one value, once.";
 
 function statusNote(status: number | undefined): string {
   if (status === undefined) return "";
@@ -34,7 +37,7 @@ function originProblem(base: string, f: Finding, ctx: ExplainContext): string {
       if (f.variant === "null-literal") return `The server allows the origin "null", but this page's origin is ${ctx.origin}; "null" is not a wildcard and must not be used.`;
       return `The server allows "${value}", but this page's origin is ${ctx.origin}, and the two must match exactly, character for character${f.variant === "trailing-slash" ? " (here a trailing slash is the difference)" : f.variant ? ` (here the ${f.variant} differs)` : ""}.`;
     case "acao-multiple":
-      return `Access-Control-Allow-Origin carries more than one value ("${value}"), but browsers accept exactly one origin or *; usually two layers (application and proxy/CDN) both add the header.`;
+      return `Access-Control-Allow-Origin carries more than one value ("${value}"), but browsers accept exactly one origin or *; usually two layers (application and proxy/CDN) both add the header.${f.variant === "joined-lines" ? JOINED_LINES : ""}`;
     case "acao-invalid":
       return `Access-Control-Allow-Origin is "${value}", which is not a valid origin, so the browser cannot compare it with ${ctx.origin}; origins are written as https://host[:port] and wildcard subdomains are not supported.`;
     case "acao-wildcard-with-credentials":

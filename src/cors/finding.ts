@@ -24,6 +24,10 @@ export interface Finding {
   location?: string;
   /** network error string (invalid-response, non-cors ids) */
   netError?: string;
+  /** other ids the evidence fits equally (the diagnosis is then only "likely") */
+  candidates?: string[];
+  /** a sentence on how the browser being judged differs from the other one here */
+  browserNote?: string;
 }
 
 export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);

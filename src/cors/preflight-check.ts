@@ -51,6 +51,21 @@ function repairList(value: string, extra: string[]): string {
   return items.join(", ");
 }
 
+function redirectFinding(input: PreflightInput, response: HttpResponse): Finding {
+  const f = base(input, "preflight-redirect");
+  f.preflightPrefix = true;
+  f.status = response.status;
+  f.header = "location";
+  f.received = headerValue(response.headers, "location");
+  f.location = f.received ?? undefined;
+  f.required = "a 2xx answer without redirect";
+  f.variant = redirectVariant(input.preflight.url, f.received);
+  if (input.browser === "firefox" && typeof input.preflight.error === "string" && input.preflight.error !== "NS_ERROR_DOM_BAD_URI") {
+    f.browserNote = ` Firefox refuses the redirect after trying its target, so its network log shows the OPTIONS as a network failure (${input.preflight.error}); Chromium reports the same refusal as net::ERR_INVALID_REDIRECT.`;
+  }
+  return f;
+}
+
 function statusOk(status: number): boolean {
   return status >= 200 && status <= 299;
 }
@@ -59,6 +74,10 @@ export function evaluatePreflight(input: PreflightInput): PreflightResult {
   const { preflight, browser } = input;
   const error = typeof preflight.error === "string" ? preflight.error : undefined;
   const response: HttpResponse | undefined = preflight.response && typeof preflight.response === "object" ? preflight.response : undefined;
+  // A 3xx answer is the refusal itself, whatever error follows: Firefox tries the redirect
+  // target and then fails the OPTIONS with a network error (NS_ERROR_NET_ON_RECEIVING_FROM
+  // on the target URL), where Chromium reports net::ERR_INVALID_REDIRECT.
+  if (response && typeof response.status === "number" && REDIRECT_STATUSES.has(response.status)) return { kind: "fail", finding: redirectFinding(input, response) };
   if (error !== undefined && !NOT_NETWORK.has(error)) {
     const f = base(input, "invalid-response");
     f.netError = error;
@@ -76,18 +95,6 @@ export function evaluatePreflight(input: PreflightInput): PreflightResult {
   const headers = response.headers;
   const status = response.status;
 
-  if (REDIRECT_STATUSES.has(status)) {
-    const f = base(input, "preflight-redirect");
-    f.preflightPrefix = true;
-    f.status = status;
-    f.header = "location";
-    f.received = headerValue(headers, "location");
-    f.location = f.received ?? undefined;
-    f.required = "a 2xx answer without redirect";
-    f.variant = redirectVariant(preflight.url, f.received);
-    return { kind: "fail", finding: f };
-  }
-
   const check = corsCheck(headers, input.origin, input.include, browser);
   if (check) {
     const f = base(input, `preflight-${check.id}`);
@@ -97,6 +104,7 @@ export function evaluatePreflight(input: PreflightInput): PreflightResult {
     f.received = check.received;
     f.required = check.required;
     if (check.variant) f.variant = check.variant;
+    if (check.candidates) f.candidates = check.candidates.map((c) => `preflight-${c}`);
     return { kind: "fail", finding: f };
   }
 

@@ -173,8 +173,17 @@ describe("preflight (Firefox order: method before ACAH parsing)", () => {
       "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://localhost:4000/api. (Reason: Did not find method in CORS header \u2018Access-Control-Allow-Methods\u2019). Status code: 204.",
     );
   });
-  test("Firefox counts ACAO lines: one comma list is a mismatch", () =>
-    void check(exchange({ browser: "firefox", response: { status: 200, headers: ACAO(`${PAGE}, https://x.com`) } }), { verdict: "blocked", id: "acao-mismatch" }));
+  test("Firefox: a comma-joined ACAO may be two lines (multiple) or one list (mismatch): likely, both named", () => {
+    const d = check(exchange({ browser: "firefox", response: { status: 200, headers: ACAO(`${PAGE}, https://x.com`) } }), { verdict: "blocked", id: "acao-multiple", confidence: "likely" });
+    expect(d.failure?.candidates).toEqual(["acao-mismatch"]);
+    expect(d.explanation).toMatch(/joined with ", ", so CORS Lens cannot tell two Access-Control-Allow-Origin lines/);
+  });
+  test("Firefox: the same ambiguity on a preflight keeps the preflight- prefix", () => {
+    const d = check(exchange({ browser: "firefox", method: "PUT", preflight: { status: 204, headers: { ...ACAO(`${PAGE}, ${PAGE}`), "Access-Control-Allow-Methods": "PUT" }, error: "NS_ERROR_DOM_BAD_URI" }, response: null, outcome: "NS_ERROR_DOM_BAD_URI" }), { verdict: "blocked", id: "preflight-acao-multiple", confidence: "likely" });
+    expect(d.failure?.candidates).toEqual(["preflight-acao-mismatch"]);
+  });
+  test("Chromium: the same value is certain (it looks at the combined value either way)", () =>
+    void check(exchange({ response: { status: 200, headers: ACAO(`${PAGE}, https://x.com`) }, outcome: FAILED }), { verdict: "blocked", id: "acao-multiple", confidence: "certain" }));
 });
 
 describe("Firefox reports response-phase failures as completed", () => {
@@ -190,6 +199,19 @@ describe("Firefox reports response-phase failures as completed", () => {
     void check(exchange({ browser: "firefox", method: "PUT", preflight: { status: 204, headers: ACAO(), error: "NS_ERROR_DOM_BAD_URI" }, response: null, outcome: "NS_ERROR_DOM_BAD_URI" }), { verdict: "blocked", id: "method-not-allowed" }));
   test("a refused connection is a network error", () =>
     void check(exchange({ browser: "firefox", response: null, outcome: "NS_ERROR_CONNECTION_REFUSED" }), { verdict: "network-error", id: "non-cors-network-error" }));
+  test("a redirected preflight: the OPTIONS fails on the target with a network error, the request with BAD_URI", () => {
+    const d = check(
+      exchange({ browser: "firefox", method: "PUT", preflight: { status: 301, headers: { ...ACAO(), Location: "/elsewhere" }, error: "NS_ERROR_NET_ON_RECEIVING_FROM" }, response: null, outcome: "NS_ERROR_DOM_BAD_URI" }),
+      { verdict: "blocked", id: "preflight-redirect", confidence: "certain" },
+    );
+    expect(d.explanation).toMatch(/Firefox refuses the redirect after trying its target, .*NS_ERROR_NET_ON_RECEIVING_FROM.*net::ERR_INVALID_REDIRECT/);
+  });
+  test("a 3xx without ACAO: Firefox cancels the target with NS_ERROR_UNEXPECTED, the 3xx headers decide", () => {
+    const d = check(exchange({ browser: "firefox", redirects: [{ status: 302, location: `${API}/next` }], response: null, outcome: "NS_ERROR_UNEXPECTED" }), { verdict: "blocked", id: "redirect-acao-missing", hop: 1 });
+    expect(d.explanation).toMatch(/failure of the redirect target \(NS_ERROR_UNEXPECTED\)/);
+  });
+  test("a 3xx with valid CORS headers followed by NS_ERROR_UNEXPECTED stays a network error", () =>
+    void check(exchange({ browser: "firefox", redirects: [{ status: 302, location: `${API}/next`, headers: ACAO() }], response: null, outcome: "NS_ERROR_UNEXPECTED" }), { verdict: "network-error", id: "non-cors-network-error" }));
 });
 
 describe("redirects", () => {
