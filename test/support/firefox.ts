@@ -12,11 +12,12 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer";
 import { findBrowser } from "../../tools/browsers";
+import { repoRoot } from "./paths";
 import type { CaptureEvent } from "../../src/capture/events";
 import type { DiagnosedExchange } from "../../src/cors/model";
 import type { RequestMessage, RequestType, ResponseOf } from "../../src/protocol";
 
-export const DIST_FIREFOX = resolve(__dirname, "../../dist/firefox");
+export const DIST_FIREFOX = resolve(repoRoot(), "dist/firefox");
 export const GECKO_ID = "cors-lens@cors-lens.dev";
 /** fixed so tests know the moz-extension:// host in advance */
 export const FIREFOX_UUID = "6f1c1f0e-7c2b-4d9a-9a3e-0c0de5c0de00";
