@@ -20,7 +20,7 @@ declare module "web-ext" {
     cmd: {
       build(params: { sourceDir: string; artifactsDir: string; filename?: string; overwriteDest?: boolean }, options: RunOptions): Promise<unknown>;
       lint(
-        params: { sourceDir: string; output?: "json" | "text"; selfHosted?: boolean; warningsAsErrors?: boolean; pretty?: boolean },
+        params: { sourceDir: string; output?: "json" | "text" | "none"; selfHosted?: boolean; warningsAsErrors?: boolean; pretty?: boolean },
         options: RunOptions & { runLinter?: unknown },
       ): Promise<LintResult>;
     };
