@@ -334,6 +334,14 @@ function networkFailure(r: Run, error: string, ev: CredentialsEvidence): Diagnos
     return fromFinding(r, finding, "certain", [], null);
   }
   if (f && f.id === "non-cors-too-many-redirects") return networkError(r, "non-cors-too-many-redirects", error);
+  if (r.browser === "firefox" && f && f.id === "redirect-userinfo" && consistent(r, f)) {
+    // Firefox refuses the user:pass@ target as a plain network failure (only the generic "CORS
+    // request did not succeed" line): the verdict follows Firefox, the rule is still named.
+    f.netError = error;
+    const d = fromFinding(r, f, "certain", [], null, ` Firefox reports this as a network failure (${error}, console: "CORS request did not succeed"); Chromium reports it as a CORS error naming the redirect location.`);
+    d.verdict = "network-error";
+    return d;
+  }
   if (r.browser === "firefox" && f && REDIRECT_CHECK.test(f.id) && consistent(r, f)) {
     // Firefox runs the CORS check on a 3xx when it follows it and cancels the redirect target
     // with a generic error (NS_ERROR_UNEXPECTED), not NS_ERROR_DOM_BAD_URI: the 3xx headers decide.

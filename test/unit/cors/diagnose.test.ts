@@ -210,6 +210,13 @@ describe("Firefox reports response-phase failures as completed", () => {
     const d = check(exchange({ browser: "firefox", redirects: [{ status: 302, location: `${API}/next` }], response: null, outcome: "NS_ERROR_UNEXPECTED" }), { verdict: "blocked", id: "redirect-acao-missing", hop: 1 });
     expect(d.explanation).toMatch(/failure of the redirect target \(NS_ERROR_UNEXPECTED\)/);
   });
+  test("a redirect to user:pass@: Firefox's verdict is a network error, the rule is still named", () => {
+    const d = check(
+      exchange({ browser: "firefox", redirects: [{ status: 302, location: "http://user:secret@127.0.0.1:9/next", headers: ACAO() }], response: null, outcome: "NS_ERROR_NET_ON_RECEIVING_FROM" }),
+      { verdict: "network-error", id: "redirect-userinfo" },
+    );
+    expect(d.explanation).toMatch(/Firefox reports this as a network failure \(NS_ERROR_NET_ON_RECEIVING_FROM/);
+  });
   test("a 3xx with valid CORS headers followed by NS_ERROR_UNEXPECTED stays a network error", () =>
     void check(exchange({ browser: "firefox", redirects: [{ status: 302, location: `${API}/next`, headers: ACAO() }], response: null, outcome: "NS_ERROR_UNEXPECTED" }), { verdict: "network-error", id: "non-cors-network-error" }));
 });

@@ -1,0 +1,92 @@
+/**
+ * The extension's pages in real Firefox (firefox-esr over WebDriver BiDi, dist/firefox): after
+ * some cross-origin traffic in a page, moz-extension://<uuid>/panel.html?tabId=N and
+ * popup.html?tabId=N open, render that tab's exchanges with Firefox's verdicts and messages,
+ * and the toolbar badge counts the blocked ones. Screenshots: test-output/firefox-panel.png
+ * and test-output/firefox-popup.png.
+ */
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Page } from "puppeteer";
+import { type FirefoxHarness, launchFirefoxWithExtension } from "../support/firefox";
+import { specUrl, startTestServers, type TestServers } from "../support/server";
+
+jest.setTimeout(120000);
+
+const OUT = resolve(__dirname, "../../test-output");
+const ACAO: [string, string] = ["Access-Control-Allow-Origin", "$origin"];
+let servers: TestServers;
+let h: FirefoxHarness;
+let page: Page;
+let tabId: number;
+
+declare const browser: typeof chrome;
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  servers = await startTestServers();
+  h = await launchFirefoxWithExtension();
+  page = await h.newPage(`${servers.pageOrigin}/page?title=firefox-ui`);
+  tabId = await h.tabIdOf(page);
+  const urls = {
+    ok: specUrl(servers.apiOrigin, { actual: { headers: [ACAO] } }, "ok"),
+    missing: specUrl(servers.apiOrigin, { actual: {} }, "no-acao"),
+    header: specUrl(servers.apiOrigin, { preflight: { status: 204, headers: [ACAO, ["Access-Control-Allow-Methods", "PUT"]] }, actual: { headers: [ACAO] } }, "needs-header"),
+    third: specUrl(servers.thirdOrigin, { actual: { headers: [ACAO] } }, "third"),
+  };
+  const seen = await page.evaluate(async (u) => {
+    const run = (p: Promise<Response>) => p.then(() => "ok", () => "failed");
+    return [await run(fetch(u.ok)), await run(fetch(u.missing)), await run(fetch(u.header, { method: "PUT", headers: { "X-Api-Key": "k" } })), await run(fetch(u.third))];
+  }, urls);
+  expect(seen).toEqual(["ok", "failed", "failed", "ok"]);
+  await h.waitForExchanges(tabId, (entries) => entries.filter((e) => e.exchange.url.includes("/r/") && e.exchange.outcome.state !== "pending").length >= 4);
+});
+
+afterAll(async () => {
+  await h?.close();
+  await servers?.close();
+});
+
+const texts = (p: Page, selector: string) => p.$$eval(selector, (els) => els.map((e) => e.textContent ?? ""));
+
+test("panel.html?tabId=N: origins blocked first, the blocked exchange explained with Firefox's message; screenshot", async () => {
+  const panel = await h.openExtensionPage(`panel.html?tabId=${tabId}`);
+  await panel.setViewport({ width: 1400, height: 820 });
+  await panel.waitForFunction(() => document.querySelectorAll('[aria-label="Target origins"] [role="option"]').length >= 2, { timeout: 10000 });
+  const origins = await texts(panel, '[aria-label="Target origins"] [role="option"]');
+  const api = origins.findIndex((o) => o.includes(servers.apiOrigin));
+  expect(origins[api]).toContain("2 blocked");
+
+  await panel.click(`#origin-${api}`);
+  await panel.waitForFunction(() => document.querySelectorAll('[aria-label^="Exchanges"] [role="option"]').length >= 3, { timeout: 5000 });
+  const rows = await texts(panel, '[aria-label^="Exchanges"] [role="option"]');
+  const blocked = rows.findIndex((r) => r.includes("no-acao"));
+  expect(rows[blocked]).toContain("no Access-Control-Allow-Origin");
+  expect(rows.some((r) => r.includes("needs-header"))).toBe(true);
+
+  await panel.click(`#exchange-${blocked}`);
+  await panel.waitForSelector('[aria-label="Exchange detail"]', { timeout: 5000 });
+  // Firefox's own wording (the frame of cors-failures.md 2.0), not Chromium's.
+  const message = (await texts(panel, '[aria-label="Browser message"]'))[0] ?? "";
+  expect(message).toContain("Cross-Origin Request Blocked");
+  expect(message).toContain("Access-Control-Allow-Origin\u2019 missing");
+  expect((await texts(panel, '[aria-label="Fix"]'))[0]).toContain(`Access-Control-Allow-Origin: ${servers.pageOrigin}`);
+  await panel.screenshot({ path: join(OUT, "firefox-panel.png") });
+  await panel.close();
+});
+
+test("popup.html?tabId=N: counts by verdict and the failing origin; screenshot", async () => {
+  const popup = await h.openExtensionPage(`popup.html?tabId=${tabId}`);
+  await popup.setViewport({ width: 420, height: 480 });
+  await popup.waitForFunction(() => (document.querySelector('[aria-label="Failing origins"]')?.textContent ?? "") !== "", { timeout: 10000 });
+  const verdicts = (await texts(popup, '[aria-label="Cross-origin requests by verdict"] li')).map((t) => t.replace(/\s+/g, " ").trim());
+  expect(verdicts).toEqual(expect.arrayContaining(["2 blocked", "2 allowed"]));
+  expect((await texts(popup, '[aria-label="Failing origins"]'))[0]).toContain(servers.apiOrigin);
+  await popup.screenshot({ path: join(OUT, "firefox-popup.png") });
+  await popup.close();
+});
+
+test("the toolbar badge counts the tab's blocked requests", async () => {
+  const badge = await h.extensionPage.evaluate((id) => browser.action.getBadgeText({ tabId: id }), tabId);
+  expect(badge).toBe("2");
+});
