@@ -20,12 +20,13 @@ import { type ExtHarness, launchChromiumWithExtension } from "../test/support/ch
 import { showCorsPanel } from "../test/support/devtools";
 import { findBrowser } from "./browsers";
 
-const USAGE = `usage: npm start [-- --headless]
+const USAGE = `usage: npm start [-- [--headless] [--port <n>]]
 
 Builds CORS Lens, starts the CORS playground on three local origins and opens Chromium with
 the extension loaded on it. With a display: a window with DevTools on the CORS tab (Ctrl-C
 quits). Without one, with CI=true or with --headless: clicks through the playground, writes
 demo-output/ (panel.png, playground.png, the exported HAR), prints a summary and exits.
+  --port <n>  the page on port n, the API on n+1, the CDN on n+2 (default: free ports)
 Chromium comes from CHROME_PATH (default: /usr/bin/chromium, then the usual places).`;
 
 const root = join(import.meta.dirname, "..");
@@ -248,7 +249,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const unknown = argv.filter((a) => a !== "--headless");
+  const portAt = argv.indexOf("--port");
+  const port = portAt < 0 ? 0 : Number(argv[portAt + 1]);
+  if (!Number.isInteger(port) || port < 0 || port > 65533) throw new Error(`--port needs a port number (got ${argv[portAt + 1] ?? "nothing"})\n${USAGE}`);
+  const unknown = argv.filter((a, i) => a !== "--headless" && !(portAt >= 0 && (i === portAt || i === portAt + 1)));
   if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(" ")}\n${USAGE}`);
 
   // Find the browser first: a missing one is the likeliest problem on a fresh machine.
@@ -258,7 +262,9 @@ async function main(): Promise<void> {
   say(`building the extension (node build.mjs) → ${shown(join(root, "dist/chrome"))}`);
   execFileSync(process.execPath, [join(root, "build.mjs")], { stdio: ["ignore", "ignore", "inherit"], cwd: root });
 
-  const playground = await startPlayground();
+  const playground = await startPlayground(port === 0 ? {} : { page: port, api: port + 1, cdn: port + 2 }).catch((error: unknown) => {
+    throw new Error(`${String(error instanceof Error ? error.message : error)}: --port ${port} needs ports ${port}–${port + 2} free; pick another, or leave --port out and free ports are chosen`);
+  });
   cleanups.push({ what: "the playground servers", run: () => playground.close() });
   say(`CORS playground: page ${playground.pageUrl}  API ${playground.apiOrigin}  CDN ${playground.cdnOrigin}`);
 
