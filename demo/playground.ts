@@ -42,7 +42,7 @@ function pageHtml(origins: Record<"page" | Target, string>): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>CORS playground</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px;max-width:1100px}ul{padding:0}
 li{list-style:none;margin:10px 0;display:grid;grid-template-columns:300px 1fr;gap:12px;align-items:start}
-button{width:100%;text-align:left;padding:6px 10px}.expect{color:#777;font-size:12px}
+button{width:100%;text-align:left;padding:6px 10px}#run-all{width:auto;padding:6px 18px}.expect{color:#777;font-size:12px}
 output{font-weight:600;font-size:13px}.ok{color:#188038}.fail{color:#d93025}</style></head><body>
 <h1>CORS playground</h1><p>Each button makes a cross-origin request from this page (<code>${escapeHtml(origins.page)}</code>) to the API
 <code>${escapeHtml(origins.api)}</code> or the CDN <code>${escapeHtml(origins.cdn)}</code>.
