@@ -34,6 +34,15 @@ export function main(): void {
       });
   }
   applyTheme(document.documentElement, devtools?.panels.themeName);
+  // themeName is fixed when DevTools starts; a later change of DevTools' theme setting
+  // arrives through setThemeChangeHandler (Chromium 99+) or onThemeChanged (Firefox), so an
+  // open panel follows it at once.
+  const follow = (theme: string) => applyTheme(document.documentElement, theme);
+  const panels = devtools?.panels as
+    | (typeof chrome.devtools.panels & { onThemeChanged?: { addListener(cb: (theme: string) => void): void } })
+    | undefined;
+  if (panels?.setThemeChangeHandler) panels.setThemeChangeHandler(follow);
+  else panels?.onThemeChanged?.addListener(follow);
   const root = document.getElementById("app");
   if (!root) return;
   render(

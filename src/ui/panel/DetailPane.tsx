@@ -13,7 +13,7 @@ import { targetOrigin } from "../store/origin";
 import { diagnosisMarkdown } from "./markdown";
 import type { PanelHost } from "./Panel";
 import { findRetestResult, planRetest } from "./retest";
-import { VERDICT_LABEL } from "./rows";
+import { finalStatus, shortReason, VERDICT_LABEL } from "./rows";
 
 export interface DetailPaneProps {
   entry: DiagnosedExchange;
@@ -22,6 +22,12 @@ export interface DetailPaneProps {
   settings: Settings | null;
   /** false for an imported log: nothing can be re-tested there */
   live: boolean;
+}
+
+/** One line under a verdict in the Re-test comparison: the failure, or the HTTP status. */
+function whyLine(entry: DiagnosedExchange): string {
+  const status = finalStatus(entry);
+  return shortReason(entry) || (/^\d+$/.test(status) ? `HTTP ${status}` : status);
 }
 
 interface Retest {
@@ -100,12 +106,14 @@ export function DetailPane({ entry, entries, host, live, settings }: DetailPaneP
         <div class="compare-col">
           <div class="compare-head">Before</div>
           <div class={`compare-val v-${entry.diagnosis.verdict}`}>{VERDICT_LABEL[entry.diagnosis.verdict]}</div>
+          <div class="compare-why">{whyLine(entry)}</div>
         </div>
         <div class="compare-col">
           <div class="compare-head">Now</div>
           <div class={`compare-val ${result ? `v-${result.diagnosis.verdict}` : ""}`}>
             {result ? VERDICT_LABEL[result.diagnosis.verdict] : current.error ? "—" : "waiting for the request…"}
           </div>
+          {result ? <div class="compare-why">{whyLine(result)}</div> : null}
         </div>
       </div>
       {current.notes.map((n, i) => (

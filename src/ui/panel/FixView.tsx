@@ -48,6 +48,13 @@ export function FixView({ fix, idPrefix = "fix" }: { fix: Fix; idPrefix?: string
   );
 }
 
+/** The tab text: the server's name without the parenthesised detail ("Express (cors package)"
+ * → "Express"), so the tabs fit on one or two lines; the full label heads the tab's panel. */
+export function shortLabel(label: string): string {
+  const short = label.replace(/\s*\(.*\)\s*$/, "").trim();
+  return short === "" ? label : short;
+}
+
 /** One tab per server, the selected server's configuration and a Copy button. */
 export function SnippetTabs({ snippets, idPrefix }: { snippets: ServerSnippet[]; idPrefix: string }) {
   const [tab, setTab] = useState(0);
@@ -82,17 +89,19 @@ export function SnippetTabs({ snippets, idPrefix }: { snippets: ServerSnippet[];
             aria-selected={i === tab}
             aria-controls={`${idPrefix}-panel`}
             tabIndex={i === tab ? 0 : -1}
+            title={s.label}
             onClick={() => {
               setTab(i);
               setCopied("");
             }}
           >
-            {s.label}
+            {shortLabel(s.label)}
           </button>
         ))}
       </div>
       <div role="tabpanel" id={`${idPrefix}-panel`} aria-labelledby={`${idPrefix}-tab-${tab}`}>
         <div class="actions">
+          <span class="snippet-caption">{snippet.label}</span>
           <button
             type="button"
             aria-label={`Copy ${snippet.label} configuration`}

@@ -63,22 +63,33 @@ export function Panel({ transport, tabId, host }: PanelProps) {
 
   const selected: DiagnosedExchange | null = state.selectedId === null ? null : (log.entries[log.index.get(state.selectedId) ?? -1] ?? null);
 
-  // `/` focuses the search box, Escape clears it (or closes the detail)
+  // `/` focuses the search box, Escape clears it (or closes the detail). Listening on <html>,
+  // not document: DevTools' script in the panel forwards Escape from a document listener to
+  // DevTools (which toggles its console drawer), so an Escape handled here stops before it.
+  const hasSelection = state.selectedId !== null;
   useEffect(() => {
+    const root = document.documentElement;
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
       const typing = target !== null && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
-      if (e.key === "/" && !typing) {
+      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
         searchRef.current?.focus();
+        searchRef.current?.select();
       } else if (e.key === "Escape") {
+        let handled = true;
         if (state.filters.search !== "") dispatch({ type: "filters", filters: { search: "" } });
-        else if (!typing) dispatch({ type: "selectExchange", id: null });
+        else if (!typing && hasSelection) dispatch({ type: "selectExchange", id: null });
+        else handled = false;
+        if (handled) {
+          e.preventDefault();
+          e.stopPropagation();
+        }
       }
     };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [state.filters.search, dispatch]);
+    root.addEventListener("keydown", onKey);
+    return () => root.removeEventListener("keydown", onKey);
+  }, [state.filters.search, hasSelection, dispatch]);
 
   const openOrigin = (index: number) => {
     const origin = index === 0 ? null : (groups[index - 1]?.origin ?? null);

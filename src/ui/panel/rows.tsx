@@ -69,7 +69,9 @@ export function ExchangeRow({ entry }: { entry: DiagnosedExchange }) {
         {makeVisible(pathOf(exchange.url)).slice(0, 300)}
       </span>
       <span class="status">{finalStatus(entry)}</span>
-      <span class={`reason v-${verdict}`}>{shortReason(entry)}</span>
+      <span class={`reason v-${verdict}`} title={shortReason(entry) || undefined}>
+        {shortReason(entry)}
+      </span>
       {diagnosis.warnings.length > 0 && verdict !== "blocked" ? (
         <span class="warn-mark" role="img" title="has warnings" aria-label="has warnings">
           {"\u26A0"}
@@ -87,18 +89,41 @@ export function ExchangeRow({ entry }: { entry: DiagnosedExchange }) {
   );
 }
 
+/** One verdict count of an origin: the exchange list's mark and the number, with the words for
+ * screen readers (and the row's tooltip), so the origin name keeps the room. */
+function Count({ n, verdict, words }: { n: number; verdict: Verdict | "warn"; words: string }) {
+  if (n <= 0) return null;
+  return (
+    <span class={`count v-${verdict}`}>
+      <span aria-hidden="true">{verdict === "warn" ? "\u26A0" : VERDICT_MARK[verdict]}</span>
+      {String(n)}
+      <span class="sr-only">{` ${words}`}</span>
+    </span>
+  );
+}
+
+export function countsText(group: OriginGroup): string {
+  const parts: string[] = [];
+  if (group.blocked > 0) parts.push(`${group.blocked} blocked`);
+  if (group.allowed > 0) parts.push(`${group.allowed} allowed`);
+  if (group.warnings > 0) parts.push(`${group.warnings} with warnings`);
+  if (group.errors > 0) parts.push(`${group.errors} network error${group.errors > 1 ? "s" : ""}`);
+  if (parts.length === 0) parts.push(`${group.total} exchange${group.total > 1 ? "s" : ""}`);
+  return parts.join(", ");
+}
+
 export function OriginRow({ group }: { group: OriginGroup | null; total?: number }) {
   if (!group) return null;
   return (
     <>
-      <span class="origin-name" title={makeVisible(group.origin)}>
+      <span class="origin-name" title={`${makeVisible(group.origin)}: ${countsText(group)}`}>
         {makeVisible(group.origin).slice(0, 200)}
       </span>
       <span class="counts">
-        {group.blocked > 0 ? <span class="count v-blocked">{`${group.blocked} blocked`}</span> : null}
-        {group.allowed > 0 ? <span class="count v-allowed">{`${group.allowed} allowed`}</span> : null}
-        {group.warnings > 0 ? <span class="count v-warn">{`${group.warnings} warn`}</span> : null}
-        {group.errors > 0 ? <span class="count v-network-error">{`${group.errors} error`}</span> : null}
+        <Count n={group.blocked} verdict="blocked" words="blocked" />
+        <Count n={group.allowed} verdict="allowed" words="allowed" />
+        <Count n={group.warnings} verdict="warn" words="with warnings" />
+        <Count n={group.errors} verdict="network-error" words={group.errors > 1 ? "network errors" : "network error"} />
         {group.blocked + group.allowed + group.errors === 0 ? <span class="count">{`${group.total}`}</span> : null}
       </span>
     </>

@@ -18,6 +18,17 @@ export interface FailingOrigin {
   count: number;
   /** the most frequent failure of that origin, as a short title */
   reason: string;
+  /** when the origin fails for several reasons: how many exchanges have `reason`… */
+  reasonCount?: number;
+  /** …and how many other reasons there are */
+  otherReasons?: number;
+}
+
+/** The one line under a failing origin: "2 × reason", or with several reasons
+ * "7 failing: reason (2) and 5 other rules", so the count never claims one reason for all. */
+export function failingLine(f: FailingOrigin): string {
+  if (f.reasonCount === undefined || !f.otherReasons) return `${f.count} × ${f.reason}`;
+  return `${f.count} failing: ${f.reason} (${f.reasonCount}) and ${f.otherReasons} other rule${f.otherReasons > 1 ? "s" : ""}`;
 }
 
 /** Origins with blocked (or network-failed) exchanges, worst first, with their commonest reason. */
@@ -36,11 +47,15 @@ export function failingOrigins(entries: DiagnosedExchange[]): FailingOrigin[] {
     item.reasons.set(reason, (item.reasons.get(reason) ?? 0) + 1);
   }
   return [...byOrigin.entries()]
-    .map(([origin, { count, reasons }]) => ({
-      origin,
-      count,
-      reason: [...reasons.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "",
-    }))
+    .map(([origin, { count, reasons }]) => {
+      const [reason, reasonCount] = [...reasons.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? ["", 0];
+      const item: FailingOrigin = { origin, count, reason };
+      if (reasons.size > 1) {
+        item.reasonCount = reasonCount;
+        item.otherReasons = reasons.size - 1;
+      }
+      return item;
+    })
     .sort((a, b) => b.count - a.count || a.origin.localeCompare(b.origin));
 }
 
@@ -111,7 +126,7 @@ export function Popup({ transport, tabId }: { transport: Transport; tabId: numbe
             {failing.slice(0, 8).map((f) => (
               <li key={f.origin}>
                 <span class="origin-name">{makeVisible(f.origin)}</span>
-                <span class="reason">{`${f.count} × ${f.reason}`}</span>
+                <span class="reason">{failingLine(f)}</span>
               </li>
             ))}
             {failing.length > 8 ? <li class="muted">{`and ${failing.length - 8} more origins`}</li> : null}
