@@ -225,6 +225,7 @@ test("follows DevTools' dark theme: live in the open panel, and themeName is dar
   const rows = await rowTexts(panel, "Exchanges");
   await panel.click(`#exchange-${rows.findIndex((r) => r.includes("/items/1"))}`);
   await panel.waitForSelector('[aria-label="Exchange detail"]');
+  await panel.evaluate(() => (document.activeElement as HTMLElement | null)?.blur()); // no focus ring in the picture
   await dt.devtools.screenshot({ path: join(SHOTS, "devtools.png") });
 
   await setDevToolsTheme(dt.devtools, "dark");

@@ -1,92 +1,220 @@
 /**
- * The panel in real Chromium with the built extension: panel.html?tabId=N opened in a tab
- * shows the page's traffic grouped by origin, blocked first; the detail explains a blocked
- * request; a new request appears live; "Export HAR" downloads a file at once; the panel
- * reconnects after the worker is stopped. Screenshots (light and dark) go to test-output/.
+ * The standalone panel (panel.html?tabId=N, and panel.html with its tab picker) in real
+ * Chromium with the built extension, on a tab with mixed traffic (the playground's "Run all")
+ * plus hostile and very long header values: origins blocked first, the detail of a blocked
+ * request, filters, hostile values rendered as text only, long values not breaking the layout,
+ * accessible names, a narrow (docked DevTools-like) width, light and dark themes
+ * (prefers-color-scheme), live updates, Export HAR, reconnection after the worker is stopped.
+ * Screenshots: docs/screenshots/panel-light.png, panel-dark.png; test-output/panel-*.png.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Page } from "puppeteer";
+import type { Page, SerializedAXNode } from "puppeteer";
+import { startPlayground, type Playground } from "../../demo/playground";
 import { launchChromiumWithExtension, type ExtHarness } from "../support/chromium";
 import { specUrl, startTestServers, type TestServers } from "../support/server";
-
-jest.setTimeout(120000);
+import { fetchFromPage, runPlayground } from "./ui/traffic";
 
 const OUT = resolve(__dirname, "../../test-output");
+const SHOTS = resolve(__dirname, "../../docs/screenshots");
+
 let servers: TestServers;
+let playground: Playground;
 let h: ExtHarness;
 let page: Page;
 let tabId: number;
 let panel: Page;
 
-const ACAO: [string, string] = ["Access-Control-Allow-Origin", "$origin"];
+/** Values a hostile server can send: markup, an invisible character, 5,000 characters. */
+const HOSTILE_ACAO = '<img src=x onerror="window.__pwned=1">';
+const HOSTILE_HEADER = "<script>window.__pwned=2</script>";
+const SOFT_HYPHEN_VALUE = "evil\u00ADvalue";
+const LONG_VALUE = `long-${"a".repeat(5000)}`;
+let hostileUrl: string;
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  servers = await startTestServers();
+  mkdirSync(SHOTS, { recursive: true });
+  [servers, playground] = await Promise.all([startTestServers(), startPlayground()]);
   h = await launchChromiumWithExtension();
-  page = await h.newPage(`${servers.pageOrigin}/page?title=ui`);
-  tabId = await h.tabIdOf(page);
-  const urls = {
-    ok: specUrl(servers.apiOrigin, { actual: { headers: [ACAO] } }, "ok"),
-    missing: specUrl(servers.apiOrigin, { actual: {} }, "no-acao"),
-    header: specUrl(servers.apiOrigin, { preflight: { status: 204, headers: [ACAO, ["Access-Control-Allow-Methods", "PUT"]] }, actual: { headers: [ACAO] } }, "needs-header"),
-    third: specUrl(servers.thirdOrigin, { actual: { headers: [ACAO] } }, "third"),
-  };
-  await page.evaluate(async (u) => {
-    const run = (p: Promise<Response>) => p.then(() => "ok", () => "failed");
-    await run(fetch(u.ok));
-    await run(fetch(u.missing));
-    await run(fetch(u.header, { method: "PUT", headers: { "X-Api-Key": "k" } }));
-    await run(fetch(u.third));
-  }, urls);
-  await h.waitForExchanges(tabId, (entries) => entries.filter((e) => e.exchange.outcome.state !== "pending").length >= 4);
+  ({ page, tabId } = await runPlayground(h, playground));
+  hostileUrl = specUrl(
+    servers.apiOrigin,
+    {
+      actual: {
+        headers: [
+          ["Access-Control-Allow-Origin", HOSTILE_ACAO],
+          ["X-Evil", HOSTILE_HEADER],
+          ["X-Invisible", SOFT_HYPHEN_VALUE],
+          ["X-Long", LONG_VALUE],
+        ],
+      },
+    },
+    "hostile",
+  );
+  expect((await fetchFromPage(page, hostileUrl)).ok).toBe(false);
+  await h.waitForExchanges(tabId, (list) => list.some((e) => e.exchange.url === hostileUrl && e.diagnosis.verdict === "blocked"));
   panel = await h.browser.newPage();
-  await panel.setViewport({ width: 1400, height: 820 });
+  await panel.setViewport({ width: 1280, height: 720 });
   await panel.goto(`chrome-extension://${h.extensionId}/panel.html?tabId=${tabId}`, { waitUntil: "load" });
-});
+}, 120000);
 
 afterAll(async () => {
   await h?.close();
-  await servers?.close();
+  await Promise.all([servers?.close(), playground?.close()]);
 });
 
 const text = (p: Page, selector: string) => p.$eval(selector, (el) => el.textContent ?? "");
+const rowTexts = (p: Page, label: string) =>
+  p.$$eval(`[role="listbox"][aria-label^="${label}"] [role="option"]`, (els) => els.map((e) => e.textContent ?? ""));
 
-test("origins blocked first, exchange detail, screenshots in light and dark", async () => {
-  await panel.waitForFunction(() => document.querySelectorAll('[aria-label="Target origins"] [role="option"]').length >= 3);
+async function openExchange(p: Page, originRow: number, includes: string): Promise<void> {
+  await p.click(`#origin-${originRow}`);
+  const rows = await rowTexts(p, "Exchanges");
+  const i = rows.findIndex((r) => r.includes(includes));
+  if (i < 0) throw new Error(`no exchange row with ${includes}: ${rows.join(" | ")}`);
+  await p.click(`#exchange-${i}`);
+  await p.waitForSelector('[aria-label="Exchange detail"]');
+}
+
+/** Every focusable control in the accessibility tree, with its role and name. */
+function controls(node: SerializedAXNode | null, out: { role: string; name: string }[] = []): { role: string; name: string }[] {
+  if (!node) return out;
+  const roles = ["button", "checkbox", "combobox", "textbox", "searchbox", "listbox", "tab", "option", "link", "menuitem"];
+  if (roles.includes(node.role)) out.push({ role: node.role, name: (node.name ?? "").trim() });
+  for (const child of node.children ?? []) controls(child, out);
+  return out;
+}
+
+test("origins blocked first; the detail of a blocked request; light and dark screenshots", async () => {
+  await panel.waitForFunction(() => document.querySelectorAll('[aria-label="Target origins"] [role="option"]').length >= 4);
   const origins = await panel.$$eval('[aria-label="Target origins"] [role="option"] .origin-name', (els) => els.map((e) => e.textContent));
-  expect(origins[1]).toBe(servers.apiOrigin);
-  expect(await text(panel, "#origin-1")).toContain("2 blocked");
+  // the playground's API (7 blocked), then the test server's API (1 blocked: the hostile answer)
+  expect(origins.slice(0, 3)).toEqual(["All origins", playground.apiOrigin, servers.apiOrigin]);
+  expect(await text(panel, "#origin-1")).toContain("7 blocked");
 
-  await panel.click("#origin-1");
-  const rows = await panel.$$eval('[aria-label^="Exchanges"] [role="option"]', (els) => els.map((e) => e.textContent ?? ""));
-  const blockedIndex = rows.findIndex((r) => r.includes("no-acao"));
-  expect(rows[blockedIndex]).toContain("no Access-Control-Allow-Origin");
-  await panel.click(`#exchange-${blockedIndex}`);
-  await panel.waitForSelector('[aria-label="Exchange detail"]');
+  await openExchange(panel, 1, "/search");
   expect(await text(panel, '[aria-label="Browser message"]')).toContain("has been blocked by CORS policy");
-  expect(await text(panel, '[aria-label="Fix"]')).toContain(`Access-Control-Allow-Origin: ${servers.pageOrigin}`);
+  expect(await text(panel, '[aria-label="Evidence"]')).toContain("x-api-key");
+  expect(await text(panel, '[aria-label="Fix"]')).toContain("Access-Control-Allow-Headers: x-api-key");
+  // a standalone page cannot run code in the inspected page: no Re-test button there
+  expect(await panel.$("::-p-aria(Re-test)")).toBeNull();
+  // no focus ring in the README pictures
+  await panel.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
   await panel.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "light" }]);
-  await panel.screenshot({ path: join(OUT, "panel-light.png") });
+  await panel.waitForFunction(() => document.documentElement.dataset.theme === "light");
+  await panel.screenshot({ path: join(SHOTS, "panel-light.png") });
   await panel.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "dark" }]);
   await panel.waitForFunction(() => document.documentElement.dataset.theme === "dark");
-  await panel.screenshot({ path: join(OUT, "panel-dark.png") });
+  expect(await panel.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(32, 33, 36)");
+  await panel.screenshot({ path: join(SHOTS, "panel-dark.png") });
   await panel.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "light" }]);
+});
+
+test("filters: blocked only, warnings, same-origin, resource type", async () => {
+  await panel.click("#origin-0");
+  const all = (await rowTexts(panel, "Exchanges")).length;
+  await panel.click("::-p-text(Blocked only)");
+  const blocked = await rowTexts(panel, "Exchanges");
+  expect(blocked.length).toBe(8);
+  expect(blocked.every((r) => r.startsWith("\u2715"))).toBe(true);
+  await panel.click("::-p-text(Blocked only)");
+  await panel.click("::-p-text(Warnings)");
+  const warned = await rowTexts(panel, "Exchanges");
+  expect(warned.map((r) => /\/(profile|account|config)/.exec(r)?.[1]).sort()).toEqual(["account", "config", "profile"]);
+  await panel.click("::-p-text(Warnings)");
+  // same-origin requests (the page, its script) are hidden by default
+  await panel.click("::-p-text(Hide same-origin)");
+  const withSame = await rowTexts(panel, "Exchanges");
+  expect(withSame.some((r) => r.includes("/playground.js"))).toBe(true);
+  await panel.select('select[aria-label="Resource type"]', "script");
+  expect((await rowTexts(panel, "Exchanges")).map((r) => r.includes("/playground.js"))).toEqual([true]);
+  await panel.select('select[aria-label="Resource type"]', "");
+  await panel.click("::-p-text(Hide same-origin)");
+  expect((await rowTexts(panel, "Exchanges")).length).toBe(all);
+  expect(await text(panel, ".state-line")).toContain(`${all} of`);
+});
+
+test("hostile header values and URLs render as text only; long values do not break the layout", async () => {
+  await openExchange(panel, 2, "/r/hostile");
+  const detail = '[aria-label="Exchange detail"]';
+  // the markup is shown literally, nothing of it became an element or ran
+  expect(await text(panel, '[aria-label="Evidence"]')).toContain(HOSTILE_ACAO);
+  expect(await text(panel, '[aria-label="Response headers"]')).toContain(HOSTILE_HEADER);
+  expect(await panel.$$eval(`${detail} img, ${detail} script`, (els) => els.length)).toBe(0);
+  expect(await panel.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  // the invisible soft hyphen is made visible
+  expect(await text(panel, '[aria-label="Response headers"]')).toContain("evil\u27E8U+00AD\u27E9value");
+  // the 5,000-character value is cut with a "show all" toggle, and nothing overflows sideways
+  const headers = await text(panel, '[aria-label="Response headers"]');
+  expect(headers).not.toContain(LONG_VALUE);
+  expect(headers).toMatch(/show all \([\d,]+ more characters\)/);
+  const overflow = () =>
+    panel.evaluate(() => {
+      const col = document.querySelector(".detail-col") as HTMLElement;
+      return { page: document.documentElement.scrollWidth - innerWidth, detail: col.scrollWidth - col.clientWidth };
+    });
+  expect(await overflow()).toEqual({ page: 0, detail: 0 });
+  await panel.click('[aria-label="Response headers"] .show-all');
+  expect(await text(panel, '[aria-label="Response headers"]')).toContain(LONG_VALUE);
+  expect(await overflow()).toEqual({ page: 0, detail: 0 });
+  await panel.screenshot({ path: join(OUT, "panel-hostile.png") });
+});
+
+test("every control has an accessible name", async () => {
+  await openExchange(panel, 1, "/items/1");
+  const found = controls(await panel.accessibility.snapshot({ interestingOnly: true }));
+  expect(found.length).toBeGreaterThan(20);
+  expect(found.filter((c) => c.name === "")).toEqual([]);
+  const names = found.map((c) => `${c.role}:${c.name}`);
+  for (const expected of ["searchbox:Search URL and headers", "listbox:Target origins", "combobox:Resource type", "button:Export HAR", "tab:nginx"]) {
+    expect(names).toContain(expected);
+  }
+});
+
+test("narrow width (DevTools docked at the side): one column of lists, nothing overflows", async () => {
+  const narrow = await h.browser.newPage();
+  await narrow.setViewport({ width: 560, height: 720 });
+  await narrow.goto(`chrome-extension://${h.extensionId}/panel.html?tabId=${tabId}`, { waitUntil: "load" });
+  await narrow.waitForFunction(() => document.querySelectorAll('[aria-label="Target origins"] [role="option"]').length >= 4);
+  await openExchange(narrow, 1, "/search");
+  expect(await narrow.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBe(0);
+  // the exchange rows keep their reason readable (the clock column gives way)
+  expect(await narrow.$eval(".vrow .time", (el) => getComputedStyle(el).display)).toBe("none");
+  await narrow.screenshot({ path: join(OUT, "panel-narrow.png") });
+  await narrow.close();
+});
+
+test("without ?tabId the page offers a picker of the tabs with captured traffic", async () => {
+  const picker = await h.browser.newPage();
+  await picker.setViewport({ width: 900, height: 500 });
+  await picker.goto(`chrome-extension://${h.extensionId}/panel.html`, { waitUntil: "load" });
+  await picker.waitForSelector('[aria-label="Tabs with captured traffic"] button');
+  const tabs = await picker.$$eval('[aria-label="Tabs with captured traffic"] button', (els) => els.map((e) => e.textContent ?? ""));
+  // only the playground tab: the extension's own pages (this picker, options) are left out
+  expect(tabs).toHaveLength(1);
+  const mine = 0;
+  expect(tabs[mine]).toContain("CORS playground");
+  expect(tabs[mine]).toContain(playground.pageUrl);
+  expect(tabs[mine]).toContain("8 blocked");
+  await picker.screenshot({ path: join(OUT, "panel-picker.png") });
+  const buttons = await picker.$$('[aria-label="Tabs with captured traffic"] button');
+  await buttons[mine]?.click();
+  await picker.waitForSelector(".panel");
+  expect(await picker.evaluate(() => location.search)).toBe(`?tabId=${tabId}`);
+  await picker.waitForFunction(() => document.querySelectorAll('[aria-label="Target origins"] [role="option"]').length >= 4);
+  await picker.close();
 });
 
 test("a new exchange appears live", async () => {
   await panel.click("#origin-0");
-  const before = await panel.$$eval('[aria-label^="Exchanges"] [role="option"]', (els) => els.length);
-  const url = specUrl(servers.apiOrigin, { actual: { headers: [ACAO] } }, "live-one");
-  await page.evaluate((u) => fetch(u).then(() => undefined), url);
+  const url = specUrl(servers.apiOrigin, { actual: { headers: [["Access-Control-Allow-Origin", "$origin"]] } }, "live-one");
+  await fetchFromPage(page, url);
   await panel.waitForFunction(
-    (n) => document.querySelectorAll('[aria-label^="Exchanges"] [role="option"]').length > n,
+    () => (document.querySelector('[role="listbox"][aria-label^="Exchanges"]')?.textContent ?? "").includes("/r/live-one"),
     { timeout: 5000 },
-    before,
   );
-  expect(await text(panel, '[aria-label^="Exchanges"][role="listbox"]')).toContain("live-one");
 });
 
 test("Export HAR downloads the file at once", async () => {
@@ -107,16 +235,16 @@ test("Export HAR downloads the file at once", async () => {
   expect(files[0]).toMatch(/^cors-lens-127\.0\.0\.1_\d+-\d{8}-\d{6}\.har$/);
   const har = JSON.parse(readFileSync(join(dir, files[0] as string), "utf8"));
   expect(har.log._corsLens.tabId).toBe(tabId);
-  expect(har.log.entries.length).toBeGreaterThanOrEqual(5);
+  expect(har.log.entries.length).toBeGreaterThanOrEqual(14);
 });
 
 test("reconnects after the worker is stopped", async () => {
   await h.killWorker();
   await h.worker();
-  const url = specUrl(servers.apiOrigin, { actual: { headers: [ACAO] } }, "after-restart");
-  await page.evaluate((u) => fetch(u).then(() => undefined), url);
+  const url = specUrl(servers.apiOrigin, { actual: { headers: [["Access-Control-Allow-Origin", "$origin"]] } }, "after-restart");
+  await fetchFromPage(page, url);
   await panel.waitForFunction(
-    () => (document.querySelector('[aria-label^="Exchanges"][role="listbox"]')?.textContent ?? "").includes("after-restart"),
+    () => (document.querySelector('[role="listbox"][aria-label^="Exchanges"]')?.textContent ?? "").includes("after-restart"),
     { timeout: 10000 },
   );
   expect(await text(panel, ".conn")).toBe("live");

@@ -27,6 +27,16 @@ export function PanelApp({ transport, tabId, host, onPick }: PanelAppProps) {
   );
 }
 
+/** Tabs worth offering: those with captured requests, other than extension pages (this
+ * panel, the options page: their own scripts are captured too, but are never the subject). */
+export function pickableTabs(tabs: TabSummary[]): TabSummary[] {
+  return tabs.filter((t) => {
+    if (/^(chrome|moz)-extension:/.test(t.pageUrl ?? "")) return false;
+    const c = t.counts;
+    return c.blocked + c.allowed + c.networkError + c.pending + c.notCors > 0;
+  });
+}
+
 export function TabPicker({ transport, onPick }: { transport: Transport; onPick(tabId: number): void }) {
   const [tabs, setTabs] = useState<TabSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -37,7 +47,7 @@ export function TabPicker({ transport, onPick }: { transport: Transport; onPick(
         .request({ type: "listTabs" })
         .then((r) => {
           if (live) {
-            setTabs(r.tabs);
+            setTabs(pickableTabs(r.tabs));
             setError(null);
           }
         })
@@ -68,8 +78,12 @@ export function TabPicker({ transport, onPick }: { transport: Transport; onPick(
                 <span class="tab-url muted">{makeVisible(t.pageUrl ?? "")}</span>
                 <span class="counts">
                   {t.counts.blocked > 0 ? <span class="count v-blocked">{`${t.counts.blocked} blocked`}</span> : null}
-                  <span class="count v-allowed">{`${t.counts.allowed} allowed`}</span>
-                  {t.counts.warnings > 0 ? <span class="count v-warn">{`${t.counts.warnings} warn`}</span> : null}
+                  {t.counts.allowed > 0 ? <span class="count v-allowed">{`${t.counts.allowed} allowed`}</span> : null}
+                  {t.counts.warnings > 0 ? <span class="count v-warn">{`${t.counts.warnings} with warnings`}</span> : null}
+                  {t.counts.networkError > 0 ? <span class="count v-network-error">{`${t.counts.networkError} network errors`}</span> : null}
+                  {t.counts.blocked + t.counts.allowed + t.counts.networkError === 0 ? (
+                    <span class="count muted">{`${t.counts.notCors + t.counts.pending} not CORS`}</span>
+                  ) : null}
                 </span>
               </button>
             </li>
