@@ -104,7 +104,8 @@ export function startBackground(browser: BrowserKind): void {
   // ---- log updates -----------------------------------------------------------------
   function refreshBadge(tabId: number): void {
     if (tabId < 0) return;
-    badge.show(tabId, countVerdicts(store.get(tabId).entries).blocked);
+    // the store keeps the count: walking (and copying) the whole log on every event did not scale
+    badge.show(tabId, store.blockedCount(tabId));
   }
 
   function clearTab(tabId: number, pageUrl: string | null): void {

@@ -37,18 +37,31 @@ export function supportsExtraHeaders(api: WebRequestApi, browser: BrowserKind): 
   return browser === "chromium";
 }
 
-export function registerCaptureListeners(api: WebRequestApi, browser: BrowserKind, sink: EventSink): void {
+/** Feeds one webRequest details object through the same code as the listener of `kind`. */
+export type DetailsDispatch = (kind: CaptureEventKind, details: unknown) => void;
+
+/**
+ * Name of the worker global that holds the DetailsDispatch: the benchmarks (bench/memory.ts,
+ * bench/panel.ts) replay recorded details through it, because 100,000 real requests take
+ * Chromium longer than a benchmark may run on a small machine. Like the debug recorder, only
+ * code with DevTools-protocol access to the worker reaches a worker global: pages, content
+ * scripts and other extensions cannot.
+ */
+export const REPLAY_GLOBAL = "__corsLensReplay";
+
+export function registerCaptureListeners(api: WebRequestApi, browser: BrowserKind, sink: EventSink): DetailsDispatch {
   const extra = supportsExtraHeaders(api, browser) ? ["extraHeaders"] : [];
   const filter = { urls: ["<all_urls>"] };
+  const dispatch: DetailsDispatch = (kind, details) => {
+    try {
+      const normalized = normalizeDetails(kind, details, browser);
+      if (normalized) sink(normalized);
+    } catch (error) {
+      console.warn("[cors-lens] capture listener failed", error);
+    }
+  };
   const listen = (event: WebRequestEvent, kind: CaptureEventKind, spec: ExtraSpec) => {
-    const listener = (details: unknown) => {
-      try {
-        const normalized = normalizeDetails(kind, details, browser);
-        if (normalized) sink(normalized);
-      } catch (error) {
-        console.warn("[cors-lens] capture listener failed", error);
-      }
-    };
+    const listener = (details: unknown) => dispatch(kind, details);
     if (spec.length > 0) event.addListener(listener, filter, spec);
     else event.addListener(listener, filter);
   };
@@ -59,4 +72,6 @@ export function registerCaptureListeners(api: WebRequestApi, browser: BrowserKin
   listen(api.onResponseStarted, "responseStarted", []);
   listen(api.onCompleted, "completed", ["responseHeaders", ...extra]);
   listen(api.onErrorOccurred, "errorOccurred", []);
+  (globalThis as Record<string, unknown>)[REPLAY_GLOBAL] = dispatch;
+  return dispatch;
 }

@@ -4,8 +4,12 @@
  * so that a terminated worker loses nothing.
  *
  * Storage layout, chosen so that one event costs one small write:
- * - `e:<tabId>:<exchangeId>` → { s: sequence number, d: DiagnosedExchange } — one key per
- *   exchange, rewritten when that exchange changes;
+ * - `e:<tabId>:<exchangeId>` → the JSON text of { s: sequence number, d: DiagnosedExchange } —
+ *   one key per exchange, rewritten when that exchange changes. Text, not the object: the
+ *   extension API converts an object graph value by value in the worker (about 1 ms for a 4 KB
+ *   exchange here, the worker's largest cost per event in `npm run bench`'s profile), while
+ *   JSON.stringify makes the text in microseconds and a string crosses as one value. The
+ *   same text gives the entry's size for the byte bound, so it is made once per change;
  * - `t:<tabId>` → { pageUrl, dropped } — written only when the log is cleared, trimmed or
  *   the page changes.
  * Writes are collected and flushed in one set()/remove() at the end of the current task
@@ -37,15 +41,27 @@ interface StoredEntry {
   d: DiagnosedExchange;
 }
 
+interface Held {
+  seq: number;
+  entry: DiagnosedExchange;
+  bytes: number;
+}
+
 interface TabState {
   tabId: number;
   pageUrl: string | null;
-  entries: Map<string, { seq: number; entry: DiagnosedExchange; bytes: number }>;
+  entries: Map<string, Held>;
   bytes: number;
   dropped: number;
-  /** ids removed by the bound: later updates of them stay out */
+  /** exchanges of `entries` whose verdict is blocked (the badge's number, kept as entries change) */
+  blocked: number;
+  /** ids removed by the bound, most recent last: later updates of them stay out. Only exchanges
+   * still in flight or just finished get updates (the assembler forgets the rest), so the
+   * most recent DROPPED_IDS_KEPT are enough; an unbounded set grew by one id per request. */
   droppedIds: Set<string>;
 }
+
+const DROPPED_IDS_KEPT = 4096;
 
 export interface LogStore {
   /** loads everything persisted (call once, before any other method) */
@@ -60,6 +76,8 @@ export interface LogStore {
   pageUrl(tabId: number): string | null;
   /** every stored entry (for restoring in-flight exchanges) */
   all(): DiagnosedExchange[];
+  /** how many of the tab's exchanges are blocked (kept up to date, no walk over the log) */
+  blockedCount(tabId: number): number;
   /** resolves when every write queued so far reached the store */
   flushed(): Promise<void>;
 }
@@ -67,13 +85,30 @@ export interface LogStore {
 const entryKey = (tabId: number, id: string) => `e:${tabId}:${id}`;
 const tabKey = (tabId: number) => `t:${tabId}`;
 
-function approximateBytes(entry: DiagnosedExchange): number {
+/** The stored text of an entry (its length is the entry's size for the byte bound). */
+function storedText(seq: number, entry: DiagnosedExchange): string {
   try {
-    return JSON.stringify(entry).length;
+    return `{"s":${seq},"d":${JSON.stringify(entry)}}`;
   } catch {
-    return 0;
+    // not serialisable (a cycle): kept in memory only, counted as empty
+    return "";
   }
 }
+
+/** A stored entry as written by any version: JSON text (now) or the object itself (before). */
+function parseStored(value: unknown): Partial<StoredEntry> | null {
+  if (typeof value === "string") {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return typeof parsed === "object" && parsed !== null ? (parsed as Partial<StoredEntry>) : null;
+    } catch {
+      return null;
+    }
+  }
+  return typeof value === "object" && value !== null ? (value as Partial<StoredEntry>) : null;
+}
+
+const isBlocked = (entry: DiagnosedExchange) => entry.diagnosis?.verdict === "blocked";
 
 export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown) => void = () => {}): LogStore {
   const tabs = new Map<number, TabState>();
@@ -116,7 +151,7 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
   function tab(tabId: number): TabState {
     let t = tabs.get(tabId);
     if (!t) {
-      t = { tabId, pageUrl: null, entries: new Map(), bytes: 0, dropped: 0, droppedIds: new Set() };
+      t = { tabId, pageUrl: null, entries: new Map(), bytes: 0, dropped: 0, blocked: 0, droppedIds: new Set() };
       tabs.set(tabId, t);
     }
     return t;
@@ -129,28 +164,30 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
   return {
     async load() {
       const all = await kv.get();
-      const loaded: { tabId: number; seq: number; entry: DiagnosedExchange }[] = [];
+      const loaded: { tabId: number; seq: number; entry: DiagnosedExchange; bytes: number }[] = [];
       for (const [key, value] of Object.entries(all)) {
         const m = /^([et]):(-?\d+)(?::(.*))?$/.exec(key);
-        if (!m || typeof value !== "object" || value === null) continue;
+        if (!m) continue;
         const tabId = Number(m[2]);
         if (m[1] === "t") {
+          if (typeof value !== "object" || value === null) continue;
           const meta = value as { pageUrl?: unknown; dropped?: unknown };
           const t = tab(tabId);
           t.pageUrl = typeof meta.pageUrl === "string" ? meta.pageUrl : null;
           t.dropped = typeof meta.dropped === "number" ? meta.dropped : 0;
         } else {
-          const stored = value as Partial<StoredEntry>;
-          if (typeof stored.s !== "number" || !stored.d?.exchange) continue;
-          loaded.push({ tabId, seq: stored.s, entry: stored.d });
+          const stored = parseStored(value);
+          if (typeof stored?.s !== "number" || !stored.d?.exchange) continue;
+          const bytes = typeof value === "string" ? value.length : storedText(stored.s, stored.d).length;
+          loaded.push({ tabId, seq: stored.s, entry: stored.d, bytes });
         }
       }
       loaded.sort((a, b) => a.seq - b.seq);
-      for (const { tabId, seq: s, entry } of loaded) {
+      for (const { tabId, seq: s, entry, bytes } of loaded) {
         const t = tab(tabId);
-        const bytes = approximateBytes(entry);
         t.entries.set(entry.exchange.id, { seq: s, entry, bytes });
         t.bytes += bytes;
+        if (isBlocked(entry)) t.blocked++;
         seq = Math.max(seq, s + 1);
       }
     },
@@ -160,13 +197,17 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
       const id = entry.exchange.id;
       const change: LogChange = { tabId, upserted: [] };
       if (t.droppedIds.has(id)) return change;
-      const bytes = approximateBytes(entry);
       const existing = t.entries.get(id);
       const s = existing ? existing.seq : seq++;
-      if (existing) t.bytes -= existing.bytes;
-      t.entries.set(id, { seq: s, entry, bytes });
-      t.bytes += bytes;
-      put(entryKey(tabId, id), { s, d: entry } satisfies StoredEntry);
+      const text = storedText(s, entry);
+      if (existing) {
+        t.bytes -= existing.bytes;
+        if (isBlocked(existing.entry)) t.blocked--;
+      }
+      t.entries.set(id, { seq: s, entry, bytes: text.length });
+      t.bytes += text.length;
+      if (isBlocked(entry)) t.blocked++;
+      if (text !== "") put(entryKey(tabId, id), text);
       change.upserted.push(entry);
       // Bound: oldest first (Map iteration order is insertion order = arrival order).
       let removed = 0;
@@ -174,10 +215,12 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
         t.entries.size > 1 &&
         (t.entries.size > Math.max(1, limits.maxExchangesPerTab) || t.bytes > Math.max(1, limits.maxBytesPerTab))
       ) {
-        const [oldestId, oldest] = t.entries.entries().next().value as [string, { bytes: number }];
+        const [oldestId, oldest] = t.entries.entries().next().value as [string, Held];
         t.entries.delete(oldestId);
         t.bytes -= oldest.bytes;
+        if (isBlocked(oldest.entry)) t.blocked--;
         t.droppedIds.add(oldestId);
+        if (t.droppedIds.size > DROPPED_IDS_KEPT) t.droppedIds.delete(t.droppedIds.values().next().value as string);
         drop(entryKey(tabId, oldestId));
         removed++;
       }
@@ -195,6 +238,7 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
       for (const id of t.entries.keys()) drop(entryKey(tabId, id));
       t.entries.clear();
       t.bytes = 0;
+      t.blocked = 0;
       t.dropped = 0;
       t.droppedIds.clear();
       t.pageUrl = pageUrl;
@@ -225,6 +269,7 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
     tabIds: () => [...tabs.keys()],
     pageUrl: (tabId) => tabs.get(tabId)?.pageUrl ?? null,
     all: () => [...tabs.values()].flatMap((t) => [...t.entries.values()].map((v) => v.entry)),
+    blockedCount: (tabId) => tabs.get(tabId)?.blocked ?? 0,
 
     async flushed() {
       if (scheduled) await scheduled;

@@ -82,7 +82,59 @@ test("writes of one task are batched into one set(); updates rewrite only their 
   store.upsert(1, updated, limits);
   await store.flushed();
   expect(kv.sets).toBe(2);
-  expect((kv.data.get("e:1:a") as { d: DiagnosedExchange }).d.exchange.outcome.state).toBe("failed");
+  // stored as JSON text: the extension API converts a string far faster than an object graph
+  const stored = kv.data.get("e:1:a");
+  expect(typeof stored).toBe("string");
+  expect((JSON.parse(stored as string) as { d: DiagnosedExchange }).d.exchange.outcome.state).toBe("failed");
+});
+
+test("entries stored as objects (the earlier format) load as well", async () => {
+  const kv = memoryKv();
+  kv.data.set("t:1", { pageUrl: "http://page.test/", dropped: 4 });
+  kv.data.set("e:1:b", { s: 7, d: entry("b") });
+  kv.data.set("e:1:a", JSON.stringify({ s: 3, d: entry("a") }));
+  kv.data.set("e:1:bad", "{not json");
+  const store = createLogStore(kv);
+  await store.load();
+  expect(store.get(1)).toEqual({ tabId: 1, pageUrl: "http://page.test/", entries: [entry("a"), entry("b")], dropped: 4 });
+});
+
+function withVerdict(id: string, verdict: "allowed" | "blocked"): DiagnosedExchange {
+  const e = entry(id);
+  e.diagnosis.verdict = verdict;
+  return e;
+}
+
+test("the blocked count follows upserts, the bound, clear and reload", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  store.upsert(1, withVerdict("a", "blocked"), limits);
+  store.upsert(1, withVerdict("b", "allowed"), limits);
+  store.upsert(1, withVerdict("c", "blocked"), limits);
+  expect(store.blockedCount(1)).toBe(2);
+  store.upsert(1, withVerdict("b", "blocked"), limits); // an update changes the verdict
+  expect(store.blockedCount(1)).toBe(3);
+  store.upsert(1, withVerdict("d", "allowed"), limits); // the bound drops "a"
+  expect(store.blockedCount(1)).toBe(2);
+  await store.flushed();
+  const again = createLogStore(kv);
+  await again.load();
+  expect(again.blockedCount(1)).toBe(2);
+  again.clear(1, null);
+  expect(again.blockedCount(1)).toBe(0);
+  expect(again.blockedCount(99)).toBe(0);
+});
+
+test("after 20,000 dropped exchanges the memory of dropped ids stays bounded, recent ones still stay out", () => {
+  const store = createLogStore(memoryKv());
+  for (let i = 0; i < 20_003; i++) store.upsert(1, entry(`x${i}`), limits);
+  expect(store.get(1).dropped).toBe(20_000);
+  // the most recently dropped exchange does not come back when it changes
+  expect(store.upsert(1, entry("x19999"), limits).upserted).toEqual([]);
+  expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["x20000", "x20001", "x20002"]);
+  // one dropped 20,000 drops ago is forgotten (no request stays in flight that long): an
+  // update of it would come back as a new entry, the price of not growing with every request
+  expect(store.upsert(1, entry("x0"), limits).upserted.map((e) => e.exchange.id)).toEqual(["x0"]);
 });
 
 test("reload gives back every tab in order, with page URL and dropped count; clear and remove", async () => {

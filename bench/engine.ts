@@ -1,0 +1,213 @@
+/**
+ * Engine: diagnosing 100,000 recorded exchanges against JSON.parse of the same exchanges as
+ * a CORS Lens HAR, alternated in rounds (the ratio is per round); then the CLI on a HAR file
+ * of 100,000 entries, with its wall time and peak resident memory.
+ *
+ * The exchanges come from the recorded Chromium event streams in test/fixtures/events (15
+ * scenarios: allowed, blocked at every phase, redirects, cached preflight, network errors),
+ * assembled by the real assembler, then repeated with a unique id, URL and start time each.
+ * Copies share their header arrays (the engine never mutates its input), so 100,000 of them fit
+ * in memory; the HAR text is made in chunks of 10,000 exchanges because one string of that
+ * size would pass V8's maximum string length. JSON.parse of all chunks is the baseline.
+ */
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { createAssembler } from "../src/capture/assembler";
+import type { CaptureEvent } from "../src/capture/events";
+import { diagnose } from "../src/cors/diagnose";
+import type { DiagnosedExchange, Exchange } from "../src/cors/model";
+import { readHar } from "../src/export/har-reader";
+import { toHar } from "../src/export/har-writer";
+import { repoRoot } from "../test/support/paths";
+import { fromSummary, type Row } from "./report";
+import { pairedRatios, summarize } from "./stats";
+
+export interface EngineOptions {
+  exchanges: number;
+  rounds: number;
+  cliEntries: number;
+  cliRuns: number;
+  log?: (line: string) => void;
+}
+
+const CHUNK = 10_000;
+
+/** A full garbage collection between measurements, so one side does not pay for the other's garbage. */
+function gcFunction(): () => void {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as unknown;
+  return typeof gc === "function" ? (gc as () => void) : () => undefined;
+}
+
+export function recordedTemplates(): Exchange[] {
+  const dir = resolve(repoRoot(), "test/fixtures/events/chromium");
+  const out: Exchange[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    const events = JSON.parse(readFileSync(join(dir, file), "utf8")) as CaptureEvent[];
+    const assembler = createAssembler({ browser: "chromium" });
+    const byId = new Map<string, Exchange>();
+    for (const event of events) for (const ex of assembler.push(event)) byId.set(ex.id, structuredClone(ex));
+    for (const ex of assembler.flushInterrupted(0)) byId.set(ex.id, structuredClone(ex));
+    out.push(...byId.values());
+  }
+  return out;
+}
+
+/** The i-th copy: its own id, URL (on every hop and preflight) and times; headers shared. */
+function copyOf(template: Exchange, i: number): Exchange {
+  const mark = (url: string) => `${url}${url.includes("?") ? "&" : "?"}copy=${i}`;
+  const shift = i * 3;
+  return {
+    ...template,
+    id: `r${i}`,
+    url: mark(template.url),
+    startTime: template.startTime + shift,
+    requestIds: template.requestIds.map((id) => `${id}-${i}`),
+    hops: template.hops.map((hop) => ({
+      ...hop,
+      url: mark(hop.url),
+      startTime: hop.startTime + shift,
+      ...(hop.preflight ? { preflight: { ...hop.preflight, url: mark(hop.preflight.url), requestId: `${hop.preflight.requestId}-${i}` } } : {}),
+    })),
+  };
+}
+
+export function manyExchanges(count: number): Exchange[] {
+  const templates = recordedTemplates();
+  return Array.from({ length: count }, (_, i) => copyOf(templates[i % templates.length] as Exchange, i));
+}
+
+const HAR_OPTIONS = { redact: false, browser: "chromium", browserVersion: "156", creatorVersion: "bench" } as const;
+
+function diagnoseAll(exchanges: Exchange[]): DiagnosedExchange[] {
+  return exchanges.map((exchange) => ({ exchange, diagnosis: diagnose(exchange) }));
+}
+
+function harChunks(entries: DiagnosedExchange[]): string[] {
+  const chunks: string[] = [];
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    const log = { tabId: 1, pageUrl: "http://127.0.0.1:8080/app", entries: entries.slice(i, i + CHUNK), dropped: 0 };
+    chunks.push(JSON.stringify(toHar(log, HAR_OPTIONS)));
+  }
+  return chunks;
+}
+
+/** Writes a HAR of exactly `count` entries, entry by entry (the file is larger than a string may be). */
+function writeHarFile(path: string, count: number): number {
+  const templates = recordedTemplates();
+  const fd = openSync(path, "w");
+  let written = 0;
+  try {
+    const head = toHar({ tabId: 1, pageUrl: "http://127.0.0.1:8080/app", entries: [], dropped: 0 }, HAR_OPTIONS);
+    const headText = JSON.stringify(head);
+    const at = headText.indexOf('"entries":[]') + '"entries":['.length;
+    writeSync(fd, headText.slice(0, at));
+    for (let i = 0; written < count; i += CHUNK) {
+      const exchanges = Array.from({ length: CHUNK }, (_, k) => copyOf(templates[(i + k) % templates.length] as Exchange, i + k));
+      const entries = toHar({ tabId: 1, pageUrl: "http://127.0.0.1:8080/app", entries: diagnoseAll(exchanges), dropped: 0 }, HAR_OPTIONS).log.entries;
+      const take = entries.slice(0, count - written);
+      writeSync(fd, `${written > 0 ? "," : ""}${take.map((e) => JSON.stringify(e)).join(",")}`);
+      written += take.length;
+    }
+    writeSync(fd, headText.slice(at));
+  } finally {
+    closeSync(fd);
+  }
+  return written;
+}
+
+/** Runs the CLI once; wall time from here, peak RSS from GNU time when it exists. */
+function runCli(harPath: string): { ms: number; peakMb: number | null; status: number | null } {
+  const cli = resolve(repoRoot(), "bin/cors-lens.mjs");
+  const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+  const args = [cli, "analyze", harPath];
+  const t0 = performance.now();
+  const result = gnuTime
+    ? spawnSync(gnuTime, ["-f", "peak-kb=%M", process.execPath, ...args], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 })
+    : spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const ms = performance.now() - t0;
+  const m = /peak-kb=(\d+)/.exec(result.stderr ?? "");
+  return { ms, peakMb: m ? Number(m[1]) / 1024 : null, status: result.status };
+}
+
+export async function benchEngine(options: EngineOptions): Promise<{ rows: Row[]; raw: Record<string, number[]> }> {
+  const log = options.log ?? (() => undefined);
+  const gc = gcFunction();
+  const exchanges = manyExchanges(options.exchanges);
+  const chunks = harChunks(diagnoseAll(exchanges));
+  const harEntries = chunks.reduce((n, text) => n + (JSON.parse(text) as { log: { entries: unknown[] } }).log.entries.length, 0);
+  const harMb = chunks.reduce((n, text) => n + text.length, 0) / 1024 / 1024;
+  log(`  engine: ${exchanges.length} exchanges, as HAR ${harEntries} entries, ${harMb.toFixed(0)} MB of JSON`);
+
+  const parse: number[] = [];
+  const diag: number[] = [];
+  const readAndDiagnose: number[] = [];
+  const measureParse = () => {
+    gc();
+    const t = performance.now();
+    for (const text of chunks) JSON.parse(text);
+    return performance.now() - t;
+  };
+  const measureDiagnose = () => {
+    gc();
+    const t = performance.now();
+    for (const ex of exchanges) diagnose(ex);
+    return performance.now() - t;
+  };
+  // what the CLI and the panel's import do with a file: parse, read the HAR into exchanges, diagnose
+  const measureRead = () => {
+    gc();
+    const t = performance.now();
+    for (const text of chunks) for (const ex of readHar(JSON.parse(text)).exchanges) diagnose(ex);
+    return performance.now() - t;
+  };
+  measureDiagnose(); // warm-up (JIT)
+  measureParse();
+  for (let r = 0; r < options.rounds; r++) {
+    if (r % 2 === 0) {
+      parse.push(measureParse());
+      diag.push(measureDiagnose());
+    } else {
+      diag.push(measureDiagnose());
+      parse.push(measureParse());
+    }
+    if (r < 5) readAndDiagnose.push(measureRead());
+    log(`  engine round ${r + 1}/${options.rounds}: JSON.parse ${parse[r]?.toFixed(0)} ms, diagnose ${diag[r]?.toFixed(0)} ms`);
+  }
+  const part = "engine";
+  const n = options.exchanges.toLocaleString("en");
+  const ratio = fromSummary(part, `diagnose ${n} exchanges / JSON.parse of their HAR`, "×", summarize(pairedRatios(diag, parse)), {
+    budget: "≤ 3",
+  });
+  ratio.met = ratio.value <= 3;
+  const rows: Row[] = [
+    ratio,
+    fromSummary(part, `diagnose ${n} exchanges (absolute)`, "ms", summarize(diag)),
+    fromSummary(part, `JSON.parse of their HAR, ${harEntries.toLocaleString("en")} entries (absolute)`, "ms", summarize(parse)),
+    fromSummary(part, "JSON.parse + readHar + diagnose (import path)", "ms", summarize(readAndDiagnose)),
+  ];
+
+  // the CLI on a file of exactly cliEntries entries
+  const dir = mkdtempSync(join(tmpdir(), "cors-lens-bench-"));
+  try {
+    const harPath = join(dir, "bench.har");
+    const written = writeHarFile(harPath, options.cliEntries);
+    const runs = Array.from({ length: options.cliRuns }, () => runCli(harPath));
+    for (const run of runs) {
+      // exit 1 means "something is blocked", which this file has; anything else is a failure
+      if (run.status !== 1) throw new Error(`cors-lens analyze exited with ${run.status}`);
+    }
+    const cn = written.toLocaleString("en");
+    rows.push(fromSummary(part, `CLI analyze, HAR of ${cn} entries: wall time`, "ms", summarize(runs.map((r) => r.ms))));
+    const peaks = runs.map((r) => r.peakMb).filter((p): p is number => p !== null);
+    if (peaks.length > 0) rows.push(fromSummary(part, `CLI analyze, HAR of ${cn} entries: peak RSS`, "MB", summarize(peaks)));
+    log(`  engine: CLI ${runs.map((r) => `${r.ms.toFixed(0)} ms / ${r.peakMb?.toFixed(0)} MB`).join(", ")}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { rows, raw: { parse, diagnose: diag, readAndDiagnose } };
+}

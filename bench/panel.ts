@@ -1,0 +1,192 @@
+/**
+ * Panel: the standalone panel page (chrome-extension://<id>/panel.html?tabId=N) on a tab whose
+ * log holds 10,000 exchanges, measured inside the page:
+ * - first render: from the page's navigation start to the first frame after the list shows
+ *   its first row and "10000 of 10000 exchanges shown" (a MutationObserver installed before
+ *   the page's own script; the frame is a requestAnimationFrame + task after it). The arrival
+ *   of the snapshot on the port is timed too, to tell transfer from rendering.
+ * - text filter: from the input event in the search box to the first frame after it;
+ * - live latency: a real fetch in the inspected tab completes (the page's fetch resolution,
+ *   body read) → its row shows the verdict in the open panel (MutationObserver in the panel).
+ *   Both sides use performance.timeOrigin + now(), which share the machine's clock.
+ *
+ * The 10,000 exchanges are real events of the benchmark's request mix replayed through the
+ * worker's listeners (replay.ts), with the tab's bound raised to 10,000 through the protocol's
+ * setSettings, as a user would in the options page.
+ */
+import type { Page } from "puppeteer";
+import type { ExtHarness } from "../test/support/chromium";
+import { ALLOW_ORIGIN, specUrl, type TestServers } from "../test/support/server";
+import type { Settings } from "../src/protocol";
+import { installReplay, recordTemplate, replay } from "./replay";
+import { fromSummary, type Row } from "./report";
+import { sleep, summarize } from "./stats";
+
+export interface PanelOptions {
+  exchanges: number;
+  renders: number;
+  filters: number;
+  latencies: number;
+  templateFetches: number;
+  log?: (line: string) => void;
+}
+
+/** Installed before the panel's own script (evaluateOnNewDocument). */
+const INSTRUMENT = `(() => {
+  const b = (window.__bench = { snapshotAt: null, snapshotEntries: null, domAt: null, renderedAt: null });
+  try {
+    const runtime = chrome.runtime;
+    const connect = runtime.connect.bind(runtime);
+    runtime.connect = (...args) => {
+      const port = connect(...args);
+      const add = port.onMessage.addListener.bind(port.onMessage);
+      port.onMessage.addListener = (fn) =>
+        add((msg, p) => {
+          if (msg && msg.type === "snapshot" && b.snapshotAt === null) {
+            b.snapshotAt = performance.now();
+            b.snapshotEntries = msg.log.entries.length;
+          }
+          return fn(msg, p);
+        });
+      return port;
+    };
+  } catch {}
+  const expected = new URLSearchParams(location.search).get("expect");
+  const wanted = expected + " of " + expected + " exchanges shown";
+  const check = () => {
+    if (b.domAt !== null || !document.getElementById("exchange-0")) return;
+    if (!(document.body.textContent || "").includes(wanted)) return;
+    b.domAt = performance.now();
+    observer.disconnect();
+    requestAnimationFrame(() => setTimeout(() => { b.renderedAt = performance.now(); }, 0));
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
+})()`;
+
+interface RenderTimes {
+  snapshotAt: number | null;
+  snapshotEntries: number | null;
+  domAt: number | null;
+  renderedAt: number | null;
+}
+
+async function firstRender(panel: Page, url: string): Promise<RenderTimes> {
+  await panel.goto(url, { waitUntil: "load" });
+  await panel.waitForFunction("window.__bench && window.__bench.renderedAt !== null", { timeout: 60000, polling: 50 });
+  return (await panel.evaluate("window.__bench")) as RenderTimes;
+}
+
+const FILTER = `async (needles) => {
+  const input = document.querySelector("input.search");
+  const shown = () => (document.body.textContent.match(/(\\d+) of (\\d+) exchanges shown/) || [])[1];
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const out = [];
+  for (const needle of needles) {
+    const t0 = performance.now();
+    input.value = needle;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    await frame();
+    out.push({ needle, ms: performance.now() - t0, shown: Number(shown()) });
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  return out;
+}`;
+
+const WATCH = `(marker) => {
+  window.__row = new Promise((resolve) => {
+    const find = () => {
+      for (const row of document.querySelectorAll('[id^="exchange-"]')) {
+        if (row.textContent.includes(marker) && row.querySelector(".mark.v-allowed")) return true;
+      }
+      return false;
+    };
+    const done = (ok) => { observer.disconnect(); clearTimeout(timer); resolve(ok ? performance.timeOrigin + performance.now() : null); };
+    const observer = new MutationObserver(() => { if (find()) done(true); });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+    const timer = setTimeout(() => done(false), 5000);
+  });
+}`;
+
+const FETCH = `async (url) => {
+  const r = await fetch(url);
+  await r.text();
+  return performance.timeOrigin + performance.now();
+}`;
+
+export async function benchPanel(h: ExtHarness, servers: TestServers, options: PanelOptions): Promise<{ rows: Row[]; raw: Record<string, number[]> }> {
+  const log = options.log ?? (() => undefined);
+  const previous: Settings = await h.request({ type: "getSettings" });
+  await h.request({ type: "setSettings", settings: { maxExchangesPerTab: options.exchanges, maxBytesPerTab: 1024 * 1024 * 1024 } });
+  const page = await h.newPage(`${servers.pageOrigin}/page?title=panel`);
+  const panel = await h.browser.newPage();
+  try {
+    const tabId = await h.tabIdOf(page);
+    const template = await recordTemplate(h, servers, page, tabId, options.templateFetches);
+    await page.goto(`${servers.pageOrigin}/page?title=panel`, { waitUntil: "load" });
+    await sleep(300);
+    const worker = await h.worker();
+    await installReplay(worker, template);
+    await replay(worker, 0, Math.ceil(options.exchanges / template.fetches), tabId);
+    const held = (await h.request({ type: "getLog", tabId })).entries.length;
+    if (held !== options.exchanges) throw new Error(`the tab's log holds ${held} exchanges, expected ${options.exchanges}`);
+    log(`  panel: tab ${tabId} holds ${held} exchanges`);
+
+    // first render, several page loads
+    await panel.evaluateOnNewDocument(INSTRUMENT);
+    await panel.bringToFront();
+    const url = `chrome-extension://${h.extensionId}/panel.html?tabId=${tabId}&expect=${options.exchanges}`;
+    const renders: RenderTimes[] = [];
+    for (let i = 0; i < options.renders; i++) {
+      const times = await firstRender(panel, url);
+      if (times.snapshotEntries !== null && times.snapshotEntries !== options.exchanges) throw new Error(`snapshot had ${times.snapshotEntries} entries`);
+      renders.push(times);
+      log(`  panel: first render ${times.renderedAt?.toFixed(0)} ms (snapshot arrived at ${times.snapshotAt?.toFixed(0)} ms)`);
+    }
+
+    // text filter: needles alternate with clearing the box; only the needles are counted
+    const needles = ["items/3", "x-bench", "no-acao", "users", "search"];
+    const sequence: string[] = [];
+    for (let i = 0; i < options.filters; i++) sequence.push(needles[i % needles.length] as string, "");
+    const filtered = (await panel.evaluate(`(${FILTER})(${JSON.stringify(sequence)})`)) as { needle: string; ms: number; shown: number }[];
+    const filterTimes = filtered.filter((f) => f.needle !== "").map((f) => f.ms);
+    for (const f of filtered) {
+      if (f.needle !== "" && !(f.shown > 0 && f.shown < options.exchanges)) throw new Error(`filter "${f.needle}" shows ${f.shown} exchanges`);
+    }
+
+    // live latency, with the exchange list scrolled to its end (where new rows arrive)
+    await panel.evaluate(`(() => { const l = document.querySelector(".col.exchanges .vlist"); l.scrollTop = l.scrollHeight; l.dispatchEvent(new Event("scroll")); })()`);
+    await sleep(200);
+    const latencies: number[] = [];
+    let missed = 0;
+    for (let i = 0; i < options.latencies; i++) {
+      const marker = `latency-${i}x`;
+      await panel.evaluate(`(${WATCH})(${JSON.stringify(marker)})`);
+      const done = (await page.evaluate(`(${FETCH})(${JSON.stringify(specUrl(servers.apiOrigin, { actual: { headers: [ALLOW_ORIGIN] } }, marker))})`)) as number;
+      const shownAt = (await panel.evaluate("window.__row")) as number | null;
+      if (shownAt === null) missed++;
+      else latencies.push(shownAt - done);
+      await sleep(40);
+    }
+    log(`  panel: latency ${latencies.map((l) => l.toFixed(0)).join(" ")}${missed ? `, ${missed} rows never shown` : ""}`);
+
+    const part = "panel";
+    const n = options.exchanges.toLocaleString("en");
+    const render = fromSummary(part, `first render of ${n} exchanges (navigation → first frame)`, "ms", summarize(renders.map((r) => r.renderedAt ?? Number.NaN)), {
+      budget: "< 500",
+    });
+    render.met = render.value < 500;
+    const transfer = fromSummary(part, "  of which: snapshot arrives on the port", "ms", summarize(renders.map((r) => r.snapshotAt ?? Number.NaN)));
+    const filter = fromSummary(part, `text filter over ${n} exchanges (input → next frame)`, "ms", summarize(filterTimes), { budget: "< 100" });
+    filter.met = filter.value < 100;
+    const latency = fromSummary(part, `request completes → its row shows in the open panel${missed ? ` (${missed} missed)` : ""}`, "ms", summarize(latencies), {
+      budget: "< 100",
+    });
+    latency.met = latency.value < 100 && missed === 0;
+    return { rows: [render, transfer, filter, latency], raw: { render: renders.map((r) => r.renderedAt ?? Number.NaN), filter: filterTimes, latency: latencies } };
+  } finally {
+    await panel.close().catch(() => undefined);
+    await page.close().catch(() => undefined);
+    await h.request({ type: "setSettings", settings: previous });
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * CPU profile of CORS Lens's service worker during one burst of the browsing benchmark
+ * (`npx tsx bench/profile.ts [requests]`): builds an unminified copy of the extension into a
+ * temporary folder (readable function names), records the worker with Chrome's sampling
+ * profiler through Puppeteer (CDP Profiler domain), prints the functions with the most self
+ * time and writes the profile to bench/profiles/worker-<date>.cpuprofile (open it in DevTools'
+ * Performance panel). A tool for finding causes, not part of `npm run bench`.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import * as esbuild from "esbuild";
+import { launchChromiumWithExtension } from "../test/support/chromium";
+import { repoRoot } from "../test/support/paths";
+import { startTestServers } from "../test/support/server";
+import { sleep } from "./stats";
+import { burstExpression, requestMix } from "./traffic";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+/** dist/chrome with an unminified background.js */
+async function unminifiedExtension(): Promise<string> {
+  const root = repoRoot();
+  const dir = mkdtempSync(join(tmpdir(), "cors-lens-profile-"));
+  cpSync(resolve(root, "dist/chrome"), dir, { recursive: true });
+  await esbuild.build({
+    entryPoints: { background: resolve(root, "src/entrypoints/background.ts") },
+    outdir: dir,
+    bundle: true,
+    minify: false,
+    format: "iife",
+    target: ["chrome120"],
+    define: { __BROWSER__: JSON.stringify("chromium"), __VERSION__: JSON.stringify("profile") },
+    logLevel: "warning",
+  });
+  return dir;
+}
+
+/** Self time per function (ms), largest first. */
+export function selfTimes(profile: CpuProfile): { name: string; ms: number }[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i] as number);
+    if (!node) continue;
+    const f = node.callFrame;
+    const where = f.url ? `${f.url.split("/").pop()}:${f.lineNumber + 1}` : "";
+    const name = `${f.functionName || "(anonymous)"} ${where}`.trim();
+    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  }
+  return [...totals.entries()].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+}
+
+export async function main(): Promise<void> {
+  const requests = Number(process.argv[2] ?? 500);
+  const servers = await startTestServers();
+  const dir = await unminifiedExtension();
+  const h = await launchChromiumWithExtension({ extensionPath: dir });
+  try {
+    const page = await h.newPage(`${servers.pageOrigin}/page?title=profile`);
+    const target = h.browser.targets().find((t) => t.type() === "service_worker" && t.url().startsWith("chrome-extension://"));
+    if (!target) throw new Error("no worker target");
+    const session = await target.createCDPSession();
+    await session.send("Profiler.enable");
+    await session.send("Profiler.setSamplingInterval", { interval: 200 });
+    // warm up once (JIT, storage), then profile one burst
+    await page.evaluate(burstExpression(requestMix(servers), requests, "warm"));
+    await page.reload({ waitUntil: "load" });
+    await sleep(500);
+    await session.send("Profiler.start");
+    const burst = (await page.evaluate(burstExpression(requestMix(servers), requests, "profiled"))) as { ms: number };
+    await sleep(1000);
+    const { profile } = (await session.send("Profiler.stop")) as unknown as { profile: CpuProfile };
+    const total = profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
+    const idle = selfTimes(profile).find((t) => t.name.startsWith("(idle)"))?.ms ?? 0;
+    console.log(`burst of ${requests}: ${burst.ms.toFixed(0)} ms in the page; worker profile ${total.toFixed(0)} ms, busy ${(total - idle).toFixed(0)} ms`);
+    for (const { name, ms } of selfTimes(profile).slice(0, 30)) console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
+    const out = resolve(repoRoot(), "bench/profiles");
+    mkdirSync(out, { recursive: true });
+    const file = join(out, `worker-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`profile written to ${file}`);
+  } finally {
+    await h.close();
+    await servers.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1]?.endsWith("profile.ts")) await main();
