@@ -185,10 +185,15 @@ test("reconnects by itself after the worker was stopped", async () => {
   await h.killWorker();
   await h.worker();
   await fetchFromPage(page, flip.url("/api/after-restart"));
-  await panel.waitForFunction(
-    () => (document.querySelector('[role="listbox"][aria-label^="Exchanges"]')?.textContent ?? "").includes("/api/after-restart"),
-    { timeout: 10000 },
-  );
+  // first the worker's log (capture across the restart), then the panel (its reconnection)
+  await h.waitForExchanges(tabId, (list) => list.some((e) => e.exchange.url.endsWith("/api/after-restart") && e.diagnosis.verdict !== "pending"));
+  await panel
+    .waitForFunction(() => (document.querySelector('[role="listbox"][aria-label^="Exchanges"]')?.textContent ?? "").includes("/api/after-restart"), {
+      timeout: 10000,
+    })
+    .catch(async (error: unknown) => {
+      throw new Error(`the panel did not show it (connection: "${await panel.$eval(".conn", (el) => el.textContent)}"): ${String(error)}`);
+    });
   expect(await panel.$eval(".conn", (el) => el.textContent)).toBe("live");
 });
 

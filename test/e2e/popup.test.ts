@@ -11,6 +11,7 @@ import type { Page, Target } from "puppeteer";
 import { startPlayground, type Playground } from "../../demo/playground";
 import type { DiagnosedExchange } from "../../src/cors/model";
 import { launchChromiumWithExtension, type ExtHarness } from "../support/chromium";
+import { controlsOf } from "./ui/a11y";
 import { fetchFromPage, runPlayground } from "./ui/traffic";
 
 const OUT = resolve(__dirname, "../../test-output");
@@ -105,6 +106,10 @@ test("the popup summarises the tab in under two seconds: counts, failing origins
   const buttons = await popup.$$eval("button", (els) => els.map((e) => e.textContent));
   expect(buttons).toEqual(["Export HAR", "Clear"]);
   expect(await popup.$eval(".hint", (el) => el.textContent)).toContain("CORS tab");
+  expect(await controlsOf(popup)).toEqual([
+    { role: "button", name: "Export HAR" },
+    { role: "button", name: "Clear" },
+  ]);
   await popup.screenshot({ path: join(SHOTS, "popup.png") });
   await popup.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "dark" }]);
   await popup.waitForFunction(() => document.documentElement.dataset.theme === "dark");

@@ -9,10 +9,11 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Page, SerializedAXNode } from "puppeteer";
+import type { Page } from "puppeteer";
 import { startPlayground, type Playground } from "../../demo/playground";
 import { launchChromiumWithExtension, type ExtHarness } from "../support/chromium";
 import { specUrl, startTestServers, type TestServers } from "../support/server";
+import { controlsOf } from "./ui/a11y";
 import { fetchFromPage, runPlayground } from "./ui/traffic";
 
 const OUT = resolve(__dirname, "../../test-output");
@@ -75,15 +76,6 @@ async function openExchange(p: Page, originRow: number, includes: string): Promi
   if (i < 0) throw new Error(`no exchange row with ${includes}: ${rows.join(" | ")}`);
   await p.click(`#exchange-${i}`);
   await p.waitForSelector('[aria-label="Exchange detail"]');
-}
-
-/** Every focusable control in the accessibility tree, with its role and name. */
-function controls(node: SerializedAXNode | null, out: { role: string; name: string }[] = []): { role: string; name: string }[] {
-  if (!node) return out;
-  const roles = ["button", "checkbox", "combobox", "textbox", "searchbox", "listbox", "tab", "option", "link", "menuitem"];
-  if (roles.includes(node.role)) out.push({ role: node.role, name: (node.name ?? "").trim() });
-  for (const child of node.children ?? []) controls(child, out);
-  return out;
 }
 
 test("origins blocked first; the detail of a blocked request; light and dark screenshots", async () => {
@@ -162,15 +154,36 @@ test("hostile header values and URLs render as text only; long values do not bre
   await panel.screenshot({ path: join(OUT, "panel-hostile.png") });
 });
 
-test("every control has an accessible name", async () => {
+test("every control of the panel has an accessible name", async () => {
   await openExchange(panel, 1, "/items/1");
-  const found = controls(await panel.accessibility.snapshot({ interestingOnly: true }));
+  const found = await controlsOf(panel);
   expect(found.length).toBeGreaterThan(20);
   expect(found.filter((c) => c.name === "")).toEqual([]);
   const names = found.map((c) => `${c.role}:${c.name}`);
   for (const expected of ["searchbox:Search URL and headers", "listbox:Target origins", "combobox:Resource type", "button:Export HAR", "tab:nginx"]) {
     expect(names).toContain(expected);
   }
+});
+
+test("options page: every control named, light and dark", async () => {
+  const options = h.extensionPage;
+  // a background tab is not painted: screenshots of it wait forever
+  await options.bringToFront();
+  await options.setViewport({ width: 760, height: 560 });
+  const found = await controlsOf(options);
+  expect(found.filter((c) => c.name === "")).toEqual([]);
+  expect(found.map((c) => `${c.role}:${c.name}`)).toEqual(
+    expect.arrayContaining(["checkbox:Pause capture everywhere", "spinbutton:Exchanges per tab", "textbox:Site to exclude", "button:Add site"]),
+  );
+  // one setting per line
+  const tops = await options.$$eval("fieldset label.check", (els) => els.map((e) => e.getBoundingClientRect().top));
+  expect(new Set(tops).size).toBe(tops.length);
+  await options.screenshot({ path: join(OUT, "options-light.png") });
+  await options.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "dark" }]);
+  await options.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+  await options.screenshot({ path: join(OUT, "options-dark.png") });
+  await options.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "light" }]);
+  await panel.bringToFront();
 });
 
 test("narrow width (DevTools docked at the side): one column of lists, nothing overflows", async () => {
@@ -243,9 +256,14 @@ test("reconnects after the worker is stopped", async () => {
   await h.worker();
   const url = specUrl(servers.apiOrigin, { actual: { headers: [["Access-Control-Allow-Origin", "$origin"]] } }, "after-restart");
   await fetchFromPage(page, url);
-  await panel.waitForFunction(
-    () => (document.querySelector('[role="listbox"][aria-label^="Exchanges"]')?.textContent ?? "").includes("after-restart"),
-    { timeout: 10000 },
-  );
+  // first the worker's log (capture across the restart), then the panel (its reconnection)
+  await h.waitForExchanges(tabId, (list) => list.some((e) => e.exchange.url === url && e.diagnosis.verdict === "allowed"));
+  await panel
+    .waitForFunction(() => (document.querySelector('[role="listbox"][aria-label^="Exchanges"]')?.textContent ?? "").includes("after-restart"), {
+      timeout: 10000,
+    })
+    .catch(async (error: unknown) => {
+      throw new Error(`the panel did not show it (connection: "${await text(panel, ".conn")}"): ${String(error)}`);
+    });
   expect(await text(panel, ".conn")).toBe("live");
 });
