@@ -57,6 +57,8 @@ interface OrphanPreflight {
   preflight: Preflight;
   tabId: number;
   initiator: string | null;
+  /** "" when the OPTIONS ended before its headers were seen (events lost, e.g. while the
+   * worker was being stopped): then any request waiting for a preflight on its URL fits */
   acrm: string;
   acrh: string[];
   lastSeen: number;
@@ -73,6 +75,9 @@ export interface AssemblerSnapshot {
   inflight: InFlight[];
   options: PendingOptions[];
   orphans: OrphanPreflight[];
+  /** recently finished exchanges (restore only): a late event for one of them fills it in
+   * instead of starting a new exchange under the same id */
+  finished?: Exchange[];
 }
 
 export interface Assembler {
@@ -319,7 +324,11 @@ export function createAssembler(options: AssemblerOptions): Assembler {
       touch(target.ex, first.timeStamp);
       return [target.ex];
     }
-    if (withHeaders) {
+    // With its headers it is a preflight whose request is not seen yet. Without them (it ended
+    // before they were seen: events were lost) it is almost surely one too — a page's own
+    // OPTIONS shows its headers like any request — so it waits as well, and becomes an
+    // exchange of its own only when nothing claims it before the staleness sweep (force).
+    if (withHeaders || !force) {
       orphans.set(p.requestId, {
         preflight: preflightFromEvents(p),
         tabId: first.tabId,
@@ -350,7 +359,8 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     for (const o of orphans.values()) {
       if (o.preflight.url !== hop.url || o.tabId !== ex.tabId) continue;
       if (o.initiator !== null && ex.initiator !== null && o.initiator !== ex.initiator) continue;
-      if (!compatible(ex, hopIndex, o.acrm, o.acrh)) continue;
+      const unknown = o.acrm === "";
+      if (!compatible(ex, hopIndex, unknown ? null : o.acrm, unknown ? null : o.acrh)) continue;
       if (!best || o.preflight.startTime < best.preflight.startTime) best = o;
     }
     if (best) {
@@ -525,6 +535,16 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     if (orphan) {
       applyToPreflight(orphan.preflight, e);
       orphan.lastSeen = e.timeStamp;
+      if (orphan.acrm === "" && e.requestHeaders) {
+        // its headers after all (out of order): a preflight only if they say so
+        const acrm = headerValue(e.requestHeaders, "access-control-request-method");
+        if (acrm === null) {
+          orphans.delete(e.requestId);
+          return [orphanToExchange(orphan)];
+        }
+        orphan.acrm = acrm;
+        orphan.acrh = parseNameList(headerValue(e.requestHeaders, "access-control-request-headers"));
+      }
       return [];
     }
     const late = lateEvent(e);
@@ -557,6 +577,9 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     }
     for (const p of s.options ?? []) if (p && Array.isArray(p.events) && p.events.length > 0) pendingOptions.set(p.requestId, p);
     for (const o of s.orphans ?? []) if (o?.preflight) orphans.set(o.preflight.requestId, o);
+    for (const ex of s.finished ?? []) {
+      if (ex && typeof ex.id === "string" && Array.isArray(ex.requestIds) && Array.isArray(ex.hops) && !inflight.has(ex.id)) remember(ex);
+    }
   }
 
   function orphanToExchange(o: OrphanPreflight): Exchange {

@@ -31,13 +31,38 @@ import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./se
 const AUX_KEY = "asm:aux";
 /** an exchange with no event for this long is considered cut off (worker or browser gone) */
 const STALE_MS = 10 * 60 * 1000;
+/** Events that arrive while a starting worker restores its state are journaled under
+ * `j:<worker start>:<n>` at once: a worker stopped before its restore ends (it happens when
+ * the browser stops it again right away) leaves them to the next one instead of losing them. */
+const JOURNAL_PREFIX = "j:";
+/** most recently finished exchanges handed back to the assembler on restore (late events) */
+const FINISHED_ON_RESTORE = 256;
 
-function sessionStore(): KeyValueStore {
+/** storage.session as the log store's KeyValueStore; `onLoad` also sees the keys the log
+ * store ignores (the journal), from the same read. */
+function sessionStore(onLoad: (all: Record<string, unknown>) => void): KeyValueStore {
   return {
-    get: () => chrome.storage.session.get(null),
+    get: async () => {
+      const all = await chrome.storage.session.get(null);
+      onLoad(all);
+      return all;
+    },
     set: (items) => chrome.storage.session.set(items),
     remove: (keys) => chrome.storage.session.remove(keys),
   };
+}
+
+/** Journaled events of earlier workers, oldest first. */
+function journalOf(all: Record<string, unknown>): { keys: string[]; events: CaptureEvent[] } {
+  const keys = Object.keys(all)
+    .filter((k) => k.startsWith(JOURNAL_PREFIX))
+    .sort();
+  const events: CaptureEvent[] = [];
+  for (const key of keys) {
+    const value = all[key] as Partial<CaptureEvent> | null;
+    if (value && typeof value.kind === "string" && typeof value.requestId === "string") events.push(value as CaptureEvent);
+  }
+  return { keys, events };
 }
 
 export function countVerdicts(entries: DiagnosedExchange[]): VerdictCounts {
@@ -58,7 +83,15 @@ export function startBackground(browser: BrowserKind): void {
   (globalThis as { __corsLensRecorder?: unknown }).__corsLensRecorder = recorder;
 
   const assembler = createAssembler({ browser });
-  const store = createLogStore(sessionStore(), (error) => console.warn("[cors-lens] storage write failed", error));
+  let journal: { keys: string[]; events: CaptureEvent[] } = { keys: [], events: [] };
+  const store = createLogStore(
+    sessionStore((all) => {
+      journal = journalOf(all);
+    }),
+    (error) => console.warn("[cors-lens] storage write failed", error),
+  );
+  const bootId = String(Date.now()).padStart(15, "0");
+  const journalKeys: string[] = [];
   const badge = createBadge();
   let settings: Settings = defaultSettings();
   let ready = false;
@@ -164,8 +197,14 @@ export function startBackground(browser: BrowserKind): void {
   }
 
   registerCaptureListeners(chrome.webRequest as unknown as WebRequestApi, browser, (event) => {
-    if (ready) handle(event);
-    else queue.push(event);
+    if (ready) {
+      handle(event);
+      return;
+    }
+    queue.push(event);
+    const key = `${JOURNAL_PREFIX}${bootId}:${String(journalKeys.length).padStart(6, "0")}`;
+    journalKeys.push(key);
+    chrome.storage.session.set({ [key]: event }).catch(() => undefined);
   });
 
   // ---- messages ----------------------------------------------------------------------
@@ -272,22 +311,41 @@ export function startBackground(browser: BrowserKind): void {
       ]);
       settings = mergeSettings(defaultSettings(), local[SETTINGS_KEY]);
       const aux = parseAux(session[AUX_KEY]);
-      // In-flight exchanges are the stored entries still pending (worker copies back to -1).
+      // In-flight exchanges are the stored entries still pending (worker copies back to -1),
+      // including those a previous restart marked interrupted (they may still finish), but not
+      // those the staleness sweep ended.
       const seen = new Set<string>();
       const inflight: AssemblerSnapshot["inflight"] = [];
+      const finished: Exchange[] = [];
+      const staleBefore = Date.now() - STALE_MS;
       for (const { exchange } of store.all()) {
-        if (exchange.outcome.state !== "pending" || exchange.outcome.interrupted || seen.has(exchange.id)) continue;
+        if (seen.has(exchange.id)) continue;
         seen.add(exchange.id);
         const ex = exchange.fromWorker ? { ...exchange, tabId: -1, fromWorker: undefined } : exchange;
-        inflight.push({ exchange: ex, lastSeen: ex.startTime });
+        if (exchange.outcome.state !== "pending") finished.push(ex);
+        else if (!exchange.outcome.interrupted || exchange.startTime >= staleBefore) inflight.push({ exchange: ex, lastSeen: ex.startTime });
       }
-      assembler.restore({ version: 1, inflight, options: aux.options, orphans: aux.orphans });
+      finished.sort((a, b) => a.startTime - b.startTime);
+      assembler.restore({ version: 1, inflight, options: aux.options, orphans: aux.orphans, finished: finished.slice(-FINISHED_ON_RESTORE) });
       lastAux = JSON.stringify(aux);
+      // Events of this request may have been lost while no worker ran: until one arrives, say
+      // that capture was interrupted rather than that it has not finished.
+      for (const { exchange } of inflight) {
+        if (exchange.outcome.state === "pending" && !exchange.outcome.interrupted) {
+          exchange.outcome = { state: "pending", interrupted: true };
+          record(exchange);
+        }
+      }
     } catch (error) {
       console.warn("[cors-lens] restoring the log failed; starting empty", error);
     } finally {
       ready = true;
+      for (const event of journal.events) handle(event);
       for (const event of queue.splice(0)) handle(event);
+      // Every journaled event is now part of the log; the journal goes once the log's writes
+      // are done (a worker stopped in between replays it: replaying an event is harmless).
+      const done = [...journal.keys, ...journalKeys];
+      if (done.length > 0) void store.flushed().then(() => chrome.storage.session.remove(done).catch(() => undefined));
     }
   })();
 }
