@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import type { Frame, Page } from "puppeteer";
 import { startPlayground, type Playground } from "../../demo/playground";
 import { launchChromiumWithExtension, type ExtHarness } from "../support/chromium";
-import { type DevToolsPanel, setDevToolsTheme, showCorsPanel } from "../support/devtools";
+import { closeDrawer, type DevToolsPanel, isDrawerVisible, setDevToolsTheme, showCorsPanel, waitForDrawer } from "../support/devtools";
 import { fetchFromPage, runPlayground, startFlipServer, type FlipServer } from "./ui/traffic";
 
 const OUT = resolve(__dirname, "../../test-output");
@@ -108,9 +108,16 @@ test("`/` focuses the search, typing filters, arrows and Enter navigate the list
   // Escape closes the open detail (and stays in the panel: no DevTools console drawer)
   expect(await panel.$('[aria-label="Exchange detail"]')).not.toBeNull();
   await panel.focus('[role="listbox"][aria-label^="Exchanges"]');
+  expect(await isDrawerVisible(dt.devtools)).toBe(false);
   await dt.devtools.keyboard.press("Escape");
   await panel.waitForSelector('[aria-label="Exchange detail"]', { hidden: true });
   expect(await activeLabel(panel)).toBe(`Exchanges to ${playground.apiOrigin}`);
+  expect(await isDrawerVisible(dt.devtools)).toBe(false);
+  // with nothing left to close, Escape is DevTools' again: it opens the console drawer
+  await dt.devtools.keyboard.press("Escape");
+  // (had the first Escape also reached DevTools, this one would have closed the drawer)
+  await waitForDrawer(dt.devtools, true);
+  await closeDrawer(dt.devtools);
   // back to all origins; `/` from the list focuses the search box
   await panel.click("#origin-0");
   expect(await activeLabel(panel)).toBe("Target origins");

@@ -108,3 +108,32 @@ export async function setDevToolsTheme(devtools: Page, theme: DevToolsTheme): Pr
     })(${JSON.stringify(theme)})`,
   );
 }
+
+/** Whether DevTools' bottom drawer (the console drawer that Escape toggles) is open. */
+export async function isDrawerVisible(devtools: Page): Promise<boolean> {
+  return (await devtools.evaluate(
+    `(async () => {
+      const UI = await import("./ui/legacy/legacy.js");
+      return UI.InspectorView.InspectorView.instance().drawerVisible();
+    })()`,
+  )) as boolean;
+}
+
+/** Waits until the drawer is open (or closed). */
+export async function waitForDrawer(devtools: Page, visible: boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await isDrawerVisible(devtools)) !== visible) {
+    if (Date.now() > deadline) throw new Error(`DevTools' drawer did not ${visible ? "open" : "close"}`);
+    await sleep(50);
+  }
+}
+
+/** Closes DevTools' drawer if it is open. */
+export async function closeDrawer(devtools: Page): Promise<void> {
+  await devtools.evaluate(
+    `(async () => {
+      const UI = await import("./ui/legacy/legacy.js");
+      UI.InspectorView.InspectorView.instance().closeDrawer();
+    })()`,
+  );
+}
