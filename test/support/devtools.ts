@@ -45,6 +45,22 @@ function extensionIdOf(browser: Browser): string {
   return new URL(worker.url()).host;
 }
 
+/** Waits until the panel frame has kept its size for 300 ms: undocking and resizing DevTools
+ * lay it out again, and a click aimed before that lands beside its target. */
+async function settled(panel: Frame, deadline: number): Promise<void> {
+  let last = "";
+  let since = Date.now();
+  for (;;) {
+    const size = await panel.evaluate(() => `${innerWidth}x${innerHeight}`);
+    if (size !== last) {
+      last = size;
+      since = Date.now();
+    } else if (Date.now() - since >= 300) return;
+    if (Date.now() > deadline) throw new Error(`the CORS panel frame never settled (last size ${last})`);
+    await sleep(50);
+  }
+}
+
 /**
  * Opens (or finds) the DevTools window of `page`, waits for the extension's panel to register
  * and shows it. Returns the DevTools page and the panel frame.
@@ -90,6 +106,7 @@ export async function showCorsPanel(browser: Browser, page: Page, options: ShowO
     const panel = devtools.frames().find((f) => framePattern.test(f.url()));
     if (panel) {
       await panel.waitForSelector(".panel, .picker", { timeout: Math.max(1000, deadline - Date.now()) });
+      await settled(panel, deadline);
       const inspectedTabId = Number(framePattern.exec(panel.url())?.[1]);
       return { devtools, panel, tabTitle, inspectedTabId };
     }
