@@ -102,6 +102,8 @@ test("the popup summarises the tab in under two seconds: counts, failing origins
   // all 7 go to the API (the redirect trap counts for the URL the page asked for): twice a
   // missing Access-Control-Allow-Origin, five other rules once each
   expect(failing).toEqual([[playground.apiOrigin, "7 failing: no Access-Control-Allow-Origin (2) and 5 other rules"]]);
+  // one line each
+  expect(await popup.$eval('[aria-label="Failing origins"] .reason', (el) => el.getBoundingClientRect().height < 20 && el.scrollWidth <= el.clientWidth)).toBe(true);
   expect(await popup.$eval(".page-url", (el) => el.textContent)).toBe(playground.pageUrl);
   const buttons = await popup.$$eval("button", (els) => els.map((e) => e.textContent));
   expect(buttons).toEqual(["Export HAR", "Clear"]);
@@ -118,7 +120,7 @@ test("the popup summarises the tab in under two seconds: counts, failing origins
 
 test("popup.html?tabId=N in a normal tab shows the same summary", async () => {
   const tab = await h.browser.newPage();
-  await tab.setViewport({ width: 360, height: 420 });
+  await tab.setViewport({ width: 400, height: 420 });
   await tab.goto(`chrome-extension://${h.extensionId}/popup.html?tabId=${tabId}`, { waitUntil: "load" });
   await tab.waitForFunction(() => document.querySelector(".v-blocked strong")?.textContent === "7", { timeout: 5000 });
   expect(await verdictCounts(tab)).toEqual(["7 blocked", "5 allowed", "0 network errors", "3 with warnings"]);

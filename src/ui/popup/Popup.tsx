@@ -126,7 +126,9 @@ export function Popup({ transport, tabId }: { transport: Transport; tabId: numbe
             {failing.slice(0, 8).map((f) => (
               <li key={f.origin}>
                 <span class="origin-name">{makeVisible(f.origin)}</span>
-                <span class="reason">{failingLine(f)}</span>
+                <span class="reason" title={failingLine(f)}>
+                  {failingLine(f)}
+                </span>
               </li>
             ))}
             {failing.length > 8 ? <li class="muted">{`and ${failing.length - 8} more origins`}</li> : null}
