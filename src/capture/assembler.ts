@@ -202,6 +202,8 @@ export function createAssembler(options: AssemblerOptions): Assembler {
       requestIds: [e.requestId],
     };
     if (e.documentUrl) ex.documentUrl = e.documentUrl;
+    // every request starts with onBeforeRequest: first seen later, its first events were lost
+    if (e.kind !== "beforeRequest") ex.captureGap = "start";
     ex.trafficClass = classify(ex);
     inflight.set(ex.id, { exchange: ex, lastSeen: e.timeStamp });
     byRequest.set(e.requestId, { id: ex.id, preflightHop: null });
@@ -424,7 +426,14 @@ export function createAssembler(options: AssemblerOptions): Assembler {
       ex.startTime = e.timeStamp;
       hop.startTime = e.timeStamp;
     }
-    if (e.requestHeaders && hop.requestHeaders === null) hop.requestHeaders = e.requestHeaders;
+    if (e.requestHeaders && hop.requestHeaders === null) {
+      hop.requestHeaders = e.requestHeaders;
+      // A page's request goes out with its own Origin; `Origin: null` from a page that has an
+      // origin means a cross-origin redirect came first: a hop this exchange never saw.
+      if (index === 0 && ex.captureGap !== "start" && ex.initiator !== null && ex.initiator !== "null" && headerValue(e.requestHeaders, "origin") === "null") {
+        ex.captureGap = "start";
+      }
+    }
     switch (e.kind) {
       case "sendHeaders":
         if (browser === "chromium") settlePreflightState(ex, hop);

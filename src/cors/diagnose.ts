@@ -46,7 +46,20 @@ interface Run {
 /** Diagnoses one exchange. Never throws: unreadable input gives an "insufficient evidence" result. */
 export function diagnose(exchange: Exchange): Diagnosis {
   try {
-    return run(normalizeExchange(exchange));
+    const ex = normalizeExchange(exchange);
+    const d = run(ex);
+    if (ex.captureGap && undecidedByGap(ex, d)) {
+      return {
+        verdict: "pending",
+        explanation: `Capture was interrupted while the ${ex.method} request to ${ex.url} was in flight (for example the browser restarted the extension), so CORS Lens missed part of it and cannot say what decided its outcome (${ex.outcome.state === "failed" ? `it failed with ${ex.outcome.error}` : "it completed"}).`,
+        warnings: [],
+        cachedPreflight: d.cachedPreflight,
+        credentials: d.credentials,
+        credentialsInferred: d.credentialsInferred,
+        browser: d.browser,
+      };
+    }
+    return d;
   } catch (error) {
     const browser: BrowserKind = (exchange as { browser?: unknown } | null)?.browser === "firefox" ? "firefox" : "chromium";
     const why = error instanceof Error ? error.message : "unreadable data";
@@ -60,6 +73,30 @@ export function diagnose(exchange: Exchange): Diagnosis {
       browser,
     };
   }
+}
+
+/**
+ * With events missing (a worker stopped mid-request: `captureGap`), some verdicts rest on
+ * evidence that may be what was lost:
+ * - a failure that reads like a CORS block (net::ERR_FAILED) with no rule found is a network
+ *   error only when the evidence is complete: the deciding response or preflight may be gone;
+ * - a blocked verdict whose rule is only likely was inferred around missing evidence: the
+ *   missing part may name another rule; when the start was not seen, earlier hops (a
+ *   redirect, its Origin) may be what decided, so no rule stands;
+ * - the request mode comes from the request's headers: unobserved, cors (allowed) and no-cors
+ *   (not CORS) cannot be told apart.
+ */
+function undecidedByGap(ex: Exchange, d: Diagnosis): boolean {
+  if (d.verdict === "network-error") return ex.outcome.state === "failed" && isCorsErrorString(ex.outcome.error);
+  if (d.verdict === "blocked") return ex.captureGap === "start" || d.failure?.confidence === "likely";
+  if (d.verdict !== "allowed" && d.verdict !== "not-cors") return false;
+  const first = ex.hops[0];
+  const modeObserved =
+    typeof ex.hints?.mode === "string" ||
+    (first?.requestHeaders ?? null) !== null ||
+    first?.preflight !== undefined ||
+    (first !== undefined && !isSafelistedMethod(first.method));
+  return ex.trafficClass === "cross-origin" && !modeObserved;
 }
 
 function hintOf(ex: Exchange): Run["hint"] {

@@ -136,6 +136,11 @@ export interface Exchange {
   requestIds: string[];
   /** optional evidence from imports or page-side hooks (see ExchangeHints) */
   hints?: ExchangeHints;
+  /** Some events of this exchange may be missing because capture was interrupted (e.g. the
+   * browser stopped the extension's worker): `start` — it was first seen after it began, so
+   * earlier hops may be unknown; `after-start` — seen from its start, events after some point
+   * may be missing. A verdict the observed evidence does not settle is then left pending. */
+  captureGap?: "start" | "after-start";
 }
 
 // ---------------------------------------------------------------------------------------

@@ -114,5 +114,6 @@ export function normalizeExchange(input: unknown): Exchange {
     requestIds: Array.isArray(v.requestIds) ? v.requestIds.filter((x): x is string => typeof x === "string") : [],
   };
   if (hints) ex.hints = hints;
+  if (v.captureGap === "start" || v.captureGap === "after-start") ex.captureGap = v.captureGap;
   return ex;
 }

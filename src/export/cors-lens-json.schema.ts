@@ -84,6 +84,7 @@ export const CORS_LENS_JSON_SCHEMA = {
         initiator: { type: ["string", "null"] },
         documentUrl: { type: "string" },
         fromWorker: { type: "boolean" },
+        captureGap: { enum: ["start", "after-start"] },
         type: { type: "string" },
         method: { type: "string" },
         url: { type: "string" },

@@ -37,6 +37,14 @@ const STALE_MS = 10 * 60 * 1000;
 const JOURNAL_PREFIX = "j:";
 /** most recently finished exchanges handed back to the assembler on restore (late events) */
 const FINISHED_ON_RESTORE = 256;
+/** Entries per port message when a page subscribes. One snapshot of a few hundred exchanges
+ * kept the worker busy for half a second on a loaded 2-core machine, and webRequest events
+ * that wait behind it are lost if the worker is stopped then (they never reach the journal).
+ * So the snapshot carries the oldest entries and each later task the next ones, as `upsert`. */
+const SNAPSHOT_CHUNK = 40;
+/** Live updates are gathered this long: an exchange changes several times within a few
+ * milliseconds (headers, response started, completed); the page needs it once. */
+const PORT_FLUSH_MS = 25;
 
 /** storage.session as the log store's KeyValueStore; `onLoad` also sees the keys the log
  * store ignores (the journal), from the same read. */
@@ -130,8 +138,35 @@ export function startBackground(browser: BrowserKind): void {
     m.set(entry.exchange.id, entry);
     if (!portFlushScheduled) {
       portFlushScheduled = true;
-      queueMicrotask(flushPorts);
+      setTimeout(flushPorts, PORT_FLUSH_MS);
     }
+  }
+
+  /** Sends a tab's log to a page that subscribed, oldest first, in chunks (SNAPSHOT_CHUNK).
+   * Later chunks carry each exchange as it is when the chunk goes out, and skip what was
+   * cleared or dropped meanwhile; the page orders what it gets by start time. */
+  function sendSnapshot(port: chrome.runtime.Port, tabId: number, stillSubscribed: () => boolean): void {
+    const log = store.get(tabId);
+    const ids = log.entries.map((e) => e.exchange.id);
+    port.postMessage({ type: "snapshot", log: { ...log, entries: log.entries.slice(0, SNAPSHOT_CHUNK) } } satisfies PortServerMessage);
+    let next = SNAPSHOT_CHUNK;
+    const more = () => {
+      if (next >= ids.length || !stillSubscribed()) return;
+      const current = new Map(store.get(tabId).entries.map((e) => [e.exchange.id, e]));
+      const entries: DiagnosedExchange[] = [];
+      for (const id of ids.slice(next, next + SNAPSHOT_CHUNK)) {
+        const entry = current.get(id);
+        if (entry) entries.push(entry);
+      }
+      next += SNAPSHOT_CHUNK;
+      try {
+        if (entries.length > 0) port.postMessage({ type: "upsert", tabId, entries } satisfies PortServerMessage);
+      } catch {
+        return; // the page went away
+      }
+      setTimeout(more, 0);
+    };
+    setTimeout(more, 0);
   }
 
   // ---- log updates -----------------------------------------------------------------
@@ -164,7 +199,12 @@ export function startBackground(browser: BrowserKind): void {
       const entry: DiagnosedExchange = { exchange: ex, diagnosis: ex === exchange ? diagnosis : { ...diagnosis } };
       const change = store.upsert(ex.tabId, entry, settings);
       for (const e of change.upserted) queueUpsert(ex.tabId, e);
-      if (change.dropped !== undefined) post(ex.tabId, { type: "dropped", tabId: ex.tabId, dropped: change.dropped });
+      if (change.dropped !== undefined) {
+        // pending updates first: the page drops from its head what the worker dropped, so it
+        // must hold the same entries when the message comes
+        if (portFlushScheduled) flushPorts();
+        post(ex.tabId, { type: "dropped", tabId: ex.tabId, dropped: change.dropped });
+      }
       refreshBadge(ex.tabId);
     }
   }
@@ -286,7 +326,7 @@ export function startBackground(browser: BrowserKind): void {
           subscribers.set(tabId, set);
         }
         set.add(port);
-        port.postMessage({ type: "snapshot", log: store.get(tabId) } satisfies PortServerMessage);
+        sendSnapshot(port, tabId, () => subscribed === tabId && subscribers.get(tabId)?.has(port) === true);
       });
     });
     port.onDisconnect.addListener(() => {
@@ -333,6 +373,7 @@ export function startBackground(browser: BrowserKind): void {
       for (const { exchange } of inflight) {
         if (exchange.outcome.state === "pending" && !exchange.outcome.interrupted) {
           exchange.outcome = { state: "pending", interrupted: true };
+          exchange.captureGap ??= "after-start";
           record(exchange);
         }
       }

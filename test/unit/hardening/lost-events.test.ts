@@ -11,6 +11,7 @@
 import { type AssemblerSnapshot, createAssembler } from "../../../src/capture/assembler";
 import type { CaptureEvent } from "../../../src/capture/events";
 import { headerValue } from "../../../src/capture/headers";
+import { diagnose } from "../../../src/cors/diagnose";
 import type { Exchange } from "../../../src/cors/model";
 import { fixtureNames, loadFixture, replay } from "../capture/helpers";
 
@@ -22,6 +23,8 @@ function replayWithKill(events: CaptureEvent[], cut: number, lost: number): Exch
   const first = createAssembler({ browser: "chromium", now: () => 0 });
   for (const e of events.slice(0, cut)) for (const ex of first.push(e)) out.set(ex.id, structuredClone(ex));
   const snapshot = JSON.parse(JSON.stringify(first.snapshot())) as AssemblerSnapshot;
+  // as the worker does on restore: what was in flight may have lost events
+  for (const f of snapshot.inflight) f.exchange.captureGap ??= "after-start";
   snapshot.finished = [...out.values()].filter((ex) => ex.outcome.state !== "pending").map((ex) => structuredClone(ex));
   const second = createAssembler({ browser: "chromium", now: () => 0 });
   second.restore(snapshot);
@@ -35,6 +38,7 @@ describe("a kill that loses 0–4 events at any point of every recorded scenario
     const expected = replay(events);
     // the page's requests: exchanges that are not OPTIONS (no scenario makes an OPTIONS itself)
     const pageRequests = new Map(expected.map((ex) => [ex.id, ex]));
+    const verdicts = new Map(expected.map((ex) => [ex.id, `${diagnose(ex).verdict} ${diagnose(ex).failure?.id ?? ""}`]));
     const sameRequest = (a: Exchange, b: Exchange) =>
       a.method === b.method && a.url === b.url && JSON.stringify(a.hops[0]?.requestHeaders) === JSON.stringify(b.hops[0]?.requestHeaders);
     const twins = new Map(expected.map((ex) => [ex.id, expected.filter((other) => sameRequest(ex, other))]));
@@ -68,6 +72,10 @@ describe("a kill that loses 0–4 events at any point of every recorded scenario
           });
           // the browser's outcome, or still pending (events lost), never another one
           if (ex.outcome.state !== "pending") expect({ label, outcome: outcomeOf(ex) }).toEqual({ label, outcome: outcomeOf(truth) });
+          // and the engine's verdict: the uninterrupted one, or pending — never a wrong one
+          const d = diagnose(ex);
+          const got = `${d.verdict} ${d.failure?.id ?? ""}`;
+          if (d.verdict !== "pending") expect({ label, id: ex.id, got }).toEqual({ label, id: ex.id, got: verdicts.get(ex.id) });
         }
         // without loss, the result is exactly the uninterrupted one
         if (lost === 0) {
@@ -141,5 +149,41 @@ describe("late events after a restart", () => {
     expect(again?.hops).toEqual(done?.hops);
     expect(again?.outcome).toEqual(done?.outcome);
     expect(asm.inflightCount()).toBe(0);
+  });
+});
+
+describe("the engine on an exchange with a capture gap", () => {
+  const [blocked] = replay(loadFixture("missing-acao"));
+  const [allowed] = replay(loadFixture("simple-allowed"));
+  /** what a kill can leave: `lost` parts of the exchange were never observed */
+  const without = (ex: Exchange, lost: "response" | "requestHeaders", gap: boolean): Exchange => ({
+    ...ex,
+    hops: ex.hops.map((h) => (lost === "response" ? { ...h, response: undefined } : { ...h, requestHeaders: null })),
+    ...(gap ? { captureGap: "after-start" as const } : {}),
+  });
+
+  test("a blocked verdict whose start was not seen is left pending: an earlier hop may have decided", () => {
+    expect(diagnose({ ...(blocked as Exchange), captureGap: "start" }).verdict).toBe("pending");
+  });
+
+  test("complete evidence: the recorded verdicts stand, gap or not", () => {
+    expect(diagnose(blocked as Exchange).verdict).toBe("blocked");
+    expect(diagnose({ ...(blocked as Exchange), captureGap: "after-start" }).verdict).toBe("blocked");
+    expect(diagnose({ ...(allowed as Exchange), captureGap: "after-start" }).verdict).toBe("allowed");
+    expect(diagnose({ ...(allowed as Exchange), captureGap: "start" }).verdict).toBe("allowed");
+  });
+
+  test("net::ERR_FAILED with the response unobserved: a likely rule without a gap, undecided with one", () => {
+    const guessed = diagnose(without(blocked as Exchange, "response", false));
+    expect([guessed.verdict, guessed.failure?.confidence]).toEqual(["blocked", "likely"]);
+    const d = diagnose(without(blocked as Exchange, "response", true));
+    expect(d.verdict).toBe("pending");
+    expect(d.failure).toBeUndefined();
+    expect(d.explanation).toMatch(/^Capture was interrupted while the GET request .*\(it failed with net::ERR_FAILED\)\.$/);
+  });
+
+  test("completed with the request headers unobserved: cors or no-cors is unknown with a gap", () => {
+    expect(diagnose(without(allowed as Exchange, "requestHeaders", false)).verdict).toBe("allowed");
+    expect(diagnose(without(allowed as Exchange, "requestHeaders", true)).verdict).toBe("pending");
   });
 });
