@@ -368,20 +368,22 @@ export function startBackground(browser: BrowserKind): void {
       finished.sort((a, b) => a.startTime - b.startTime);
       assembler.restore({ version: 1, inflight, options: aux.options, orphans: aux.orphans, finished: finished.slice(-FINISHED_ON_RESTORE) });
       lastAux = JSON.stringify(aux);
-      // Events of this request may have been lost while no worker ran: until one arrives, say
-      // that capture was interrupted rather than that it has not finished.
-      for (const { exchange } of inflight) {
+    } catch (error) {
+      console.warn("[cors-lens] restoring the log failed; starting empty", error);
+    } finally {
+      ready = true;
+      // events earlier workers journaled but did not live to apply
+      for (const event of journal.events) handle(event);
+      // What is in flight now (restored, or begun in that journal) may have lost events while
+      // no worker ran: until one arrives, say that capture was interrupted rather than that it
+      // has not finished.
+      for (const { exchange } of assembler.snapshot().inflight) {
         if (exchange.outcome.state === "pending" && !exchange.outcome.interrupted) {
           exchange.outcome = { state: "pending", interrupted: true };
           exchange.captureGap ??= "after-start";
           record(exchange);
         }
       }
-    } catch (error) {
-      console.warn("[cors-lens] restoring the log failed; starting empty", error);
-    } finally {
-      ready = true;
-      for (const event of journal.events) handle(event);
       for (const event of queue.splice(0)) handle(event);
       // Every journaled event is now part of the log; the journal goes once the log's writes
       // are done (a worker stopped in between replays it: replaying an event is harmless).
