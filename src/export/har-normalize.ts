@@ -11,6 +11,9 @@ export interface NormEntry {
   url: string;
   method: string;
   requestHeaders: Header[];
+  /** the request headers are the renderer's provisional list, not what went on the wire
+   * (chrome-har without the ExtraInfo event: no Host, no Origin, no Sec-Fetch-*) */
+  provisionalHeaders?: boolean;
   status: number;
   statusText: string;
   responseHeaders: Header[];

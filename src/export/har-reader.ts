@@ -235,7 +235,7 @@ function hopOf(e: NormEntry, index: number, group: Group, ctx: Context): Hop {
   const hop: Hop = {
     url: e.url,
     method: e.method,
-    requestHeaders: neverSent ? null : e.requestHeaders,
+    requestHeaders: neverSent || e.provisionalHeaders ? null : e.requestHeaders,
     startTime: e.start,
     preflightState: "unknown",
   };
@@ -485,7 +485,12 @@ export function readHar(json: unknown, options: HarReadOptions = {}): HarReadRes
       skipped++;
       warn(`entry ${i} skipped: ${e}`, "skip");
     } else {
-      if (source === "chrome-har") e.requestHeaders = withoutRepeatedLines(e.requestHeaders);
+      if (source === "chrome-har") {
+        e.requestHeaders = withoutRepeatedLines(e.requestHeaders);
+        // Without the ExtraInfo event chrome-har only has the renderer's provisional headers:
+        // Origin, Sec-Fetch-Mode and cookies are missing, so they prove nothing by absence.
+        if (!e.requestHeaders.some((h) => /^(host|:authority)$/i.test(h.name))) e.provisionalHeaders = true;
+      }
       entries.push(e);
     }
   }

@@ -18,7 +18,7 @@ function summary(x: Exchange) {
     initiator: x.initiator,
     trafficClass: x.trafficClass,
     type: x.type,
-    hops: x.hops.map((h) => `${h.method} ${h.url} ${h.response?.status ?? "-"} preflight:${h.preflightState}${h.preflight ? `(${h.preflight.response?.status ?? "-"})` : ""}${h.requestHeaders === null ? " never-sent" : ""}`),
+    hops: x.hops.map((h) => `${h.method} ${h.url} ${h.response?.status ?? "-"} preflight:${h.preflightState}${h.preflight ? `(${h.preflight.response?.status ?? "-"})` : ""}${h.requestHeaders === null ? (h.response ? " headers-unobserved" : " never-sent") : ""}`),
     outcome: x.outcome.state === "failed" ? `failed ${x.outcome.error}` : x.outcome.state,
   };
 }
@@ -94,14 +94,16 @@ describe("Firefox network monitor HAR (shape of devtools/client/netmonitor/src/h
 
 describe("chrome-har output (Puppeteer/Browsertime)", () => {
   const result = readHar(fixture("chrome-har-output.har"));
+  // The fixture's CDP trace has no ExtraInfo events, so chrome-har only knew the renderer's
+  // provisional request headers (no Host, no Origin): they are not taken as what was sent.
   test("warns that failed requests are missing; a lone preflight stands for a request never sent", () => {
     expect([result.browser, result.source]).toEqual(["chromium", "chrome-har"]);
     expect(result.warnings[0]).toContain("chrome-har leaves out requests that failed");
     expect(result.exchanges.map(summary)).toEqual([
-      { method: "GET", url: "http://127.0.0.1:3000/", initiator: "http://127.0.0.1:3000", trafficClass: "navigation", type: "main_frame", hops: ["GET http://127.0.0.1:3000/ 200 preflight:not-needed"], outcome: "completed" },
-      { method: "GET", url: "http://localhost:4000/ok", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/ok 200 preflight:not-needed"], outcome: "completed" },
+      { method: "GET", url: "http://127.0.0.1:3000/", initiator: "http://127.0.0.1:3000", trafficClass: "navigation", type: "main_frame", hops: ["GET http://127.0.0.1:3000/ 200 preflight:unknown headers-unobserved"], outcome: "completed" },
+      { method: "GET", url: "http://localhost:4000/ok", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/ok 200 preflight:unknown headers-unobserved"], outcome: "completed" },
       { method: "PUT", url: "http://localhost:4000/items/1", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "other", hops: ["PUT http://localhost:4000/items/1 - preflight:sent(204) never-sent"], outcome: "failed net::ERR_FAILED" },
-      { method: "GET", url: "http://localhost:4000/old", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/old 302 preflight:not-needed", "GET http://localhost:4000/new 200 preflight:not-needed"], outcome: "completed" },
+      { method: "GET", url: "http://localhost:4000/old", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/old 302 preflight:unknown headers-unobserved", "GET http://localhost:4000/new 200 preflight:unknown headers-unobserved"], outcome: "completed" },
     ]);
   });
 });
