@@ -1,0 +1,458 @@
+/**
+ * Hardening, faults: the service worker is stopped again and again (Puppeteer's worker
+ * close(), the recipe's way) during continuous cross-origin traffic — at random moments, and
+ * every other time right after an OPTIONS preflight reached the server, i.e. between a
+ * preflight and its request. Afterwards the server's own request log is compared with the
+ * extension's log: every request the page made must appear once, with the preflight the
+ * server received, and with the browser's verdict (and failure id) — or, when the kill cut it
+ * off, pending with "capture interrupted" and no verdict at all.
+ *
+ * Two phases, each in its own tab:
+ * 1. 20 kills during ≥ 420 requests, nothing else open;
+ * 2. 10 kills during ≥ 200 requests with the panel (panel.html?tabId=N) and the popup
+ *    (popup.html?tabId=N) open: every restart makes both reconnect and re-read the log, and
+ *    afterwards they must show the worker's log without having been reloaded.
+ *
+ * Figures are printed and written to test-output/hardening-worker-kills.json. The goal of the
+ * hardening issue is ≥ 99% complete; what is asserted here are the invariants (nothing
+ * duplicated, mispaired or misdiagnosed) and a floor that catches regressions: how many
+ * exchanges a kill cuts off depends on how far behind the worker is when it dies, i.e. on the
+ * machine's load (see the README, "Reliability and security").
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Page } from "puppeteer";
+import { launchChromiumWithExtension, type ExtHarness } from "../support/chromium";
+import { specUrl, type RouteSpec, startTestServers, type TestServers } from "../support/server";
+import type { DiagnosedExchange, Verdict } from "../../src/cors/model";
+import { headerValue } from "../../src/capture/headers";
+
+jest.setTimeout(120000);
+
+const CONCURRENCY = 4;
+const OUT = resolve(__dirname, "../../test-output");
+/** regression floor for the share of complete exchanges (see the header comment) */
+const FLOOR = { quiet: 0.85, pagesOpen: 0.6 };
+
+let servers: TestServers;
+let h: ExtHarness;
+
+/** A small seeded generator: the same seed gives the same traffic and kill schedule. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ACAO: [string, string] = ["Access-Control-Allow-Origin", "$origin"];
+const allow = (methods: string, headers?: string): [string, string][] => [
+  ACAO,
+  ["Access-Control-Allow-Methods", methods],
+  ...(headers ? [["Access-Control-Allow-Headers", headers] as [string, string]] : []),
+];
+
+interface Planned {
+  i: number;
+  kind: string;
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** what the browser does with it (the page's own result must agree) */
+  expected: Verdict;
+  /** the failure id a blocked one must get */
+  failureId?: string;
+}
+
+interface Kind {
+  name: string;
+  expected: Verdict;
+  failureId?: string;
+  make(delay: () => number): { spec: RouteSpec | null; method: string; headers: Record<string, string>; body?: string };
+}
+
+/** Mixed traffic: simple, preflighted, blocked at each phase, network failures. Delays on both
+ * the preflight and the request widen the window between them. */
+const KINDS: Kind[] = [
+  { name: "simple-ok", expected: "allowed", make: (d) => ({ spec: { actual: { headers: [ACAO], delayMs: d() } }, method: "GET", headers: {} }) },
+  { name: "simple-blocked", expected: "blocked", failureId: "acao-missing", make: (d) => ({ spec: { actual: { delayMs: d() } }, method: "GET", headers: {} }) },
+  {
+    name: "put-ok",
+    expected: "allowed",
+    make: (d) => ({ spec: { preflight: { status: 204, headers: allow("PUT"), delayMs: d() }, actual: { headers: [ACAO], delayMs: d() } }, method: "PUT", headers: {} }),
+  },
+  {
+    name: "put-denied",
+    expected: "blocked",
+    failureId: "method-not-allowed",
+    make: (d) => ({ spec: { preflight: { status: 204, headers: allow("GET, POST"), delayMs: d() }, actual: { headers: [ACAO] } }, method: "PUT", headers: {} }),
+  },
+  {
+    name: "header-ok",
+    expected: "allowed",
+    make: (d) => ({ spec: { preflight: { status: 204, headers: allow("GET", "x-trace"), delayMs: d() }, actual: { headers: [ACAO], delayMs: d() } }, method: "GET", headers: { "X-Trace": "1" } }),
+  },
+  // Chromium checks the preflight's Access-Control-Allow-Origin before its status
+  { name: "preflight-404", expected: "blocked", failureId: "preflight-acao-missing", make: (d) => ({ spec: { preflight: { status: 404, delayMs: d() } }, method: "DELETE", headers: {} }) },
+  {
+    name: "post-json",
+    expected: "allowed",
+    make: (d) => ({
+      spec: { preflight: { status: 204, headers: allow("POST", "content-type"), delayMs: d() }, actual: { headers: [ACAO], delayMs: d() } },
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    }),
+  },
+  {
+    name: "actual-blocked",
+    expected: "blocked",
+    failureId: "acao-missing",
+    make: (d) => ({ spec: { preflight: { status: 204, headers: allow("PATCH"), delayMs: d() }, actual: { delayMs: d() } }, method: "PATCH", headers: {} }),
+  },
+  { name: "dropped", expected: "network-error", make: (d) => ({ spec: { actual: { drop: true, delayMs: d() } }, method: "GET", headers: {} }) },
+  { name: "refused", expected: "network-error", make: () => ({ spec: null, method: "GET", headers: {} }) },
+];
+
+function plan(prefix: string, count: number, seed: number): Planned[] {
+  const random = rng(seed);
+  const delay = () => Math.floor(random() * 120);
+  const out: Planned[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = KINDS[Math.floor(random() * KINDS.length)] as Kind;
+    const made = kind.make(delay);
+    // unique URLs: no preflight cache hit, and each request is found by its URL
+    const url = made.spec === null ? `${servers.closedUrl}?n=${prefix}${i}` : specUrl(servers.apiOrigin, made.spec, `${prefix}${i}-${kind.name}`);
+    out.push({
+      i,
+      kind: kind.name,
+      url,
+      method: made.method,
+      headers: made.headers,
+      ...(made.body !== undefined ? { body: made.body } : {}),
+      expected: kind.expected,
+      ...(kind.failureId ? { failureId: kind.failureId } : {}),
+    });
+  }
+  return out;
+}
+
+/** In-page traffic: CONCURRENCY loops take the next planned request until told to stop (and
+ * at least `min` were made). Source text, so that no transpiler helper leaks into the page. */
+const TRAFFIC = `(plan, concurrency, min) => {
+  window.__stop = false;
+  window.__results = [];
+  let next = 0;
+  const one = async (r) => {
+    try {
+      const init = { method: r.method, headers: r.headers, mode: "cors" };
+      if (r.body !== undefined) init.body = r.body;
+      const res = await fetch(r.url, init);
+      await res.text();
+      return { i: r.i, ok: true, status: res.status };
+    } catch (e) {
+      return { i: r.i, ok: false, error: String(e) };
+    }
+  };
+  const loop = async () => {
+    while (next < plan.length && (!window.__stop || next < min)) {
+      const r = plan[next++];
+      window.__results.push(await one(r));
+    }
+  };
+  window.__done = Promise.all(Array.from({ length: concurrency }, loop)).then(() => window.__results);
+}`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) return false;
+    await sleep(5);
+  }
+  return true;
+}
+
+interface Figures {
+  requestsMade: number;
+  kills: number;
+  killsBetweenPreflightAndRequest: number;
+  /** one exchange, the browser's verdict and failure id, the preflight the server received */
+  complete: number;
+  /** pending, "capture interrupted", no verdict */
+  interrupted: number;
+  /** right verdict, but the preflight's events died with a worker */
+  preflightMissed: number;
+  /** not in the log at all */
+  lost: number;
+  duplicated: number;
+  mispaired: number;
+  misdiagnosed: number;
+  completePercent: number;
+  /** worker starts the harness watchdog had to resume (Puppeteer trap, see below) */
+  stuckStartsResumed: number;
+}
+
+// ---- the browser's view of the worker, and the kills -------------------------------------
+
+let swStatus = "running";
+const swStates: string[] = [];
+let resumed = 0;
+
+async function watchWorker(): Promise<() => void> {
+  const swCdp = await h.extensionPage.createCDPSession();
+  swCdp.on("ServiceWorker.workerVersionUpdated", (e) => {
+    for (const v of e.versions) {
+      if (!v.scriptURL.startsWith(`chrome-extension://${h.extensionId}/`) || v.runningStatus === swStatus) continue;
+      swStatus = v.runningStatus;
+      swStates.push(`${Date.now()} ${v.runningStatus}`);
+    }
+  });
+  await swCdp.send("ServiceWorker.enable");
+  // Harness trap (e2e-recipe.md): a worker restarted under the same DevTools target while
+  // Puppeteer still tracks the old one can stay paused in "starting", waiting for a debugger
+  // that never resumes it (Chromium gives up after 60 s). This watchdog resumes it the way
+  // Puppeteer does for every worker it sees start: attach, run, detach. Counted in the figures.
+  const browserCdp = await h.browser.target().createCDPSession();
+  let startingSince = 0;
+  const timer = setInterval(() => {
+    if (swStatus !== "starting") {
+      startingSince = 0;
+      return;
+    }
+    if (startingSince === 0) startingSince = Date.now();
+    if (Date.now() - startingSince < 1000) return;
+    startingSince = Date.now();
+    void (async () => {
+      const { targetInfos } = await browserCdp.send("Target.getTargets");
+      for (const t of targetInfos) {
+        if (t.type !== "service_worker" || !t.url.startsWith(`chrome-extension://${h.extensionId}/`)) continue;
+        resumed++;
+        const { sessionId } = await browserCdp.send("Target.attachToTarget", { targetId: t.targetId, flatten: true });
+        const session = browserCdp.connection()?.session(sessionId);
+        await session?.send("Runtime.runIfWaitingForDebugger").catch(() => undefined);
+        await session?.detach().catch(() => undefined);
+      }
+    })().catch(() => undefined);
+  }, 100);
+  return () => {
+    clearInterval(timer);
+    void swCdp.detach().catch(() => undefined);
+    void browserCdp.detach().catch(() => undefined);
+  };
+}
+
+interface PhaseResult {
+  figures: Figures;
+  problems: string[];
+  tabId: number;
+}
+
+async function runPhase(name: string, page: Page, opts: { kills: number; min: number; seed: number }): Promise<PhaseResult> {
+  const tabId = await h.tabIdOf(page);
+  await page.bringToFront();
+  const planned = plan(name, 4000, opts.seed);
+  const firstServerRequest = servers.requests.length;
+  await page.evaluate(`(${TRAFFIC})(${JSON.stringify(planned)}, ${CONCURRENCY}, ${opts.min})`);
+  const random = rng(opts.seed + 1);
+  const kills: number[] = [];
+  for (let k = 0; k < opts.kills; k++) {
+    // A kill stops a running worker. (Stopping one that is still starting makes Chromium drop
+    // the events queued for that start before any extension code runs: no extension can
+    // survive or even see that, and it is not what a browser does to an extension.)
+    await until(() => swStatus === "running", 30000);
+    // a random moment of the traffic...
+    await sleep(250 + Math.floor(random() * 600));
+    if (k % 2 === 1) {
+      // ...or, every other kill, right after a preflight reached the server: its request has
+      // not been sent yet
+      const seen = servers.requests.length;
+      await until(() => servers.requests.slice(seen).some((r) => r.method === "OPTIONS"), 5000);
+    }
+    await until(() => swStatus === "running", 30000);
+    kills.push(Date.now());
+    await h.killWorker();
+  }
+  await page.evaluate(() => {
+    (window as unknown as { __stop: boolean }).__stop = true;
+  });
+  const results = (await page.evaluate(() => (window as unknown as { __done: Promise<unknown> }).__done)) as { i: number; ok: boolean }[];
+  const made = results.map((r) => planned[r.i] as Planned);
+  const urls = new Set(made.map((p) => p.url));
+  // Let the log settle: every request over, or nothing changing for 1.5 s (cut-off ones stay).
+  let entries: DiagnosedExchange[] = [];
+  let lastCount = -1;
+  let stableSince = Date.now();
+  for (const deadline = Date.now() + 15000; Date.now() < deadline; await sleep(250)) {
+    entries = (await h.request({ type: "getLog", tabId })).entries;
+    const over = entries.filter((e) => urls.has(e.exchange.url) && e.exchange.outcome.state !== "pending").length;
+    if (over !== lastCount) {
+      lastCount = over;
+      stableSince = Date.now();
+    }
+    if (over >= urls.size || Date.now() - stableSince > 1500) break;
+  }
+
+  const byUrl = new Map<string, DiagnosedExchange[]>();
+  for (const e of entries) byUrl.set(e.exchange.url, [...(byUrl.get(e.exchange.url) ?? []), e]);
+  const serverBy = new Map<string, { options: number[]; actual: number[] }>();
+  for (const r of servers.requests.slice(firstServerRequest)) {
+    const s = serverBy.get(r.url) ?? { options: [], actual: [] };
+    (r.method === "OPTIONS" ? s.options : s.actual).push(r.time);
+    serverBy.set(r.url, s);
+  }
+  const problems: string[] = [];
+  const f = { complete: 0, interrupted: 0, preflightMissed: 0, lost: 0, duplicated: 0, mispaired: 0, misdiagnosed: 0 };
+  for (const p of made) {
+    const pageResult = results.find((r) => r.i === p.i);
+    // ground truth: the page's own result agrees with the plan
+    if (pageResult?.ok !== (p.expected === "allowed")) problems.push(`page saw ${JSON.stringify(pageResult)} for ${p.kind} #${p.i}`);
+    const list = byUrl.get(p.url) ?? [];
+    if (list.length === 0) {
+      f.lost++;
+      problems.push(`lost: ${p.kind} #${p.i}`);
+      continue;
+    }
+    if (list.length > 1) {
+      f.duplicated++;
+      problems.push(`duplicated ×${list.length}: ${p.kind} #${p.i} (${list.map((e) => `${e.exchange.method} ${e.exchange.id}`).join(", ")})`);
+      continue;
+    }
+    const { exchange, diagnosis } = list[0] as DiagnosedExchange;
+    const hop = exchange.hops[0];
+    const server = serverBy.get(p.url) ?? { options: [], actual: [] };
+    // pairing: a preflight attached to this request is one the server received for its URL,
+    // for its method, answered with the status the server sent
+    const pf = hop?.preflight;
+    let pairing = "";
+    if (pf && server.options.length === 0) pairing = "preflight attached but the server received none";
+    else if (pf && pf.url !== hop?.url) pairing = `preflight for ${pf.url}`;
+    else if (pf?.requestHeaders && headerValue(pf.requestHeaders, "access-control-request-method") !== exchange.method) pairing = "preflight for another method";
+    else if (pf?.response && pf.response.status !== (p.kind === "preflight-404" ? 404 : 204)) pairing = `preflight status ${pf.response.status}`;
+    if (pairing) {
+      f.mispaired++;
+      problems.push(`mispaired: ${p.kind} #${p.i}: ${pairing}`);
+      continue;
+    }
+    if (diagnosis.verdict === "pending") {
+      // cut off by a kill: it must say so, and claim nothing else
+      if (/interrupted/i.test(diagnosis.explanation) && !diagnosis.failure) f.interrupted++;
+      else {
+        f.misdiagnosed++;
+        problems.push(`pending without "interrupted": ${p.kind} #${p.i}: ${diagnosis.explanation}`);
+      }
+      continue;
+    }
+    const id = diagnosis.failure?.id;
+    if (diagnosis.verdict !== p.expected || (p.failureId !== undefined && id !== p.failureId)) {
+      f.misdiagnosed++;
+      problems.push(`misdiagnosed: ${p.kind} #${p.i}: ${diagnosis.verdict} ${id ?? ""}, expected ${p.expected} ${p.failureId ?? ""}`);
+      continue;
+    }
+    if (server.options.length > 0 && !pf) {
+      f.preflightMissed++;
+      problems.push(`preflight not captured: ${p.kind} #${p.i} (${hop?.preflightState})`);
+      continue;
+    }
+    f.complete++;
+  }
+  // No preflight may show up as an exchange of its own.
+  const stray = entries.filter((e) => e.exchange.method === "OPTIONS" && urls.has(e.exchange.url));
+  f.duplicated += stray.length;
+  for (const e of stray) problems.push(`preflight logged as its own exchange: ${e.exchange.url}`);
+  // Kills that fell between a preflight's arrival at the server and its request's.
+  const between = kills.filter((at) =>
+    [...serverBy.values()].some((s) => s.options.length > 0 && s.actual.length > 0 && (s.options[0] as number) <= at && at <= (s.actual[0] as number)),
+  ).length;
+  const figures: Figures = {
+    requestsMade: made.length,
+    kills: kills.length,
+    killsBetweenPreflightAndRequest: between,
+    ...f,
+    completePercent: Math.round((f.complete / made.length) * 10000) / 100,
+    stuckStartsResumed: resumed,
+  };
+  process.stdout.write(`\n[hardening] worker kills, ${name}: ${JSON.stringify(figures)}\n`);
+  return { figures, problems, tabId };
+}
+
+const report: Record<string, PhaseResult> = {};
+let stopWatching: () => void = () => undefined;
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  // CORS_LENS_EXTENSION: a private copy of dist/chrome, for machines where another build may
+  // rewrite dist/ while this suite runs
+  h = await launchChromiumWithExtension({ extensionPath: process.env.CORS_LENS_EXTENSION || undefined });
+  stopWatching = await watchWorker();
+});
+
+afterAll(async () => {
+  stopWatching();
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, "hardening-worker-kills.json"), `${JSON.stringify({ ...report, swStates }, null, 2)}\n`);
+  await h?.close();
+  await servers?.close();
+});
+
+function expectInvariants(r: PhaseResult, floor: number, minRequests: number, kills: number): void {
+  const { figures } = r;
+  expect(figures.requestsMade).toBeGreaterThanOrEqual(minRequests);
+  expect(figures.kills).toBe(kills);
+  expect(figures.killsBetweenPreflightAndRequest).toBeGreaterThan(0);
+  expect({ duplicated: figures.duplicated, mispaired: figures.mispaired, misdiagnosed: figures.misdiagnosed, problems: r.problems.filter((p) => !/^(lost|preflight not captured)/.test(p)) }).toEqual({
+    duplicated: 0,
+    mispaired: 0,
+    misdiagnosed: 0,
+    problems: [],
+  });
+  expect(figures.complete / figures.requestsMade).toBeGreaterThanOrEqual(floor);
+}
+
+describe("worker stopped during continuous cross-origin traffic", () => {
+  test("20 kills, ≥ 420 requests: nothing duplicated, mispaired or misdiagnosed", async () => {
+    const page = await h.newPage(`${servers.pageOrigin}/page?title=kills-quiet`);
+    const r = await runPhase("q", page, { kills: 20, min: 420, seed: 20261125 });
+    report.quiet = r;
+    expectInvariants(r, FLOOR.quiet, 420, 20);
+  });
+
+  test("10 kills with the panel and the popup open: same invariants, and both show the worker's log without a reload", async () => {
+    const page = await h.newPage(`${servers.pageOrigin}/page?title=kills-pages`);
+    const tabId = await h.tabIdOf(page);
+    const panel = await h.newPage(`chrome-extension://${h.extensionId}/panel.html?tabId=${tabId}`);
+    const popup = await h.newPage(`chrome-extension://${h.extensionId}/popup.html?tabId=${tabId}`);
+    // A reload would reset these markers: they prove the pages reconnected by themselves.
+    for (const p of [panel, popup]) await p.evaluate(() => Object.assign(window, { __notReloaded: true }));
+    const r = await runPhase("p", page, { kills: 10, min: 200, seed: 7 });
+    report.pagesOpen = r;
+    expectInvariants(r, FLOOR.pagesOpen, 200, 10);
+
+    const log = await h.request({ type: "getLog", tabId });
+    const cross = log.entries.filter((e) => e.exchange.trafficClass === "cross-origin");
+    const blocked = cross.filter((e) => e.diagnosis.verdict === "blocked").length;
+    const allowed = cross.filter((e) => e.diagnosis.verdict === "allowed").length;
+    await panel.waitForFunction(
+      (n) => (document.querySelector(".state-line")?.textContent ?? "").includes(`of ${n} exchanges shown`),
+      { timeout: 10000 },
+      log.entries.length,
+    );
+    expect(await panel.$eval(".conn", (el) => el.textContent)).toBe("live");
+    await popup.waitForFunction(
+      (b, a) => {
+        const text = document.querySelector('[aria-label="Cross-origin requests by verdict"]')?.textContent ?? "";
+        return text.includes(`${b} blocked`) && text.includes(`${a} allowed`);
+      },
+      { timeout: 10000 },
+      blocked,
+      allowed,
+    );
+    for (const p of [panel, popup]) expect(await p.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
+  });
+});
