@@ -26,10 +26,12 @@ export interface BrowsingOptions {
   requests: number;
   /** the CORS Lens build to load (a copy of dist/chrome) */
   extensionPath: string;
+  /** other builds measured in the same rounds (e.g. the build before a change), name → folder */
+  compare?: Record<string, string>;
   log?: (line: string) => void;
 }
 
-type Variant = "none" | "floor" | "lens";
+type Variant = string;
 
 interface Instance {
   variant: Variant;
@@ -80,8 +82,13 @@ export async function benchBrowsing(servers: TestServers, options: BrowsingOptio
     instances.push(await launch("none", null));
     instances.push(await launch("floor", floorDir));
     instances.push(await launch("lens", options.extensionPath));
-    const orders = permutations(instances);
-    const times: Record<Variant, number[]> = { none: [], floor: [], lens: [] };
+    for (const [name, path] of Object.entries(options.compare ?? {})) instances.push(await launch(name, path));
+    // with more than three variants, rotate (permutations would take too many rounds to cycle)
+    const orders =
+      instances.length <= 3
+        ? permutations(instances)
+        : instances.map((_, r) => instances.map((__, i) => instances[(i + r) % instances.length] as Instance));
+    const times: Record<Variant, number[]> = Object.fromEntries(instances.map((i) => [i.variant, []]));
     const expectedFailed = Math.round((options.requests * FAILING_PER_20) / 20);
     for (let r = 0; r < options.warmup + options.rounds; r++) {
       const order = orders[r % orders.length] as Instance[];
@@ -93,20 +100,24 @@ export async function benchBrowsing(servers: TestServers, options: BrowsingOptio
         if (Math.abs(result.failed - expectedFailed) > 1) {
           throw new Error(`${instance.variant}: ${result.failed} of ${options.requests} fetches failed, expected ${expectedFailed}`);
         }
-        if (r >= options.warmup) times[instance.variant].push(result.ms);
+        if (r >= options.warmup) times[instance.variant]?.push(result.ms);
         inRound.push(`${instance.variant} ${result.ms.toFixed(0)} ms`);
       }
       log(`  browsing ${r < options.warmup ? "warm-up" : `round ${r - options.warmup + 1}/${options.rounds}`}: ${inRound.join(", ")}`);
     }
     const part = "browsing";
     const n = options.requests;
+    const of = (v: Variant) => times[v] ?? [];
     const rows: Row[] = [
-      fromSummary(part, `${n} fetches: CORS Lens / floor (empty extraHeaders listeners)`, "×", summarize(pairedRatios(times.lens, times.floor)), {
+      fromSummary(part, `${n} fetches: CORS Lens / floor (empty extraHeaders listeners)`, "×", summarize(pairedRatios(of("lens"), of("floor"))), {
         budget: "≤ 1.05",
       }),
-      fromSummary(part, `${n} fetches: CORS Lens / no extension`, "×", summarize(pairedRatios(times.lens, times.none))),
-      fromSummary(part, `${n} fetches: floor / no extension`, "×", summarize(pairedRatios(times.floor, times.none))),
-      fromSummary(part, `${n} fetches, no extension (absolute)`, "ms", summarize(times.none)),
+      fromSummary(part, `${n} fetches: CORS Lens / no extension`, "×", summarize(pairedRatios(of("lens"), of("none")))),
+      fromSummary(part, `${n} fetches: floor / no extension`, "×", summarize(pairedRatios(of("floor"), of("none")))),
+      fromSummary(part, `${n} fetches, no extension (absolute)`, "ms", summarize(of("none"))),
+      ...Object.keys(options.compare ?? {}).map((name) =>
+        fromSummary(part, `${n} fetches: ${name} / floor (comparison build)`, "×", summarize(pairedRatios(of(name), of("floor")))),
+      ),
     ];
     const lensRatio = rows[0] as Row;
     lensRatio.met = lensRatio.value <= 1.05;

@@ -9,7 +9,7 @@
  * and 100,000 requests, long after the bound (2,000 exchanges) was reached: a bounded log must
  * not grow any more (budget: less than 5% or 1 MB, whichever is larger, which is GC noise).
  */
-import type { CDPSession } from "puppeteer";
+import type { CDPSession, WebWorker } from "puppeteer";
 import type { ExtHarness } from "../test/support/chromium";
 import type { TestServers } from "../test/support/server";
 import { installReplay, recordTemplate, replay } from "./replay";
@@ -25,6 +25,16 @@ export interface MemoryOptions {
 export interface HeapPoint {
   requests: number;
   heapMb: number;
+}
+
+/**
+ * Waits until the browser answered every extension API call the worker made so far: the replay
+ * outruns the browser process, and each unanswered call holds a promise in the worker (a heap
+ * snapshot showed thousands, all held by the bindings' global handles). The browser answers a
+ * worker's calls in order, so an answer to a new call means the earlier ones are answered too.
+ */
+async function drained(worker: WebWorker): Promise<void> {
+  await worker.evaluate("Promise.all([chrome.storage.session.getBytesInUse(null), chrome.action.getBadgeText({})])");
 }
 
 async function heapMb(session: CDPSession): Promise<number> {
@@ -50,9 +60,9 @@ export async function benchMemory(h: ExtHarness, servers: TestServers, options: 
   const started = performance.now();
   for (const at of checkpoints) {
     const target = Math.round(at / template.fetches);
-    await replay(worker, copies, target - copies, tabId);
+    await replay(worker, copies, target - copies, tabId, 500);
     copies = target;
-    await sleep(200); // let the last storage write land
+    await drained(worker);
     const point = { requests: copies * template.fetches, heapMb: await heapMb(session) };
     points.push(point);
     log(`  memory: ${point.requests} requests, worker heap ${point.heapMb.toFixed(1)} MB (${((performance.now() - started) / 1000).toFixed(0)} s)`);

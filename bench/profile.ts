@@ -64,8 +64,9 @@ export function selfTimes(profile: CpuProfile): { name: string; ms: number }[] {
 
 export async function main(): Promise<void> {
   const requests = Number(process.argv[2] ?? 500);
+  const prebuilt = process.argv[3];
   const servers = await startTestServers();
-  const dir = await unminifiedExtension();
+  const dir = prebuilt ?? (await unminifiedExtension());
   const h = await launchChromiumWithExtension({ extensionPath: dir });
   try {
     const page = await h.newPage(`${servers.pageOrigin}/page?title=profile`);
@@ -94,7 +95,7 @@ export async function main(): Promise<void> {
   } finally {
     await h.close();
     await servers.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!prebuilt) rmSync(dir, { recursive: true, force: true });
   }
 }
 

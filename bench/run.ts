@@ -11,6 +11,7 @@
  *          --readme (also replace the table between the bench markers in README.md)
  *          --extension=<dir> (measure another build of the extension, e.g. a copy made before a
  *          change, for before/after figures)  --out=<file> (instead of bench/results.json)
+ *          --compare=name:<dir>[,name:<dir>] (browsing: more builds in the same alternating rounds)
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -36,13 +37,20 @@ interface Args {
   readme: boolean;
   extension: string | null;
   out: string | null;
+  compare: Record<string, string>;
 }
 
 function parseArgs(argv: string[]): Args {
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? null;
   const only = value("only");
   const parts = new Set<Part>(only ? (only.split(",").filter((p) => (PARTS as readonly string[]).includes(p)) as Part[]) : PARTS);
-  return { parts, quick: argv.includes("--quick"), readme: argv.includes("--readme"), extension: value("extension"), out: value("out") };
+  const compare = Object.fromEntries(
+    (value("compare") ?? "")
+      .split(",")
+      .filter((c) => c.includes(":"))
+      .map((c) => [c.slice(0, c.indexOf(":")), resolve(c.slice(c.indexOf(":") + 1))]),
+  );
+  return { parts, quick: argv.includes("--quick"), readme: argv.includes("--readme"), extension: value("extension"), out: value("out"), compare };
 }
 
 function chromiumVersion(): string {
@@ -76,7 +84,7 @@ function updateReadme(root: string, table: string, when: string): boolean {
 }
 
 async function main(): Promise<void> {
-  const { parts, quick, readme, extension, out } = parseArgs(process.argv.slice(2));
+  const { parts, quick, readme, extension, out, compare } = parseArgs(process.argv.slice(2));
   const root = repoRoot();
   const dist = extension ? resolve(extension) : resolve(root, "dist/chrome");
   if (!existsSync(join(dist, "manifest.json")) || !existsSync(join(root, "dist/cli/cors-lens.mjs"))) {
@@ -95,7 +103,7 @@ async function main(): Promise<void> {
     if (parts.has("bundles")) rows.push(...benchBundles(lensDir));
     if (parts.has("browsing")) {
       log("browsing overhead …");
-      const r = await benchBrowsing(servers, { rounds: quick ? 5 : 15, warmup: 1, requests: 500, extensionPath: lensDir, log });
+      const r = await benchBrowsing(servers, { rounds: quick ? 5 : 15, warmup: 1, requests: 500, extensionPath: lensDir, compare, log });
       rows.push(...r.rows);
       raw.browsing = r.raw;
     }

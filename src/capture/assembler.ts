@@ -142,6 +142,14 @@ function initiatorOf(e: CaptureEvent): string | null {
   return null;
 }
 
+/** Schemes the `<all_urls>` pattern of webRequest matches: events for other URLs never come. */
+const OBSERVED_SCHEMES = new Set(["http:", "https:", "ws:", "wss:", "ftp:", "file:", "data:", "urn:"]);
+
+function unobservableScheme(url: string): boolean {
+  const m = /^([a-z][a-z0-9+.-]*:)/i.exec(url.trim());
+  return m !== null && !OBSERVED_SCHEMES.has((m[1] as string).toLowerCase());
+}
+
 function redirectedMethod(method: string, status: number): string {
   const upper = method.toUpperCase();
   if (status === 303 && upper !== "HEAD") return "GET";
@@ -451,6 +459,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
           if (!next) ex.hops.push(newHop(target, redirectedMethod(hop.method, e.statusCode ?? 0), e.timeStamp));
         }
         settlePreflightState(ex, hop);
+        if (target && ex.outcome.state === "pending" && unobservableScheme(target)) endAtUnobservableRedirect(ex, hop, e);
         break;
       }
       case "completed":
@@ -472,6 +481,25 @@ export function createAssembler(options: AssemblerOptions): Assembler {
       finish(ex);
     }
     return [ex];
+  }
+
+  /**
+   * A redirect to a scheme webRequest does not report (javascript:, vbscript:, a custom one)
+   * is the last event the request ever gets: its failure is reported for the new URL, which no
+   * listener matches, so it would stay pending forever. For a cors-mode request Chromium fails
+   * it as observed: net::ERR_FAILED, CORS error CorsDisabledScheme ("Cross origin requests are
+   * only supported for protocol schemes: …"); otherwise what happened cannot be seen.
+   */
+  function endAtUnobservableRedirect(ex: Exchange, hop: Hop, e: CaptureEvent): void {
+    const mode = headerValue(ex.hops[0]?.requestHeaders ?? hop.requestHeaders, "sec-fetch-mode");
+    if (browser === "chromium" && mode?.toLowerCase() === "cors") {
+      ex.outcome = { state: "failed", error: "net::ERR_FAILED", endTime: e.timeStamp };
+      ex.hints = { ...ex.hints, corsError: "CorsDisabledScheme" };
+    } else {
+      ex.outcome = { state: "pending", interrupted: true };
+    }
+    for (const h of ex.hops) if (h.preflightState === "unknown") settlePreflightState(ex, h);
+    finish(ex);
   }
 
   function finish(ex: Exchange): void {

@@ -105,6 +105,7 @@ export function startBackground(browser: BrowserKind): void {
   let ready = false;
   const queue: CaptureEvent[] = [];
   let lastAux = "";
+  let savedAuxVersion = -1;
   let eventsSinceSweep = 0;
 
   // ---- live ports ------------------------------------------------------------------
@@ -187,7 +188,7 @@ export function startBackground(browser: BrowserKind): void {
     return store.tabIds().filter((id) => id >= 0 && originOf(store.pageUrl(id)) === origin);
   }
 
-  function record(exchange: Exchange): void {
+  function record(exchange: Exchange, deferWrite = false): void {
     let diagnosis: DiagnosedExchange["diagnosis"];
     try {
       diagnosis = diagnose(exchange);
@@ -197,7 +198,7 @@ export function startBackground(browser: BrowserKind): void {
     }
     for (const ex of attributeToTabs(exchange, tabsForOrigin)) {
       const entry: DiagnosedExchange = { exchange: ex, diagnosis: ex === exchange ? diagnosis : { ...diagnosis } };
-      const change = store.upsert(ex.tabId, entry, settings);
+      const change = store.upsert(ex.tabId, entry, settings, { deferWrite });
       for (const e of change.upserted) queueUpsert(ex.tabId, e);
       if (change.dropped !== undefined) {
         // pending updates first: the page drops from its head what the worker dropped, so it
@@ -209,12 +210,16 @@ export function startBackground(browser: BrowserKind): void {
     }
   }
 
+  /** Persists the assembler's auxiliary state when it may have changed (a few events per
+   * preflight), in the log store's storage call of this task. */
   function saveAux(): void {
-    const s = assembler.snapshot();
-    const aux = JSON.stringify({ options: s.options, orphans: s.orphans });
+    const version = assembler.auxVersion();
+    if (version === savedAuxVersion) return;
+    savedAuxVersion = version;
+    const aux = JSON.stringify(assembler.auxSnapshot());
     if (aux === lastAux) return;
     lastAux = aux;
-    chrome.storage.session.set({ [AUX_KEY]: aux }).catch(() => undefined);
+    store.writeAlso(AUX_KEY, aux);
   }
 
   function handle(event: CaptureEvent): void {
@@ -228,7 +233,8 @@ export function startBackground(browser: BrowserKind): void {
     if (siteDisabled(settings, event.url) || siteDisabled(settings, event.tabId >= 0 ? store.pageUrl(event.tabId) : null)) {
       return;
     }
-    for (const exchange of assembler.push(event)) record(exchange);
+    const deferWrite = event.kind === "responseStarted";
+    for (const exchange of assembler.push(event)) record(exchange, deferWrite);
     saveAux();
     if (++eventsSinceSweep >= 200) {
       eventsSinceSweep = 0;

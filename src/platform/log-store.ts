@@ -29,6 +29,13 @@ export interface LogLimits {
   maxBytesPerTab: number;
 }
 
+export interface UpsertOptions {
+  /** The change repeats in an event that must still come (onResponseStarted's status, IP and
+   * cache flag are in onCompleted too), so the stored copy may lag until then: one storage
+   * write less per request, and no information a stopped worker could lose. */
+  deferWrite?: boolean;
+}
+
 export interface LogChange {
   tabId: number;
   upserted: DiagnosedExchange[];
@@ -66,7 +73,7 @@ const DROPPED_IDS_KEPT = 4096;
 export interface LogStore {
   /** loads everything persisted (call once, before any other method) */
   load(): Promise<void>;
-  upsert(tabId: number, entry: DiagnosedExchange, limits: LogLimits): LogChange;
+  upsert(tabId: number, entry: DiagnosedExchange, limits: LogLimits, options?: UpsertOptions): LogChange;
   clear(tabId: number, pageUrl: string | null): void;
   /** forgets the tab entirely (tab closed) */
   remove(tabId: number): void;
@@ -80,6 +87,9 @@ export interface LogStore {
   blockedCount(tabId: number): number;
   /** resolves when every write queued so far reached the store */
   flushed(): Promise<void>;
+  /** writes a key this store does not own (e.g. the assembler's auxiliary state) in the same
+   * storage call as the log's own writes of this task: one call per event, not two */
+  writeAlso(key: string, value: string): void;
 }
 
 const entryKey = (tabId: number, id: string) => `e:${tabId}:${id}`;
@@ -192,12 +202,20 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
       }
     },
 
-    upsert(tabId, entry, limits) {
+    upsert(tabId, entry, limits, options = {}) {
       const t = tab(tabId);
       const id = entry.exchange.id;
       const change: LogChange = { tabId, upserted: [] };
       if (t.droppedIds.has(id)) return change;
       const existing = t.entries.get(id);
+      if (existing && options.deferWrite) {
+        // same size for the bound (the deferred fields are a few bytes), no text, no write
+        if (isBlocked(existing.entry)) t.blocked--;
+        existing.entry = entry;
+        if (isBlocked(entry)) t.blocked++;
+        change.upserted.push(entry);
+        return change;
+      }
       const s = existing ? existing.seq : seq++;
       const text = storedText(s, entry);
       if (existing) {
@@ -274,6 +292,10 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
     async flushed() {
       if (scheduled) await scheduled;
       await lastWrite;
+    },
+
+    writeAlso(key, value) {
+      put(key, value);
     },
   };
 }

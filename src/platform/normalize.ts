@@ -25,30 +25,73 @@ function clip(value: string): string {
     : value;
 }
 
-/** webRequest HttpHeaders: `{ name, value? , binaryValue? }[]`. */
+/** Header lines that decide or explain a CORS verdict: kept even beyond MAX_HEADERS. */
+function corsRelevant(name: string): boolean {
+  const n = name.toLowerCase();
+  return (
+    n.startsWith("access-control-") ||
+    n.startsWith("sec-fetch-") ||
+    n === "origin" ||
+    n === "vary" ||
+    n === "location" ||
+    n === "content-type" ||
+    n === "cookie" ||
+    n === "authorization" ||
+    n === "set-cookie"
+  );
+}
+
+/** Name of the line that says how many header lines were not kept. Not a token, so it cannot
+ * be a header a server sent. */
+export const DROPPED_HEADERS_NAME = "(cors-lens)";
+
+function headerOf(item: unknown): Header | null {
+  if (typeof item !== "object" || item === null) return null;
+  const name = str((item as { name?: unknown }).name);
+  if (name === undefined || name.length === 0) return null;
+  let v = str((item as { value?: unknown }).value);
+  if (v === undefined) {
+    const binary = (item as { binaryValue?: unknown }).binaryValue;
+    if (Array.isArray(binary)) {
+      // Bytes as Latin-1 characters: lossless and never throws.
+      v = binary
+        .slice(0, MAX_HEADER_VALUE)
+        .map((b) => String.fromCharCode(typeof b === "number" ? b & 0xff : 0x3f))
+        .join("");
+    } else {
+      v = "";
+    }
+  }
+  return { name: clip(name), value: clip(v) };
+}
+
+/**
+ * webRequest HttpHeaders: `{ name, value? , binaryValue? }[]`. At most MAX_HEADERS lines come
+ * out. When a server sends more, the lines that bear on CORS are kept wherever they are (one
+ * after 3,000 others still decides the verdict), other lines fill the rest in order, and a last
+ * line named DROPPED_HEADERS_NAME says how many were not kept.
+ */
 export function normalizeHeaders(value: unknown): Header[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  const out: Header[] = [];
+  const all: Header[] = [];
   for (const item of value) {
-    if (out.length >= MAX_HEADERS) break;
-    if (typeof item !== "object" || item === null) continue;
-    const name = str((item as { name?: unknown }).name);
-    if (name === undefined || name.length === 0) continue;
-    let v = str((item as { value?: unknown }).value);
-    if (v === undefined) {
-      const binary = (item as { binaryValue?: unknown }).binaryValue;
-      if (Array.isArray(binary)) {
-        // Bytes as Latin-1 characters: lossless and never throws.
-        v = binary
-          .slice(0, MAX_HEADER_VALUE)
-          .map((b) => String.fromCharCode(typeof b === "number" ? b & 0xff : 0x3f))
-          .join("");
-      } else {
-        v = "";
-      }
-    }
-    out.push({ name: clip(name), value: clip(v) });
+    const h = headerOf(item);
+    if (h) all.push(h);
   }
+  if (all.length <= MAX_HEADERS) return all;
+  const room = MAX_HEADERS - 1;
+  const relevant = all.filter((h) => corsRelevant(h.name)).length;
+  let others = Math.max(0, room - relevant);
+  let kept = 0;
+  const out: Header[] = [];
+  for (const h of all) {
+    if (kept >= room) break;
+    if (corsRelevant(h.name) || others-- > 0) {
+      out.push(h);
+      kept++;
+    }
+  }
+  out.push({ name: DROPPED_HEADERS_NAME, value: `${all.length - kept} more header lines not kept` });
   return out;
 }
 

@@ -11,6 +11,12 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
+/** More combining marks than this on one character are a stack ("Zalgo" text) that renders as
+ * one unbreakable glyph cluster wider or taller than any row: the rest of the run is shown as
+ * a count instead. */
+export const MAX_COMBINING = 4;
+const COMBINING_RUN = new RegExp(`\\p{M}{${MAX_COMBINING + 1},}`, "gu");
+
 export interface Segment {
   text: string;
   /** true when `text` is the visible escape of an invisible character */
@@ -28,20 +34,35 @@ export function escapeCodePoint(ch: string): string {
 export function visibleSegments(value: string, multiline = false): Segment[] {
   const out: Segment[] = [];
   let last = 0;
+  const plain = (text: string) => {
+    COMBINING_RUN.lastIndex = 0;
+    let from = 0;
+    for (const run of text.matchAll(COMBINING_RUN)) {
+      const marks = [...run[0]];
+      const at = (run.index ?? 0) + marks.slice(0, MAX_COMBINING).join("").length;
+      out.push({ text: text.slice(from, at), escaped: false });
+      out.push({ text: `\u27E8+${marks.length - MAX_COMBINING} combining marks\u27E9`, escaped: true });
+      from = (run.index ?? 0) + run[0].length;
+    }
+    if (from < text.length) out.push({ text: text.slice(from), escaped: false });
+  };
   for (const match of value.matchAll(INVISIBLE)) {
     if (multiline && (match[0] === "\n" || match[0] === "\t")) continue;
     const at = match.index ?? 0;
-    if (at > last) out.push({ text: value.slice(last, at), escaped: false });
+    if (at > last) plain(value.slice(last, at));
     out.push({ text: escapeCodePoint(match[0]), escaped: true });
     last = at + match[0].length;
   }
-  if (last < value.length || out.length === 0) out.push({ text: value.slice(last), escaped: false });
+  if (last < value.length) plain(value.slice(last));
+  if (out.length === 0) out.push({ text: "", escaped: false });
   return out;
 }
 
 /** The same as one string (for clipboard text, titles and Markdown). */
 export function makeVisible(value: string): string {
-  return value.replace(INVISIBLE, escapeCodePoint);
+  return visibleSegments(value)
+    .map((s) => s.text)
+    .join("");
 }
 
 export function hasInvisible(value: string): boolean {

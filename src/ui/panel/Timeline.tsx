@@ -49,7 +49,10 @@ export function Timeline({ exchange }: { exchange: Exchange }) {
           <span class="step-url">
             <Value value={s.url} limit={120} />
           </span>
-          <span class="step-result">{s.result}</span>
+          <span class="step-result">
+            {/* the status line's reason phrase is the server's text */}
+            <Value value={s.result} limit={120} />
+          </span>
           <span class="step-time">{s.time}</span>
         </li>
       ))}

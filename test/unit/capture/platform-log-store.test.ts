@@ -156,3 +156,40 @@ test("reload gives back every tab in order, with page URL and dropped count; cle
   await again.flushed();
   expect([...kv.data.keys()].sort()).toEqual(["t:1"]);
 });
+
+test("writeAlso joins the same storage call as the log's writes of the task", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  store.upsert(1, entry("a"), limits);
+  store.writeAlso("asm:aux", '{"options":[],"orphans":[]}');
+  await store.flushed();
+  expect(kv.sets).toBe(1);
+  expect(kv.data.get("asm:aux")).toBe('{"options":[],"orphans":[]}');
+});
+
+test("a deferred update changes the log in memory but writes nothing until the next update", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  store.upsert(1, entry("a"), limits);
+  await store.flushed();
+  const started = entry("a");
+  started.exchange.hops = [{ url: "http://api.test/a", method: "GET", requestHeaders: [], startTime: 1, preflightState: "not-needed" }];
+  const change = store.upsert(1, started, limits, { deferWrite: true });
+  expect(change.upserted).toEqual([started]);
+  expect(store.get(1).entries).toEqual([started]);
+  await store.flushed();
+  expect(kv.sets).toBe(1);
+  expect((JSON.parse(kv.data.get("e:1:a") as string) as { d: DiagnosedExchange }).d.exchange.hops).toEqual([]);
+  // the next (not deferred) update writes the whole entry, the deferred change included
+  const done = structuredClone(started);
+  done.diagnosis.verdict = "blocked";
+  store.upsert(1, done, limits);
+  expect(store.blockedCount(1)).toBe(1);
+  await store.flushed();
+  expect(kv.sets).toBe(2);
+  expect((JSON.parse(kv.data.get("e:1:a") as string) as { d: DiagnosedExchange }).d).toEqual(done);
+  // a new exchange is always written, deferred or not
+  store.upsert(1, entry("b"), limits, { deferWrite: true });
+  await store.flushed();
+  expect(kv.data.has("e:1:b")).toBe(true);
+});
