@@ -33,7 +33,7 @@ export interface PanelOptions {
 
 /** Installed before the panel's own script (evaluateOnNewDocument). */
 const INSTRUMENT = `(() => {
-  const b = (window.__bench = { snapshotAt: null, snapshotEntries: null, domAt: null, renderedAt: null });
+  const b = (window.__bench = { snapshotAt: null, firstRowAt: null, domAt: null, renderedAt: null });
   try {
     const runtime = chrome.runtime;
     const connect = runtime.connect.bind(runtime);
@@ -42,10 +42,7 @@ const INSTRUMENT = `(() => {
       const add = port.onMessage.addListener.bind(port.onMessage);
       port.onMessage.addListener = (fn) =>
         add((msg, p) => {
-          if (msg && msg.type === "snapshot" && b.snapshotAt === null) {
-            b.snapshotAt = performance.now();
-            b.snapshotEntries = msg.log.entries.length;
-          }
+          if (msg && msg.type === "snapshot" && b.snapshotAt === null) b.snapshotAt = performance.now();
           return fn(msg, p);
         });
       return port;
@@ -55,6 +52,7 @@ const INSTRUMENT = `(() => {
   const wanted = expected + " of " + expected + " exchanges shown";
   const check = () => {
     if (b.domAt !== null || !document.getElementById("exchange-0")) return;
+    if (b.firstRowAt === null) b.firstRowAt = performance.now();
     if (!(document.body.textContent || "").includes(wanted)) return;
     b.domAt = performance.now();
     observer.disconnect();
@@ -65,9 +63,13 @@ const INSTRUMENT = `(() => {
 })()`;
 
 interface RenderTimes {
+  /** the first snapshot message arrived on the port */
   snapshotAt: number | null;
-  snapshotEntries: number | null;
+  /** the first exchange row is in the DOM */
+  firstRowAt: number | null;
+  /** the list holds every exchange ("N of N exchanges shown") */
   domAt: number | null;
+  /** the first frame after that */
   renderedAt: number | null;
 }
 
@@ -139,9 +141,8 @@ export async function benchPanel(h: ExtHarness, servers: TestServers, options: P
     const renders: RenderTimes[] = [];
     for (let i = 0; i < options.renders; i++) {
       const times = await firstRender(panel, url);
-      if (times.snapshotEntries !== null && times.snapshotEntries !== options.exchanges) throw new Error(`snapshot had ${times.snapshotEntries} entries`);
       renders.push(times);
-      log(`  panel: first render ${times.renderedAt?.toFixed(0)} ms (snapshot arrived at ${times.snapshotAt?.toFixed(0)} ms)`);
+      log(`  panel: all rows ${times.renderedAt?.toFixed(0)} ms (snapshot began at ${times.snapshotAt?.toFixed(0)} ms, first row ${times.firstRowAt?.toFixed(0)} ms)`);
     }
 
     // text filter: needles alternate with clearing the box; only the needles are counted
@@ -176,14 +177,15 @@ export async function benchPanel(h: ExtHarness, servers: TestServers, options: P
       budget: "< 500",
     });
     render.met = render.value < 500;
-    const transfer = fromSummary(part, "  of which: snapshot arrives on the port", "ms", summarize(renders.map((r) => r.snapshotAt ?? Number.NaN)));
+    const transfer = fromSummary(part, "  first message of the snapshot arrives", "ms", summarize(renders.map((r) => r.snapshotAt ?? Number.NaN)));
+    const firstRow = fromSummary(part, "  first exchange row in the DOM", "ms", summarize(renders.map((r) => r.firstRowAt ?? Number.NaN)));
     const filter = fromSummary(part, `text filter over ${n} exchanges (input → next frame)`, "ms", summarize(filterTimes), { budget: "< 100" });
     filter.met = filter.value < 100;
     const latency = fromSummary(part, `request completes → its row shows in the open panel${missed ? ` (${missed} missed)` : ""}`, "ms", summarize(latencies), {
       budget: "< 100",
     });
     latency.met = latency.value < 100 && missed === 0;
-    return { rows: [render, transfer, filter, latency], raw: { render: renders.map((r) => r.renderedAt ?? Number.NaN), filter: filterTimes, latency: latencies } };
+    return { rows: [render, transfer, firstRow, filter, latency], raw: { render: renders.map((r) => r.renderedAt ?? Number.NaN), filter: filterTimes, latency: latencies } };
   } finally {
     await panel.close().catch(() => undefined);
     await page.close().catch(() => undefined);
