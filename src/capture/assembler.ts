@@ -91,6 +91,25 @@ export interface Assembler {
   flushInterrupted(maxIdleMs?: number): Exchange[];
   /** number of exchanges in flight (for tests and memory checks) */
   inflightCount(): number;
+  /** changes whenever the OPTIONS not yet classified or the orphan preflights may have changed:
+   * the worker persists auxSnapshot() only then, instead of serialising it after every event */
+  auxVersion(): number;
+  /** the part of snapshot() that is not in the log: OPTIONS not yet classified, orphan preflights */
+  auxSnapshot(): Pick<AssemblerSnapshot, "options" | "orphans">;
+}
+
+/** A Map that reports every set and every effective delete (see Assembler.auxVersion). */
+class ChangeCountingMap<K, V> extends Map<K, V> {
+  changes = 0;
+  override set(key: K, value: V): this {
+    this.changes++;
+    return super.set(key, value);
+  }
+  override delete(key: K): boolean {
+    const had = super.delete(key);
+    if (had) this.changes++;
+    return had;
+  }
 }
 
 const FINISHED_MEMORY = 256;
@@ -172,8 +191,10 @@ export function createAssembler(options: AssemblerOptions): Assembler {
 
   const inflight = new Map<string, InFlight>(); // exchange id → state
   const byRequest = new Map<string, { id: string; preflightHop: number | null }>();
-  const pendingOptions = new Map<string, PendingOptions>();
-  const orphans = new Map<string, OrphanPreflight>(); // preflight requestId → orphan
+  const pendingOptions = new ChangeCountingMap<string, PendingOptions>();
+  const orphans = new ChangeCountingMap<string, OrphanPreflight>(); // preflight requestId → orphan
+  /** events that changed a pending OPTIONS or an orphan in place (added to the maps' counts) */
+  let auxEdits = 0;
   /** recently finished exchanges, for late events (bounded, not persisted) */
   const finished = new Map<string, Exchange>();
 
@@ -553,6 +574,8 @@ export function createAssembler(options: AssemblerOptions): Assembler {
   }
 
   function push(e: CaptureEvent): Exchange[] {
+    // an event of a pending OPTIONS or of an orphan changes it in place
+    if (pendingOptions.has(e.requestId) || orphans.has(e.requestId)) auxEdits++;
     const known = byRequest.get(e.requestId);
     if (known) {
       const ex = lookup(known.id);
@@ -680,5 +703,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     restore,
     flushInterrupted,
     inflightCount: () => inflight.size,
+    auxVersion: () => pendingOptions.changes + orphans.changes + auxEdits,
+    auxSnapshot: () => ({ options: [...pendingOptions.values()], orphans: [...orphans.values()] }),
   };
 }
