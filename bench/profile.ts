@@ -1,9 +1,10 @@
 /**
  * CPU profile of CORS Lens's service worker during one burst of the browsing benchmark
- * (`npx tsx bench/profile.ts [requests]`): builds an unminified copy of the extension into a
+ * (`npx tsx bench/profile.ts [requests] [extension folder]`): builds an unminified copy of the
+ * extension (or takes the folder given) into a
  * temporary folder (readable function names), records the worker with Chrome's sampling
  * profiler through Puppeteer (CDP Profiler domain), prints the functions with the most self
- * time and writes the profile to bench/profiles/worker-<date>.cpuprofile (open it in DevTools'
+ * time and writes the profile to test-output/profiles/worker-<date>.cpuprofile (open it in DevTools'
  * Performance panel). A tool for finding causes, not part of `npm run bench`.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -87,7 +88,7 @@ export async function main(): Promise<void> {
     const idle = selfTimes(profile).find((t) => t.name.startsWith("(idle)"))?.ms ?? 0;
     console.log(`burst of ${requests}: ${burst.ms.toFixed(0)} ms in the page; worker profile ${total.toFixed(0)} ms, busy ${(total - idle).toFixed(0)} ms`);
     for (const { name, ms } of selfTimes(profile).slice(0, 30)) console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
-    const out = resolve(repoRoot(), "bench/profiles");
+    const out = resolve(repoRoot(), "test-output/profiles");
     mkdirSync(out, { recursive: true });
     const file = join(out, `worker-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
