@@ -275,7 +275,19 @@ async function main(): Promise<void> {
   const profile = browserProcess?.spawnargs.find((a) => a.startsWith("--user-data-dir="))?.slice("--user-data-dir=".length);
   const version = (await harness.browser.version()).replace(/^(Headless)?Chrome\//, "Chromium ");
   say(`launched ${version} (${reason === null ? "window" : `headless: ${reason}`}, pid ${browserProcess?.pid ?? "?"}) with CORS Lens ${harness.extensionId}`);
-  if (profile) say(`temporary browser profile ${profile} (removed on exit)`);
+  if (profile) {
+    say(`temporary browser profile ${profile} (removed on exit)`);
+    // Runs right after the Chromium cleanup (cleanups run in reverse order). On a loaded
+    // machine a graceful close can outlast its timeout and leave the profile behind: make
+    // sure the browser is gone, then remove the profile ourselves.
+    cleanups.splice(cleanups.length - 1, 0, {
+      what: "the browser profile",
+      run: async () => {
+        if (browserProcess && browserProcess.exitCode === null && browserProcess.signalCode === null) browserProcess.kill("SIGKILL");
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      },
+    });
+  }
 
   if (reason !== null) {
     await runHeadless(harness, playground);

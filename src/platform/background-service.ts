@@ -256,8 +256,13 @@ export function startBackground(browser: BrowserKind): void {
   // ---- messages ----------------------------------------------------------------------
   async function listTabs(): Promise<TabSummary[]> {
     const titles = new Map<number, string>();
+    const urls = new Map<number, string>();
     try {
-      for (const t of await chrome.tabs.query({})) if (t.id !== undefined && t.title) titles.set(t.id, t.title);
+      for (const t of await chrome.tabs.query({})) {
+        if (t.id === undefined) continue;
+        if (t.title) titles.set(t.id, t.title);
+        if (t.url) urls.set(t.id, t.url);
+      }
     } catch {
       // titles are a nicety
     }
@@ -265,7 +270,10 @@ export function startBackground(browser: BrowserKind): void {
       .tabIds()
       .map((tabId) => {
         const log = store.get(tabId);
-        return { tabId, pageUrl: log.pageUrl, title: titles.get(tabId) ?? null, counts: countVerdicts(log.entries) };
+        // webRequest never sees an extension page load, so its tab's pageUrl stays unknown
+        // to the log; the tab's own URL tells the picker it is one of ours.
+        const pageUrl = log.pageUrl ?? urls.get(tabId) ?? null;
+        return { tabId, pageUrl, title: titles.get(tabId) ?? null, counts: countVerdicts(log.entries) };
       })
       .sort((a, b) => a.tabId - b.tabId);
   }
