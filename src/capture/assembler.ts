@@ -33,6 +33,7 @@
  * only) has not sent its headers yet.
  */
 import type { BrowserKind, Exchange, Hop, HttpResponse, Preflight, TrafficClass } from "../cors/model";
+import { normalizeExchange } from "../cors/normalize";
 import { needsPreflight } from "../cors/preflight";
 import type { CaptureEvent } from "./events";
 import { headerValue, isHttpUrl, originOf, parseNameList } from "./headers";
@@ -265,30 +266,52 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     return true;
   }
 
-  /** Requests waiting for a preflight at this URL, best first: in flight before finished,
-   * not yet sent before sent, then oldest first (start time, then numeric requestId). */
-  function candidates(url: string, tabId: number, initiator: string | null): { ex: Exchange; hop: number }[] {
-    const out: { ex: Exchange; hop: number; rank: number }[] = [];
-    const consider = (ex: Exchange, rank: number) => {
-      if (ex.tabId !== tabId) return;
-      if (initiator !== null && ex.initiator !== null && ex.initiator !== initiator) return;
-      for (let hop = ex.hops.length - 1; hop >= 0; hop--) {
-        const h = ex.hops[hop];
-        if (h?.url !== url) continue;
-        if (waiting(ex, hop)) out.push({ ex, hop, rank: rank + (h.response ? 2 : h.requestHeaders === null ? 0 : 1) });
-        break;
-      }
-    };
-    for (const { exchange } of inflight.values()) consider(exchange, 0);
+  type Candidate = { ex: Exchange; hop: number; rank: number };
+
+  /** The hop of `ex` that waits for a preflight at this URL, if any (see the pairing rule). */
+  function candidateIn(ex: Exchange, rank: number, url: string, tabId: number, initiator: string | null): Candidate | null {
+    if (ex.tabId !== tabId) return null;
+    if (initiator !== null && ex.initiator !== null && ex.initiator !== initiator) return null;
+    for (let hop = ex.hops.length - 1; hop >= 0; hop--) {
+      const h = ex.hops[hop];
+      if (h?.url !== url) continue;
+      return waiting(ex, hop) ? { ex, hop, rank: rank + (h.response ? 2 : h.requestHeaders === null ? 0 : 1) } : null;
+    }
+    return null;
+  }
+
+  function collect(url: string, tabId: number, initiator: string | null): Candidate[] {
+    const out: Candidate[] = [];
+    for (const { exchange } of inflight.values()) {
+      const c = candidateIn(exchange, 0, url, tabId, initiator);
+      if (c) out.push(c);
+    }
     // Out-of-order streams: a request already over may still lack its preflight.
-    for (const ex of finished.values()) consider(ex, 3);
-    out.sort(
-      (a, b) =>
-        a.rank - b.rank ||
-        (a.ex.hops[a.hop]?.startTime ?? 0) - (b.ex.hops[b.hop]?.startTime ?? 0) ||
-        numericId(a.ex.requestIds[0] ?? "") - numericId(b.ex.requestIds[0] ?? ""),
-    );
+    for (const ex of finished.values()) {
+      const c = candidateIn(ex, 3, url, tabId, initiator);
+      if (c) out.push(c);
+    }
     return out;
+  }
+
+  /** Order of preference: in flight before finished, not yet sent before sent, then oldest
+   * first (start time, then numeric requestId). */
+  const better = (a: Candidate, b: Candidate) =>
+    a.rank - b.rank ||
+    (a.ex.hops[a.hop]?.startTime ?? 0) - (b.ex.hops[b.hop]?.startTime ?? 0) ||
+    numericId(a.ex.requestIds[0] ?? "") - numericId(b.ex.requestIds[0] ?? "");
+
+  /** Requests waiting for a preflight at this URL, best first. */
+  function candidates(url: string, tabId: number, initiator: string | null): Candidate[] {
+    return collect(url, tabId, initiator).sort(better);
+  }
+
+  /** The best candidate not in `taken`, in one pass (a flood of identical requests made the
+   * sort per OPTIONS quadratic and then some). */
+  function bestCandidate(url: string, tabId: number, initiator: string | null, taken: Set<string>): Candidate | null {
+    let best: Candidate | null = null;
+    for (const c of collect(url, tabId, initiator)) if (!taken.has(c.ex.id) && (best === null || better(c, best) < 0)) best = c;
+    return best;
   }
 
   function reservedIds(except: string): Set<string> {
@@ -345,10 +368,17 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     const acrm = withHeaders ? headerValue(withHeaders.requestHeaders, "access-control-request-method") : null;
     if (withHeaders && acrm === null) return promoteToRequest(p);
     const acrh = withHeaders ? parseNameList(headerValue(withHeaders.requestHeaders, "access-control-request-headers")) : null;
-    const list = candidates(first.url, first.tabId, initiator).filter((c) => compatible(c.ex, c.hop, acrm, acrh));
-    const reserved = p.reserved ? list.find((c) => c.ex.id === p.reserved) : undefined;
-    const taken = reservedIds(p.requestId);
-    const target = reserved ?? list.find((c) => !taken.has(c.ex.id)) ?? list[0];
+    // Its reservation, when still waiting and compatible, wins: checked alone, without
+    // ranking every candidate (a flood of identical requests made that quadratic).
+    const reservedEx = p.reserved ? lookup(p.reserved) : undefined;
+    const reservedCandidate = reservedEx ? candidateIn(reservedEx, inflight.has(reservedEx.id) ? 0 : 3, first.url, first.tabId, initiator) : null;
+    let target: Candidate | undefined =
+      reservedCandidate && compatible(reservedCandidate.ex, reservedCandidate.hop, acrm, acrh) ? reservedCandidate : undefined;
+    if (!target) {
+      const list = candidates(first.url, first.tabId, initiator).filter((c) => compatible(c.ex, c.hop, acrm, acrh));
+      const taken = reservedIds(p.requestId);
+      target = list.find((c) => !taken.has(c.ex.id)) ?? list[0];
+    }
     pendingOptions.delete(p.requestId);
     if (target) {
       attachPreflight(target.ex, target.hop, preflightFromEvents(p));
@@ -565,8 +595,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     if (!p) {
       p = { requestId: e.requestId, events: [], reserved: null, firstSeen: e.timeStamp };
       pendingOptions.set(e.requestId, p);
-      const taken = reservedIds(e.requestId);
-      const c = candidates(e.url, e.tabId, initiatorOf(e)).find((x) => !taken.has(x.ex.id));
+      const c = bestCandidate(e.url, e.tabId, initiatorOf(e), reservedIds(e.requestId));
       p.reserved = c ? c.ex.id : null;
     }
     p.events.push(e);
@@ -624,21 +653,60 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     };
   }
 
+  /** A stored exchange, made well-formed (storage may hold what an older version wrote). */
+  function restoredExchange(value: unknown): Exchange | null {
+    if (typeof value !== "object" || value === null || typeof (value as { id?: unknown }).id !== "string") return null;
+    const ex = normalizeExchange(value);
+    return ex.id === "" || ex.hops.length === 0 ? null : ex;
+  }
+
+  const isEvent = (e: unknown): e is CaptureEvent =>
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as CaptureEvent).kind === "string" &&
+    typeof (e as CaptureEvent).requestId === "string" &&
+    typeof (e as CaptureEvent).url === "string" &&
+    typeof (e as CaptureEvent).method === "string" &&
+    typeof (e as CaptureEvent).tabId === "number" &&
+    typeof (e as CaptureEvent).timeStamp === "number";
+
+  /** Restores a snapshot; whatever in it is not what snapshot() writes is left out. */
   function restore(s: AssemblerSnapshot): void {
     if (s?.version !== 1) return;
-    for (const f of s.inflight ?? []) {
-      const ex = f.exchange;
-      if (!ex || typeof ex.id !== "string" || !Array.isArray(ex.hops)) continue;
-      inflight.set(ex.id, { exchange: ex, lastSeen: f.lastSeen });
-      for (const id of ex.requestIds ?? []) byRequest.set(id, { id: ex.id, preflightHop: null });
+    const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+    for (const f of list(s.inflight) as Partial<InFlight>[]) {
+      const ex = restoredExchange(f?.exchange);
+      if (!ex) continue;
+      inflight.set(ex.id, { exchange: ex, lastSeen: typeof f.lastSeen === "number" ? f.lastSeen : ex.startTime });
+      for (const id of ex.requestIds) byRequest.set(id, { id: ex.id, preflightHop: null });
       ex.hops.forEach((h, i) => {
-        if (h.preflight) byRequest.set(h.preflight.requestId, { id: ex.id, preflightHop: i });
+        if (h.preflight && typeof h.preflight.requestId === "string") byRequest.set(h.preflight.requestId, { id: ex.id, preflightHop: i });
       });
     }
-    for (const p of s.options ?? []) if (p && Array.isArray(p.events) && p.events.length > 0) pendingOptions.set(p.requestId, p);
-    for (const o of s.orphans ?? []) if (o?.preflight) orphans.set(o.preflight.requestId, o);
-    for (const ex of s.finished ?? []) {
-      if (ex && typeof ex.id === "string" && Array.isArray(ex.requestIds) && Array.isArray(ex.hops) && !inflight.has(ex.id)) remember(ex);
+    for (const p of list(s.options) as Partial<PendingOptions>[]) {
+      if (typeof p?.requestId !== "string" || !Array.isArray(p.events) || p.events.length === 0 || !p.events.every(isEvent)) continue;
+      pendingOptions.set(p.requestId, {
+        requestId: p.requestId,
+        events: p.events,
+        reserved: typeof p.reserved === "string" ? p.reserved : null,
+        firstSeen: typeof p.firstSeen === "number" ? p.firstSeen : (p.events[0] as CaptureEvent).timeStamp,
+      });
+    }
+    for (const o of list(s.orphans) as Partial<OrphanPreflight>[]) {
+      const pf = o?.preflight;
+      if (!pf || typeof pf.requestId !== "string" || typeof pf.url !== "string" || typeof o.tabId !== "number") continue;
+      orphans.set(pf.requestId, {
+        preflight: pf,
+        tabId: o.tabId,
+        initiator: typeof o.initiator === "string" ? o.initiator : null,
+        acrm: typeof o.acrm === "string" ? o.acrm : "",
+        acrh: Array.isArray(o.acrh) ? o.acrh.filter((x): x is string => typeof x === "string") : [],
+        lastSeen: typeof o.lastSeen === "number" ? o.lastSeen : pf.startTime,
+      });
+    }
+    for (const value of list(s.finished)) {
+      const ex = restoredExchange(value);
+      if (ex && !inflight.has(ex.id)) remember(ex);
     }
   }
 
@@ -668,20 +736,22 @@ export function createAssembler(options: AssemblerOptions): Assembler {
   }
 
   function flushInterrupted(maxIdleMs?: number): Exchange[] {
-    const limit = maxIdleMs === undefined ? Number.POSITIVE_INFINITY : now() - maxIdleMs;
+    // without a limit, everything (whatever times the events carried)
+    const all = maxIdleMs === undefined;
+    const limit = all ? Number.POSITIVE_INFINITY : now() - maxIdleMs;
     const out: Exchange[] = [];
     // OPTIONS never classified: ordinary requests that were cut off.
     for (const p of [...pendingOptions.values()]) {
-      if (p.firstSeen < limit) out.push(...classifyOptions(p, true));
+      if (all || p.firstSeen < limit) out.push(...classifyOptions(p, true));
     }
     // Preflights whose request never showed up become exchanges of their own (never dropped).
     for (const [id, o] of [...orphans]) {
-      if (o.lastSeen >= limit) continue;
+      if (!all && o.lastSeen >= limit) continue;
       orphans.delete(id);
       out.push(orphanToExchange(o));
     }
     for (const f of [...inflight.values()]) {
-      if (f.lastSeen >= limit) continue;
+      if (!all && f.lastSeen >= limit) continue;
       const ex = f.exchange;
       ex.outcome = { state: "pending", interrupted: true };
       finish(ex);

@@ -93,7 +93,8 @@ async function analyze(argv: string[], io: CliIo, paint: Paint): Promise<number>
     loaded = loadHarFile(file, maxEntries);
   } catch (e) {
     if (e instanceof LoadError) {
-      io.stderr(`cors-lens: ${e.message}\n`);
+      // the parser's message quotes the file's bytes: never raw on the terminal
+      io.stderr(`cors-lens: ${safe(e.message)}\n`);
       return EXIT_BAD_INPUT;
     }
     throw e;
@@ -110,7 +111,7 @@ async function analyze(argv: string[], io: CliIo, paint: Paint): Promise<number>
     }
   } catch (e) {
     if (e instanceof HarReadError || e instanceof CorsLensJsonError) {
-      io.stderr(`cors-lens: ${file}: ${e.message}\n`);
+      io.stderr(`cors-lens: ${safe(file)}: ${safe(e.message)}\n`);
       return EXIT_BAD_INPUT;
     }
     throw e;
@@ -236,7 +237,7 @@ export async function main(argv: string[], io: CliIo, deps: MainDeps = {}): Prom
     throw new UsageError(`unknown command ${command}`);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`cors-lens: ${e.message}\nRun cors-lens --help for usage.\n`);
+      io.stderr(`cors-lens: ${safe(e.message)}\nRun cors-lens --help for usage.\n`);
       return EXIT_BAD_INPUT;
     }
     throw e;
