@@ -26,7 +26,11 @@ const state = {
 let container: HTMLElement;
 const downloads: Blob[] = [];
 beforeAll(() => {
-  Object.assign(URL, { createObjectURL: (b: Blob) => (downloads.push(b), "blob:test"), revokeObjectURL: () => undefined });
+  const createObjectURL = (b: Blob) => {
+    downloads.push(b);
+    return "blob:test";
+  };
+  Object.assign(URL, { createObjectURL, revokeObjectURL: () => undefined });
   HTMLAnchorElement.prototype.click = () => undefined;
 });
 beforeEach(() => {
