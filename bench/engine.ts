@@ -175,7 +175,7 @@ export async function benchEngine(options: EngineOptions): Promise<{ rows: Row[]
       diag.push(measureDiagnose());
       parse.push(measureParse());
     }
-    if (r < 5) readAndDiagnose.push(measureRead());
+    if (r < 2) readAndDiagnose.push(measureRead());
     log(`  engine round ${r + 1}/${options.rounds}: JSON.parse ${parse[r]?.toFixed(0)} ms, diagnose ${diag[r]?.toFixed(0)} ms`);
   }
   const part = "engine";

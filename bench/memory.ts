@@ -60,7 +60,7 @@ export async function benchMemory(h: ExtHarness, servers: TestServers, options: 
   const started = performance.now();
   for (const at of checkpoints) {
     const target = Math.round(at / template.fetches);
-    await replay(worker, copies, target - copies, tabId, 500);
+    await replay(worker, copies, target - copies, tabId, 2000);
     copies = target;
     await drained(worker);
     const point = { requests: copies * template.fetches, heapMb: await heapMb(session) };

@@ -7,7 +7,7 @@
  * A template is the event stream of one real burst (recorded by the worker's debug recorder);
  * copy c of it gets its own request ids, a `copy=c` URL parameter (so preflights still pair
  * with their requests by URL) and current timestamps. Events are dispatched in groups (100 by
- * default, 500 for the memory run), each group in its own task (MessageChannel, no timer
+ * default, 2,000 for the memory run), each group in its own task (MessageChannel, no timer
  * clamping), so storage writes, port messages and garbage collection interleave with them.
  * Real traffic gives every event its own task, hence more (smaller) storage writes: the replay
  * measures what the worker keeps, not what each event costs (the browsing part does that).

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     }
     if (parts.has("engine")) {
       log("engine …");
-      const r = await benchEngine({ exchanges: 100_000, rounds: quick ? 3 : 9, cliEntries: 100_000, cliRuns: quick ? 1 : 3, log });
+      const r = await benchEngine({ exchanges: 100_000, rounds: quick ? 3 : 7, cliEntries: 100_000, cliRuns: 1, log });
       rows.push(...r.rows);
       raw.engine = r.raw;
     }
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
         }
         if (parts.has("panel")) {
           log("panel …");
-          const r = await benchPanel(h, servers, { exchanges: 10_000, renders: quick ? 3 : 7, filters: 15, latencies: 50, templateFetches: 200, log });
+          const r = await benchPanel(h, servers, { exchanges: 10_000, renders: quick ? 3 : 5, filters: 15, latencies: 50, templateFetches: 200, log });
           rows.push(...r.rows);
           raw.panel = r.raw;
         }

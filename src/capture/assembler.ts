@@ -199,11 +199,36 @@ export function createAssembler(options: AssemblerOptions): Assembler {
   /** recently finished exchanges, for late events (bounded, not persisted) */
   const finished = new Map<string, Exchange>();
 
+  /** requestIds of the remembered exchanges (with counts): lateEvent answers "not one of
+   * them" without walking all FINISHED_MEMORY exchanges, which every new request asked */
+  const finishedRequestIds = new Map<string, number>();
+  const countRequestIds = (ex: Exchange, delta: 1 | -1) => {
+    for (const id of ex.requestIds) {
+      const n = (finishedRequestIds.get(id) ?? 0) + delta;
+      if (n > 0) finishedRequestIds.set(id, n);
+      else finishedRequestIds.delete(id);
+    }
+  };
+
+  function addRequestId(ex: Exchange, id: string): void {
+    if (ex.requestIds.includes(id)) return;
+    ex.requestIds.push(id);
+    // an exchange already finished may still get its late preflight (out-of-order streams)
+    if (finished.get(ex.id) === ex) finishedRequestIds.set(id, (finishedRequestIds.get(id) ?? 0) + 1);
+  }
+
   function remember(ex: Exchange): void {
+    const previous = finished.get(ex.id);
+    if (previous) countRequestIds(previous, -1);
     finished.set(ex.id, ex);
+    countRequestIds(ex, 1);
     if (finished.size > FINISHED_MEMORY) {
       const oldest = finished.keys().next().value;
-      if (oldest !== undefined) finished.delete(oldest);
+      if (oldest !== undefined) {
+        const gone = finished.get(oldest);
+        if (gone) countRequestIds(gone, -1);
+        finished.delete(oldest);
+      }
     }
   }
 
@@ -325,7 +350,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     if (!hop) return;
     hop.preflight = pf;
     hop.preflightState = "sent";
-    if (!ex.requestIds.includes(pf.requestId)) ex.requestIds.push(pf.requestId);
+    addRequestId(ex, pf.requestId);
     byRequest.set(pf.requestId, { id: ex.id, preflightHop: hopIndex });
   }
 
@@ -475,7 +500,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
 
   function applyToRequest(ex: Exchange, e: CaptureEvent): Exchange[] {
     touch(ex, e.timeStamp);
-    if (!ex.requestIds.includes(e.requestId)) ex.requestIds.push(e.requestId);
+    addRequestId(ex, e.requestId);
     if (ex.initiator === null) ex.initiator = initiatorOf(e);
     if (!ex.documentUrl && e.documentUrl) ex.documentUrl = e.documentUrl;
     const before = ex.hops.length;
@@ -565,6 +590,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
   }
 
   function lateEvent(e: CaptureEvent): Exchange[] {
+    if (!finishedRequestIds.has(e.requestId)) return [];
     for (const ex of finished.values()) {
       if (!ex.requestIds.includes(e.requestId)) continue;
       const pfHop = ex.hops.findIndex((h) => h.preflight?.requestId === e.requestId);
