@@ -13,8 +13,10 @@ import { harShaped, mutatedSeed, SEEDS, strangeDocument, strangeFile, strangeVal
 
 const RUNS = 300;
 const VERDICTS = new Set(["allowed", "blocked", "not-cors", "network-error", "pending"]);
-/** per input: generous for a loaded 2-core machine, far below anything a user would call a hang */
-const MAX_MS = 2000;
+/** per input: a hang guard, not a speed budget (speed is measured by `npm run bench`): it
+ * must hold on a 2-core CI machine under full load, where one input has been seen to take
+ * ten times its quiet-machine time */
+const MAX_MS = 20000;
 
 function timed<T>(fn: () => T): T {
   const start = performance.now();
