@@ -4,8 +4,8 @@
  * status line, javascript: URLs, bidi overrides and zero-width characters, 100 KB values,
  * invalid UTF-8, CR/LF inside values, 3,000 header lines) sent as raw bytes by a socket
  * server. The page fetches each one; then the panel (panel.html?tabId=N) shows every exchange
- * with its detail, fix snippets and expanded values, the popup its summary, and the panel's
- * Export HAR / Export JSON write files.
+ * with its detail, expanded values and (blocked ones) every server's fix snippet, the popup its
+ * summary, and the panel's Export HAR / Export JSON write files.
  *
  * In every extension page: nothing executes or is inserted (a sentinel a successful injection
  * would set, elements with `pwned` ids, CSP violations, page errors), nothing overflows its
@@ -191,7 +191,9 @@ describe("the panel", () => {
         for (const b of document.querySelectorAll('.detail-col .show-all[aria-expanded="false"]')) b.click();
         await frame();
         for (const p of ${LAYOUT_CHECK}) out.push(label + ": " + p);
-        for (const tab of document.querySelectorAll('.detail-col [role="tab"]')) {
+        // every server's snippet where a failure is explained (they quote what was received)
+        const blocked = document.querySelector('.detail-col [aria-label="Evidence"]') !== null;
+        for (const tab of blocked ? document.querySelectorAll('.detail-col [role="tab"]') : []) {
           tab.click();
           await frame();
           for (const p of ${LAYOUT_CHECK}) out.push(label + " (" + tab.textContent + "): " + p);
