@@ -40,8 +40,12 @@ const FINISHED_ON_RESTORE = 256;
 /** Entries per port message when a page subscribes. One snapshot of a few hundred exchanges
  * kept the worker busy for half a second on a loaded 2-core machine, and webRequest events
  * that wait behind it are lost if the worker is stopped then (they never reach the journal).
- * So the snapshot carries the oldest entries and each later task the next ones, as `upsert`. */
-const SNAPSHOT_CHUNK = 40;
+ * So the snapshot carries the oldest SNAPSHOT_FIRST entries (a usual log in one message) and
+ * later tasks the next ones SNAPSHOT_CHUNK at a time, as `upsert`, SNAPSHOT_GAP_MS apart so that
+ * events that came in meanwhile run first. */
+const SNAPSHOT_FIRST = 100;
+const SNAPSHOT_CHUNK = 20;
+const SNAPSHOT_GAP_MS = 8;
 /** Live updates are gathered this long: an exchange changes several times within a few
  * milliseconds (headers, response started, completed); the page needs it once. */
 const PORT_FLUSH_MS = 25;
@@ -149,8 +153,8 @@ export function startBackground(browser: BrowserKind): void {
   function sendSnapshot(port: chrome.runtime.Port, tabId: number, stillSubscribed: () => boolean): void {
     const log = store.get(tabId);
     const ids = log.entries.map((e) => e.exchange.id);
-    port.postMessage({ type: "snapshot", log: { ...log, entries: log.entries.slice(0, SNAPSHOT_CHUNK) } } satisfies PortServerMessage);
-    let next = SNAPSHOT_CHUNK;
+    port.postMessage({ type: "snapshot", log: { ...log, entries: log.entries.slice(0, SNAPSHOT_FIRST) } } satisfies PortServerMessage);
+    let next = SNAPSHOT_FIRST;
     const more = () => {
       if (next >= ids.length || !stillSubscribed()) return;
       const current = new Map(store.get(tabId).entries.map((e) => [e.exchange.id, e]));
@@ -165,9 +169,9 @@ export function startBackground(browser: BrowserKind): void {
       } catch {
         return; // the page went away
       }
-      setTimeout(more, 0);
+      setTimeout(more, SNAPSHOT_GAP_MS);
     };
-    setTimeout(more, 0);
+    setTimeout(more, SNAPSHOT_GAP_MS);
   }
 
   // ---- log updates -----------------------------------------------------------------

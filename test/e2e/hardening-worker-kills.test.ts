@@ -197,6 +197,8 @@ interface Figures {
   completePercent: number;
   /** worker starts the harness watchdog had to resume (Puppeteer trap, see below) */
   stuckStartsResumed: number;
+  trafficSeconds: number;
+  settleSeconds: number;
 }
 
 // ---- the browser's view of the worker, and the kills -------------------------------------
@@ -262,6 +264,7 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
   await page.evaluate(`(${TRAFFIC})(${JSON.stringify(planned)}, ${CONCURRENCY}, ${opts.min})`);
   const random = rng(opts.seed + 1);
   const kills: number[] = [];
+  const started = Date.now();
   for (let k = 0; k < opts.kills; k++) {
     // A kill stops a running worker. (Stopping one that is still starting makes Chromium drop
     // the events queued for that start before any extension code runs: no extension can
@@ -283,6 +286,7 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     (window as unknown as { __stop: boolean }).__stop = true;
   });
   const results = (await page.evaluate(() => (window as unknown as { __done: Promise<unknown> }).__done)) as { i: number; ok: boolean }[];
+  const trafficSeconds = Math.round((Date.now() - started) / 100) / 10;
   const made = results.map((r) => planned[r.i] as Planned);
   const urls = new Set(made.map((p) => p.url));
   // Let the log settle: every request over, or nothing changing for 1.5 s (cut-off ones stay).
@@ -316,7 +320,9 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     const list = byUrl.get(p.url) ?? [];
     if (list.length === 0) {
       f.lost++;
-      problems.push(`lost: ${p.kind} #${p.i}`);
+      const at = serverBy.get(p.url)?.options[0] ?? serverBy.get(p.url)?.actual[0];
+      const kill = at === undefined ? -1 : kills.filter((k) => k <= at).length - 1;
+      problems.push(`lost: ${p.kind} #${p.i}${kill >= 0 && at !== undefined ? ` (${at - (kills[kill] as number)} ms after kill ${kill + 1})` : ""}`);
       continue;
     }
     if (list.length > 1) {
@@ -377,6 +383,8 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     ...f,
     completePercent: Math.round((f.complete / made.length) * 10000) / 100,
     stuckStartsResumed: resumed,
+    trafficSeconds,
+    settleSeconds: Math.round((Date.now() - started) / 100) / 10 - trafficSeconds,
   };
   process.stdout.write(`\n[hardening] worker kills, ${name}: ${JSON.stringify(figures)}\n`);
   return { figures, problems, tabId };
