@@ -21,8 +21,9 @@ export function fromSummary(part: string, measure: string, unit: Row["unit"], s:
   return { part, measure, unit, value: s.median, ci: [s.low, s.high], rounds: s.n, ...extra };
 }
 
-function fmt(value: number, unit: Row["unit"]): string {
-  if (!Number.isFinite(value)) return "n/a";
+function fmt(raw: number, unit: Row["unit"]): string {
+  if (!Number.isFinite(raw)) return "n/a";
+  const value = Math.abs(raw) < 0.05 ? 0 : raw; // no "-0.0"
   if (unit === "×") return `${value.toFixed(3)}×`;
   if (unit === "ms") return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
   if (unit === "%") return `${value.toFixed(1)} %`;
