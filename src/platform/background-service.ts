@@ -37,15 +37,15 @@ const STALE_MS = 10 * 60 * 1000;
 const JOURNAL_PREFIX = "j:";
 /** most recently finished exchanges handed back to the assembler on restore (late events) */
 const FINISHED_ON_RESTORE = 256;
-/** Entries per port message when a page subscribes. One snapshot of a few hundred exchanges
- * kept the worker busy for half a second on a loaded 2-core machine, and webRequest events
- * that wait behind it are lost if the worker is stopped then (they never reach the journal).
- * So the snapshot carries the oldest SNAPSHOT_FIRST entries (a usual log in one message) and
- * later tasks the next ones SNAPSHOT_CHUNK at a time, as `upsert`, SNAPSHOT_GAP_MS apart so that
- * events that came in meanwhile run first. */
+/** How a tab's log goes to a page that subscribes. One snapshot of a few hundred exchanges kept
+ * the worker busy for half a second on a loaded 2-core machine, and webRequest events that wait
+ * behind it are lost if the worker is stopped then (they never reach the journal). So the
+ * snapshot carries the oldest SNAPSHOT_FIRST entries (a usual log in one message) and later
+ * tasks the next ones as `upsert` messages of about SNAPSHOT_SLICE_MS of work each (the size
+ * adapts: larger while posting is quick, smaller when it is slow), so that events that came in
+ * meanwhile run in between and a log of 10,000 still arrives in a few dozen messages. */
 const SNAPSHOT_FIRST = 100;
-const SNAPSHOT_CHUNK = 20;
-const SNAPSHOT_GAP_MS = 8;
+const SNAPSHOT_SLICE_MS = 20;
 /** Live updates are gathered this long: an exchange changes several times within a few
  * milliseconds (headers, response started, completed); the page needs it once. */
 const PORT_FLUSH_MS = 25;
@@ -155,23 +155,28 @@ export function startBackground(browser: BrowserKind): void {
     const ids = log.entries.map((e) => e.exchange.id);
     port.postMessage({ type: "snapshot", log: { ...log, entries: log.entries.slice(0, SNAPSHOT_FIRST) } } satisfies PortServerMessage);
     let next = SNAPSHOT_FIRST;
+    let size = SNAPSHOT_FIRST;
     const more = () => {
       if (next >= ids.length || !stillSubscribed()) return;
+      const started = performance.now();
       const current = new Map(store.get(tabId).entries.map((e) => [e.exchange.id, e]));
       const entries: DiagnosedExchange[] = [];
-      for (const id of ids.slice(next, next + SNAPSHOT_CHUNK)) {
+      for (const id of ids.slice(next, next + size)) {
         const entry = current.get(id);
         if (entry) entries.push(entry);
       }
-      next += SNAPSHOT_CHUNK;
+      next += size;
       try {
         if (entries.length > 0) port.postMessage({ type: "upsert", tabId, entries } satisfies PortServerMessage);
       } catch {
         return; // the page went away
       }
-      setTimeout(more, SNAPSHOT_GAP_MS);
+      const took = performance.now() - started;
+      if (took < SNAPSHOT_SLICE_MS / 2) size *= 2;
+      else if (took > SNAPSHOT_SLICE_MS * 2) size = Math.max(10, Math.floor(size / 2));
+      setTimeout(more, 0);
     };
-    setTimeout(more, SNAPSHOT_GAP_MS);
+    setTimeout(more, 0);
   }
 
   // ---- log updates -----------------------------------------------------------------
