@@ -3,6 +3,7 @@
  * are written in parallel; these follow cors-failures.md 1.3, 1.6 and 1.11 directly).
  */
 import type { Header } from "../model";
+import { isForbiddenRequestHeader } from "../request-headers";
 
 /** Combined value of every line named `name` (case-insensitive), joined by ", "; null if absent. */
 export function headerValue(headers: Header[] | null | undefined, name: string): string | null {
@@ -73,30 +74,9 @@ export function isSafelistedResponseHeader(name: string): boolean {
   return SAFELISTED_RESPONSE.has(name.toLowerCase());
 }
 
-/** Headers the browser itself adds or forbids scripts to set: never in Access-Control-Request-Headers. */
-const BROWSER_OWNED = new Set([
-  "accept-charset",
-  "accept-encoding",
-  "access-control-request-headers",
-  "access-control-request-method",
-  "connection",
-  "content-length",
-  "cookie",
-  "cookie2",
-  "date",
-  "dnt",
-  "expect",
-  "host",
-  "keep-alive",
-  "origin",
-  "referer",
-  "set-cookie",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "via",
-  // added by the browser or its HTTP cache, not by page scripts
+/** Headers the browser or its HTTP cache adds by itself, beyond the forbidden names
+ * (request-headers.ts): never in Access-Control-Request-Headers. */
+const BROWSER_OWNED_EXTRA = new Set([
   "user-agent",
   "cache-control",
   "pragma",
@@ -107,8 +87,7 @@ const BROWSER_OWNED = new Set([
 ]);
 
 export function isBrowserOwnedHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return BROWSER_OWNED.has(lower) || lower.startsWith("sec-") || lower.startsWith("proxy-");
+  return isForbiddenRequestHeader(name) || BROWSER_OWNED_EXTRA.has(name.toLowerCase());
 }
 
 /** Chromium safelists these (no preflight); Firefox and the spec do not (warn-chromium-only-safelisted-header). */
