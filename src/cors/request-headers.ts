@@ -79,6 +79,11 @@ function specValueRule(lower: string, value: string): UnsafeReason | null | "ok"
 /** Chromium's extra safelisted names [cr] (Firefox and the spec preflight them). */
 export const CHROMIUM_ONLY_SAFELISTED = ["dpr", "device-memory", "downlink", "width", "viewport-width", "rtt", "ect", "save-data", "intervention"];
 
+/** A name on Chromium's extra safelist (case-insensitive); its value rule is not checked here. */
+export function isChromiumOnlySafelisted(name: string): boolean {
+  return CHROMIUM_ONLY_SAFELISTED.includes(name.toLowerCase());
+}
+
 function chromiumValueRule(lower: string, value: string): UnsafeReason | null | "ok" {
   switch (lower) {
     case "intervention":

@@ -3,7 +3,7 @@
  * are written in parallel; these follow cors-failures.md 1.3, 1.6 and 1.11 directly).
  */
 import type { Header } from "../model";
-import { isForbiddenRequestHeader } from "../request-headers";
+import { isChromiumOnlySafelisted, isForbiddenRequestHeader } from "../request-headers";
 
 /** Combined value of every line named `name` (case-insensitive), joined by ", "; null if absent. */
 export function headerValue(headers: Header[] | null | undefined, name: string): string | null {
@@ -88,23 +88,6 @@ const BROWSER_OWNED_EXTRA = new Set([
 
 export function isBrowserOwnedHeader(name: string): boolean {
   return isForbiddenRequestHeader(name) || BROWSER_OWNED_EXTRA.has(name.toLowerCase());
-}
-
-/** Chromium safelists these (no preflight); Firefox and the spec do not (warn-chromium-only-safelisted-header). */
-const CHROMIUM_ONLY_SAFELISTED = new Set([
-  "intervention",
-  "dpr",
-  "device-memory",
-  "downlink",
-  "width",
-  "viewport-width",
-  "rtt",
-  "ect",
-  "save-data",
-]);
-
-export function isChromiumOnlySafelisted(name: string): boolean {
-  return CHROMIUM_ONLY_SAFELISTED.has(name.toLowerCase());
 }
 
 /** C0 controls and DEL; written as code because biome rejects control characters in regexes. */
