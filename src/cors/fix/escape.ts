@@ -24,62 +24,56 @@ export function jsString(value: string): string {
   return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
-/** Python double-quoted str literal (printable ASCII kept, everything else escaped). */
-export function pyString(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === "\\") out += "\\\\";
-    else if (ch === '"') out += '\\"';
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code >= 0x20 && code < 0x7f) out += ch;
-    else if (code <= 0xff) out += `\\x${hex(code, 2)}`;
-    else if (code <= 0xffff) out += `\\u${hex(code, 4)}`;
-    else out += `\\U${hex(code, 8)}`;
-  }
-  return `${out}"`;
+/** Escapes every quoted-literal language below writes the same way. */
+const SHORT_ESCAPES = new Map([
+  ["\\", "\\\\"],
+  ['"', '\\"'],
+  ["\n", "\\n"],
+  ["\r", "\\r"],
+  ["\t", "\\t"],
+]);
+
+/** The UTF-16 code units of a string, one string each (lone surrogates stay as they are). */
+function* codeUnits(value: string): Iterable<string> {
+  for (let i = 0; i < value.length; i++) yield value.charAt(i);
 }
+
+/**
+ * A double-quoted literal writer: the short escapes, printable ASCII as itself, and
+ * `escapeCode` for every other character. `chars` says what a character is in the language:
+ * a code point (iterating the string) or a UTF-16 code unit.
+ */
+function quotedLiteral(chars: (value: string) => Iterable<string>, escapeCode: (code: number) => string): (value: string) => string {
+  return (value) => {
+    let out = '"';
+    for (const ch of chars(value)) {
+      const code = ch.codePointAt(0) ?? 0;
+      const short = SHORT_ESCAPES.get(ch);
+      if (short !== undefined) out += short;
+      else if (code >= 0x20 && code < 0x7f) out += ch;
+      else out += escapeCode(code);
+    }
+    return `${out}"`;
+  };
+}
+
+/** Python double-quoted str literal (printable ASCII kept, everything else escaped by code point). */
+export const pyString = quotedLiteral(
+  (value) => value,
+  (code) => (code <= 0xff ? `\\x${hex(code, 2)}` : code <= 0xffff ? `\\u${hex(code, 4)}` : `\\U${hex(code, 8)}`),
+);
 
 /**
  * Java double-quoted literal. Java turns `\uXXXX` into characters before it reads string
  * literals, so `\u000a` or `\u0022` would break out: control characters use octal escapes,
  * and `\u` is only used above U+00FF, where no character can end a literal.
  */
-export function javaString(value: string): string {
-  let out = '"';
-  for (let i = 0; i < value.length; i++) {
-    const ch = value.charAt(i);
-    const code = value.charCodeAt(i);
-    if (ch === "\\") out += "\\\\";
-    else if (ch === '"') out += '\\"';
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code >= 0x20 && code < 0x7f) out += ch;
-    else if (code <= 0xff) out += `\\${code.toString(8).padStart(3, "0")}`;
-    else out += `\\u${hex(code, 4)}`;
-  }
-  return `${out}"`;
-}
+export const javaString = quotedLiteral(codeUnits, (code) =>
+  code <= 0xff ? `\\${code.toString(8).padStart(3, "0")}` : `\\u${hex(code, 4)}`,
+);
 
 /** C# regular (non-verbatim) literal; non-ASCII escaped because U+0085/2028/2029 end a C# line. */
-export function csString(value: string): string {
-  let out = '"';
-  for (let i = 0; i < value.length; i++) {
-    const ch = value.charAt(i);
-    const code = value.charCodeAt(i);
-    if (ch === "\\") out += "\\\\";
-    else if (ch === '"') out += '\\"';
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code >= 0x20 && code < 0x7f) out += ch;
-    else out += `\\u${hex(code, 4)}`;
-  }
-  return `${out}"`;
-}
+export const csString = quotedLiteral(codeUnits, (code) => `\\u${hex(code, 4)}`);
 
 /**
  * nginx quoted parameter, or null when the value cannot be written literally: nginx expands
