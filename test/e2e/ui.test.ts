@@ -186,7 +186,7 @@ test("options page: every control named, light and dark", async () => {
   await panel.bringToFront();
 });
 
-test("narrow width (DevTools docked at the side): one column of lists, nothing overflows", async () => {
+test("narrow width (DevTools docked at the side): one column of lists, a toolbar of two rows down to 400 px, nothing overflows", async () => {
   const narrow = await h.browser.newPage();
   await narrow.setViewport({ width: 560, height: 720 });
   await narrow.goto(`chrome-extension://${h.extensionId}/panel.html?tabId=${tabId}`, { waitUntil: "load" });
@@ -196,8 +196,49 @@ test("narrow width (DevTools docked at the side): one column of lists, nothing o
   // the exchange rows keep their reason readable (the clock column gives way)
   expect(await narrow.$eval(".vrow .time", (el) => getComputedStyle(el).display)).toBe("none");
   await narrow.screenshot({ path: join(OUT, "panel-narrow.png") });
+  // the toolbar keeps to two rows of controls down to 400 px; folded groups open as menus
+  // whose every control lies inside the page
+  for (const width of [560, 400]) {
+    await narrow.setViewport({ width, height: 720 });
+    await narrow.waitForFunction((w) => innerWidth === w, {}, width);
+    const layout = await toolbarLayout(narrow);
+    expect({ width, outside: layout.outside }).toEqual({ width, outside: [] });
+    expect(layout.rows).toBeLessThanOrEqual(2);
+    for (const toggle of await narrow.$$(".fold-toggle")) {
+      await toggle.click();
+      const menu = await narrow.evaluate((el) => {
+        const body = document.getElementById(el.getAttribute("aria-controls") ?? "") as HTMLElement;
+        const controls = [...body.querySelectorAll("button, label, select")];
+        return {
+          expanded: el.getAttribute("aria-expanded"),
+          hidden: controls.filter((c) => c.getClientRects().length === 0).map((c) => c.textContent),
+          outside: controls.filter((c) => { const r = c.getBoundingClientRect(); return r.left < 0 || r.right > innerWidth; }).map((c) => c.textContent),
+        };
+      }, toggle);
+      expect({ width, ...menu }).toEqual({ width, expanded: "true", hidden: [], outside: [] });
+      await narrow.keyboard.press("Escape");
+      expect(await narrow.evaluate((el) => el.getAttribute("aria-expanded"), toggle)).toBe("false");
+    }
+  }
+  await narrow.screenshot({ path: join(OUT, "panel-narrow-400.png") });
   await narrow.close();
 });
+
+/** Rows of toolbar controls (by their vertical centre) and the controls not wholly inside the page. */
+function toolbarLayout(p: Page): Promise<{ rows: number; outside: string[] }> {
+  return p.evaluate(() => {
+    const row = document.querySelector(".toolbar-row:not(.state-line)") as HTMLElement;
+    const controls = [...row.querySelectorAll("button, label, select, input:not(label input)")].filter((c) => c.getClientRects().length > 0);
+    const centres: number[] = [];
+    for (const c of controls) {
+      const r = c.getBoundingClientRect();
+      const centre = r.top + r.height / 2;
+      if (!centres.some((y) => Math.abs(y - centre) < r.height / 2)) centres.push(centre);
+    }
+    const outside = controls.filter((c) => { const r = c.getBoundingClientRect(); return r.left < 0 || r.right > innerWidth; });
+    return { rows: centres.length, outside: outside.map((c) => c.textContent ?? c.tagName) };
+  });
+}
 
 test("without ?tabId the page offers a picker of the tabs with captured traffic", async () => {
   const picker = await h.browser.newPage();
