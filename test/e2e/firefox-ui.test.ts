@@ -2,14 +2,18 @@
  * The extension's pages in real Firefox (firefox-esr over WebDriver BiDi, dist/firefox): after
  * some cross-origin traffic in a page, moz-extension://<uuid>/panel.html?tabId=N and
  * popup.html?tabId=N open, render that tab's exchanges with Firefox's verdicts and messages,
- * and the toolbar badge counts the blocked ones. Screenshots: test-output/firefox-panel.png
- * and test-output/firefox-popup.png.
+ * the toolbar badge counts the blocked ones, and the panel's "Export HAR" button saves the
+ * tab's log as a valid HAR (Firefox is told to save downloads into a temporary folder).
+ * Screenshots: test-output/firefox-panel.png and test-output/firefox-popup.png.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Page } from "puppeteer";
+import { validateCorsLensHar } from "../../src/export/validate-corslens";
 import { type FirefoxHarness, launchFirefoxWithExtension } from "../support/firefox";
 import { specUrl, startTestServers, type TestServers } from "../support/server";
+import { harValidator } from "../unit/export/har-schema";
 
 jest.setTimeout(120000);
 
@@ -19,13 +23,15 @@ let servers: TestServers;
 let h: FirefoxHarness;
 let page: Page;
 let tabId: number;
+let downloads: string;
 
 declare const browser: typeof chrome;
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   servers = await startTestServers();
-  h = await launchFirefoxWithExtension();
+  downloads = mkdtempSync(join(tmpdir(), "cors-lens-firefox-downloads-"));
+  h = await launchFirefoxWithExtension(undefined, { downloadDir: downloads });
   page = await h.newPage(`${servers.pageOrigin}/page?title=firefox-ui`);
   tabId = await h.tabIdOf(page);
   const urls = {
@@ -45,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
   await servers?.close();
+  if (downloads) rmSync(downloads, { recursive: true, force: true });
 });
 
 const texts = (p: Page, selector: string) => p.$$eval(selector, (els) => els.map((e) => e.textContent ?? ""));
@@ -89,4 +96,47 @@ test("popup.html?tabId=N: counts by verdict and the failing origin; screenshot",
 test("the toolbar badge counts the tab's blocked requests", async () => {
   const badge = await h.extensionPage.evaluate((id) => browser.action.getBadgeText({ tabId: id }), tabId);
   expect(badge).toBe("2");
+});
+
+/** The first finished file in `dir` ending in `suffix` (Firefox writes `<name>.part` first). */
+async function waitForDownload(dir: string, suffix: string, timeoutMs = 15000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const files = existsSync(dir) ? readdirSync(dir) : [];
+    const done = files.find((f) => f.endsWith(suffix));
+    if (done !== undefined && !files.includes(`${done}.part`)) return join(dir, done);
+    if (Date.now() > deadline) throw new Error(`no *${suffix} in ${dir} after ${timeoutMs} ms (found: ${files.join(", ") || "nothing"})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+type HarFile = {
+  log: {
+    _corsLens: { browser: string; tabId: number };
+    entries: { request: { method: string; url: string }; _corsLens: { exchangeId: string; role: string; verdict?: string } }[];
+  };
+};
+
+test("the panel's Export HAR button saves the tab's log: valid HAR, one request entry per captured exchange", async () => {
+  const panel = await h.openExtensionPage(`panel.html?tabId=${tabId}`);
+  await panel.setViewport({ width: 1400, height: 820 });
+  await panel.waitForFunction(() => /\d+ of \d+ exchanges shown/.test(document.querySelector(".state-line")?.textContent ?? ""), { timeout: 10000 });
+  const { entries } = await h.request({ type: "getLog", tabId });
+  const button = await panel.waitForSelector("::-p-text(Export HAR)", { timeout: 5000 });
+  await button?.click();
+  const file = await waitForDownload(downloads, ".har");
+  expect(file).toMatch(/cors-lens-127\.0\.0\.1_\d+-\d{8}-\d{6}\.har$/);
+  const har = JSON.parse(readFileSync(file, "utf8")) as HarFile;
+  expect(harValidator()(har)).toEqual([]);
+  expect(validateCorsLensHar(har)).toEqual([]);
+  expect(har.log._corsLens).toMatchObject({ browser: "firefox", tabId });
+  // everything captured for the tab, whatever the panel's filters: the same exchanges, the same verdicts
+  const exported = har.log.entries
+    .filter((e) => e._corsLens.role === "request")
+    .map((e) => `${e._corsLens.exchangeId} ${e.request.method} ${e.request.url} ${e._corsLens.verdict}`)
+    .sort();
+  const captured = entries.map((e) => `${e.exchange.id} ${e.exchange.method} ${e.exchange.url} ${e.diagnosis.verdict}`).sort();
+  expect(exported).toEqual(captured);
+  expect(captured.filter((c) => c.includes("/r/"))).toHaveLength(4);
+  await panel.close();
 });

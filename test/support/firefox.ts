@@ -54,7 +54,24 @@ async function waitReady(page: Page, url: string): Promise<void> {
   }
 }
 
-export async function launchFirefoxWithExtension(extensionPath = DIST_FIREFOX): Promise<FirefoxHarness> {
+export interface FirefoxLaunchOptions {
+  /** save every download into this folder without asking (Export HAR / Export JSON write JSON) */
+  downloadDir?: string;
+}
+
+/** Preferences that make Firefox save downloads into `dir` at once: no dialog, no panel. */
+function downloadPrefs(dir: string): Record<string, unknown> {
+  return {
+    "browser.download.folderList": 2,
+    "browser.download.dir": dir,
+    "browser.download.useDownloadDir": true,
+    "browser.download.always_ask_before_handling_new_types": false,
+    // the exports are Blobs typed application/json (src/ui/common/download.ts)
+    "browser.helperApps.neverAsk.saveToDisk": "application/json",
+  };
+}
+
+export async function launchFirefoxWithExtension(extensionPath = DIST_FIREFOX, options: FirefoxLaunchOptions = {}): Promise<FirefoxHarness> {
   if (!existsSync(resolve(extensionPath, "manifest.json"))) {
     throw new Error(`${extensionPath} has no manifest.json: run \`node build.mjs\` first.`);
   }
@@ -67,6 +84,7 @@ export async function launchFirefoxWithExtension(extensionPath = DIST_FIREFOX): 
       "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
       // keep the event page alive while tests poke it
       "extensions.background.idle.timeout": 300000,
+      ...(options.downloadDir === undefined ? {} : downloadPrefs(options.downloadDir)),
     },
   });
   try {
