@@ -172,6 +172,8 @@ interface Group {
   preflights: Map<number, NormEntry>;
   cachedPreflight?: boolean;
   pending?: boolean;
+  /** made for a preflight whose request is not in the file */
+  orphan?: boolean;
 }
 
 interface Context {
@@ -318,7 +320,7 @@ function groupByCorsLens(entries: NormEntry[], warn: (m: string) => void): { gro
 }
 
 /** Other files: regroup by rule (see the file comment). */
-function groupByRule(entries: NormEntry[], browser: BrowserKind, nextId: () => string): Group[] {
+function groupByRule(entries: NormEntry[], browser: BrowserKind, nextId: () => string, orphanId: () => string = nextId): Group[] {
   const requests: NormEntry[] = [];
   const preflights: NormEntry[] = [];
   for (const e of entries) (isPreflightEntry(e) ? preflights : requests).push(e);
@@ -418,7 +420,7 @@ function groupByRule(entries: NormEntry[], browser: BrowserKind, nextId: () => s
       ...(p.pageref !== undefined ? { pageref: p.pageref } : {}),
       ...(p.initiatorUrl !== undefined ? { initiatorUrl: p.initiatorUrl } : {}),
     };
-    groups.push({ id: nextId(), hops: [request], preflights: new Map([[0, p]]) });
+    groups.push({ id: orphanId(), hops: [request], preflights: new Map([[0, p]]), orphan: true });
   }
   return groups;
 }
@@ -432,7 +434,6 @@ function pagesOf(log: Obj): Map<string, string> {
   return pages;
 }
 
-/** Reads a parsed HAR. Throws HarReadError when it is not a HAR at all. */
 /**
  * chrome-har merges the headers of Network.requestWillBeSent with those of its ExtraInfo
  * event, so most request headers appear twice, identical. A browser never sends the same
@@ -450,20 +451,21 @@ function withoutRepeatedLines(headers: Header[]): Header[] {
   });
 }
 
-export function readHar(json: unknown, options: HarReadOptions = {}): HarReadResult {
-  if (!isObj(json)) throw new HarReadError("not a HAR file: the top level is not a JSON object");
-  const log = json.log;
-  if (!isObj(log)) throw new HarReadError('not a HAR file: no "log" object');
-  if (!Array.isArray(log.entries)) throw new HarReadError('not a HAR file: "log.entries" is not an array');
-  const warnings: string[] = [];
-  const warnCounts = new Map<string, number>();
-  const MAX_SAME_WARNINGS = 5;
-  const warn = (message: string, kind = message) => {
-    const n = (warnCounts.get(kind) ?? 0) + 1;
-    warnCounts.set(kind, n);
-    if (n <= MAX_SAME_WARNINGS) warnings.push(message);
-  };
+interface Head {
+  source: HarSource;
+  detected: BrowserKind | null;
+  browser: BrowserKind;
+  /** warnings about the file as a whole, first in the list */
+  warnings: string[];
+  meta: Obj | null;
+  pages: Map<string, string>;
+  pageUrl: string | null;
+  tabId: number;
+}
 
+/** What the log says about itself (everything but its entries). */
+function headOf(log: Obj, options: HarReadOptions): Head {
+  const warnings: string[] = [];
   const source = detectSource(log);
   const detected = detectBrowser(log, source);
   const browser = options.browser ?? detected ?? "chromium";
@@ -471,6 +473,56 @@ export function readHar(json: unknown, options: HarReadOptions = {}): HarReadRes
   if (source === "chrome-har") {
     warnings.push("chrome-har leaves out requests that failed (CORS-blocked ones included): blocked requests may be missing from this file");
   }
+  const meta = isObj(log._corsLens) ? log._corsLens : null;
+  const pages = pagesOf(log);
+  const firstPage = [...pages.values()][0];
+  const pageUrl = meta && typeof meta.pageUrl === "string" && meta.pageUrl !== "" ? meta.pageUrl : (firstPage ?? null);
+  const tabId = meta && typeof meta.tabId === "number" ? meta.tabId : -1;
+  return { source, detected, browser, warnings, meta, pages, pageUrl, tabId };
+}
+
+/** One raw entry → NormEntry (or why it is skipped), with the writer's quirks undone. */
+function prepareEntry(raw: unknown, index: number, source: HarSource): NormEntry | string {
+  const e = normalizeEntry(raw, index);
+  if (typeof e !== "string" && source === "chrome-har") {
+    e.requestHeaders = withoutRepeatedLines(e.requestHeaders);
+    // Without the ExtraInfo event chrome-har only has the renderer's provisional headers:
+    // Origin, Sec-Fetch-Mode and cookies are missing, so they prove nothing by absence.
+    if (!e.requestHeaders.some((h) => /^(host|:authority)$/i.test(h.name))) e.provisionalHeaders = true;
+  }
+  return e;
+}
+
+const byStart = (a: NormEntry, b: NormEntry) => a.start - b.start || a.index - b.index;
+const MAX_SAME_WARNINGS = 5;
+
+function resultOf(head: Head, ctx: Context, exchanges: Exchange[], warnings: string[]): HarReadResult {
+  const result: HarReadResult = { exchanges, warnings, browser: head.browser, source: head.source, pageUrl: head.pageUrl };
+  if (head.meta) {
+    result.corsLens = {
+      tabId: ctx.tabId,
+      redacted: head.meta.redacted === true,
+      dropped: typeof head.meta.dropped === "number" ? head.meta.dropped : 0,
+    };
+  }
+  return result;
+}
+
+/** Reads a parsed HAR. Throws HarReadError when it is not a HAR at all. */
+export function readHar(json: unknown, options: HarReadOptions = {}): HarReadResult {
+  if (!isObj(json)) throw new HarReadError("not a HAR file: the top level is not a JSON object");
+  const log = json.log;
+  if (!isObj(log)) throw new HarReadError('not a HAR file: no "log" object');
+  if (!Array.isArray(log.entries)) throw new HarReadError('not a HAR file: "log.entries" is not an array');
+  const head = headOf(log, options);
+  const warnings: string[] = [...head.warnings];
+  const warnCounts = new Map<string, number>();
+  const warn = (message: string, kind = message) => {
+    const n = (warnCounts.get(kind) ?? 0) + 1;
+    warnCounts.set(kind, n);
+    if (n <= MAX_SAME_WARNINGS) warnings.push(message);
+  };
+  const { source, browser } = head;
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const rawEntries: unknown[] = log.entries;
   if (rawEntries.length > maxEntries) {
@@ -480,31 +532,19 @@ export function readHar(json: unknown, options: HarReadOptions = {}): HarReadRes
   const entries: NormEntry[] = [];
   let skipped = 0;
   for (let i = 0; i < count; i++) {
-    const e = normalizeEntry(rawEntries[i], i);
+    const e = prepareEntry(rawEntries[i], i, source);
     if (typeof e === "string") {
       skipped++;
       warn(`entry ${i} skipped: ${e}`, "skip");
-    } else {
-      if (source === "chrome-har") {
-        e.requestHeaders = withoutRepeatedLines(e.requestHeaders);
-        // Without the ExtraInfo event chrome-har only has the renderer's provisional headers:
-        // Origin, Sec-Fetch-Mode and cookies are missing, so they prove nothing by absence.
-        if (!e.requestHeaders.some((h) => /^(host|:authority)$/i.test(h.name))) e.provisionalHeaders = true;
-      }
-      entries.push(e);
-    }
+    } else entries.push(e);
   }
   if (skipped > MAX_SAME_WARNINGS) warnings.push(`${skipped} entries skipped in total`);
-  entries.sort((a, b) => a.start - b.start || a.index - b.index);
+  entries.sort(byStart);
 
-  const meta = isObj(log._corsLens) ? log._corsLens : null;
-  const pages = pagesOf(log);
-  const firstPage = [...pages.values()][0];
-  const pageUrl = meta && typeof meta.pageUrl === "string" && meta.pageUrl !== "" ? meta.pageUrl : (firstPage ?? null);
   const ctx: Context = {
     browser,
-    tabId: meta && typeof meta.tabId === "number" ? meta.tabId : -1,
-    pages,
+    tabId: head.tabId,
+    pages: head.pages,
     defaultOrigin: options.defaultOrigin ?? null,
     preflightsVisible: source === "cors-lens" || entries.some(isPreflightEntry),
     warn: (m) => warn(m, "outcome"),
@@ -518,14 +558,5 @@ export function readHar(json: unknown, options: HarReadOptions = {}): HarReadRes
   exchanges.sort((a, b) => a.startTime - b.startTime);
   const outcomeWarnings = warnCounts.get("outcome") ?? 0;
   if (outcomeWarnings > MAX_SAME_WARNINGS) warnings.push(`${outcomeWarnings} requests had no response and no error string in total`);
-
-  const result: HarReadResult = { exchanges, warnings, browser, source, pageUrl };
-  if (meta) {
-    result.corsLens = {
-      tabId: ctx.tabId,
-      redacted: meta.redacted === true,
-      dropped: typeof meta.dropped === "number" ? meta.dropped : 0,
-    };
-  }
-  return result;
+  return resultOf(head, ctx, exchanges, warnings);
 }
