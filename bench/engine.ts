@@ -96,23 +96,73 @@ function harChunks(entries: DiagnosedExchange[]): string[] {
   return chunks;
 }
 
-/** Writes a HAR of exactly `count` entries, entry by entry (the file is larger than a string may be). */
-function writeHarFile(path: string, count: number): number {
+/**
+ * The i-th copy as one long recording would have it: every time of the template (request,
+ * preflight, responses, end) moved so that copy i starts 3 ms after copy i - 1. (copyOf only
+ * moves the start, which is all diagnose needs, but a HAR made from it has each preflight at
+ * its template's original time, minutes away from its request: not a file a browser writes.)
+ */
+function recordedCopy(template: Exchange, i: number, t0: number): Exchange {
+  const copy = copyOf(template, i);
+  const delta = t0 + i * 3 - template.startTime;
+  const moved = <T extends { time: number } | undefined>(r: T): T => (r ? { ...r, time: r.time + delta } : r);
+  return {
+    ...copy,
+    startTime: template.startTime + delta,
+    hops: copy.hops.map((hop) => ({
+      ...hop,
+      startTime: hop.startTime - i * 3 + delta,
+      ...(hop.response ? { response: moved(hop.response) } : {}),
+      ...(hop.preflight
+        ? {
+            preflight: {
+              ...hop.preflight,
+              startTime: hop.preflight.startTime + delta,
+              ...(hop.preflight.endTime !== undefined ? { endTime: hop.preflight.endTime + delta } : {}),
+              ...(hop.preflight.response ? { response: moved(hop.preflight.response) } : {}),
+            },
+          }
+        : {}),
+    })),
+    outcome: copy.outcome.state === "pending" ? copy.outcome : { ...copy.outcome, endTime: copy.outcome.endTime + delta },
+  };
+}
+
+/**
+ * Writes a HAR of exactly `count` entries in start-time order, as a browser writes it: made
+ * CHUNK exchanges at a time (the whole file is larger than a string may be); the entries of a
+ * chunk that start after the next chunk's first request wait and are merged with it.
+ */
+export function writeHarFile(path: string, count: number): number {
   const templates = recordedTemplates();
+  const t0 = Date.UTC(2026, 0, 1);
   const fd = openSync(path, "w");
   let written = 0;
+  const startOf = (e: { startedDateTime: string }) => Date.parse(e.startedDateTime);
   try {
     const head = toHar({ tabId: 1, pageUrl: "http://127.0.0.1:8080/app", entries: [], dropped: 0 }, HAR_OPTIONS);
     const headText = JSON.stringify(head);
     const at = headText.indexOf('"entries":[]') + '"entries":['.length;
     writeSync(fd, headText.slice(0, at));
-    for (let i = 0; written < count; i += CHUNK) {
-      const exchanges = Array.from({ length: CHUNK }, (_, k) => copyOf(templates[(i + k) % templates.length] as Exchange, i + k));
-      const entries = toHar({ tabId: 1, pageUrl: "http://127.0.0.1:8080/app", entries: diagnoseAll(exchanges), dropped: 0 }, HAR_OPTIONS).log.entries;
-      const take = entries.slice(0, count - written);
+    type Entry = ReturnType<typeof toHar>["log"]["entries"][number];
+    let waiting: Entry[] = [];
+    const emit = (list: Entry[]) => {
+      const take = list.slice(0, count - written);
+      if (take.length === 0) return;
       writeSync(fd, `${written > 0 ? "," : ""}${take.map((e) => JSON.stringify(e)).join(",")}`);
       written += take.length;
+    };
+    for (let i = 0; written + waiting.length < count; i += CHUNK) {
+      const exchanges = Array.from({ length: CHUNK }, (_, k) => recordedCopy(templates[(i + k) % templates.length] as Exchange, i + k, t0));
+      const made = toHar({ tabId: 1, pageUrl: "http://127.0.0.1:8080/app", entries: diagnoseAll(exchanges), dropped: 0 }, HAR_OPTIONS).log.entries;
+      // merge (stable: waiting entries first on a tie, they were made earlier)
+      const merged = [...waiting, ...made].sort((a, b) => startOf(a) - startOf(b));
+      const nextStart = t0 + (i + CHUNK) * 3;
+      const cut = merged.findIndex((e) => startOf(e) >= nextStart);
+      emit(cut < 0 ? merged : merged.slice(0, cut));
+      waiting = cut < 0 ? [] : merged.slice(cut);
     }
+    emit(waiting);
     writeSync(fd, headText.slice(at));
   } finally {
     closeSync(fd);
