@@ -234,6 +234,7 @@ function analyzeWith(spill: ReturnType<typeof createSpill>, path: string, size: 
 
   const open = (): HarStream => {
     const log = logForValidation();
+    if (isCorsLensHar(log)) validator = createValidator(logForValidation);
     const s = createHarStream(
       log,
       { maxEntries: options.maxEntries, ...(options.browser ? { browser: options.browser } : {}), ...(options.defaultOrigin ? { defaultOrigin: options.defaultOrigin } : {}), ...(options.window ? { window: options.window } : {}) },
@@ -258,10 +259,7 @@ function analyzeWith(spill: ReturnType<typeof createSpill>, path: string, size: 
       if (!afterEntries) headLog[utf8(name)] = value;
     },
     entry(text) {
-      if (stream === null) {
-        stream = open();
-        if (isCorsLensHar(logForValidation())) validator = createValidator(logForValidation);
-      }
+      stream ??= open();
       const index = entryIndex++;
       if (index >= options.maxEntries) {
         stream.push(null);
