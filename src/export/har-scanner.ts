@@ -184,6 +184,12 @@ export function createHarScanner(sink: HarScanSink): HarScanner {
         break;
       }
       case For.TopSkip:
+        // not used, but a file that is not JSON must not pass for one
+        try {
+          JSON.parse(value);
+        } catch {
+          throw new HarScanError("not valid JSON outside the log");
+        }
         break;
       case For.LogMember:
         sink.logMember(key, value, entriesDone);
