@@ -83,6 +83,14 @@ function parseOrigin(value: string): string {
   return url.origin;
 }
 
+function tryOrigin(value: string): string | null {
+  try {
+    return parseOrigin(value);
+  } catch {
+    return null;
+  }
+}
+
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function parseHeader(text: string): Header {
@@ -105,8 +113,10 @@ async function analyze(argv: string[], io: CliIo, paint: Paint, deps: MainDeps):
   const maxEntries = maxRaw === undefined ? DEFAULT_MAX_ENTRIES : Number(maxRaw);
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new UsageError("--max-entries must be a positive integer");
   const size = fileSize(file);
-  if (size !== null && size > (deps.streamAboveBytes ?? SCAN_ABOVE_BYTES)) {
-    const defaultOrigin = origin ? parseOrigin(origin) : undefined;
+  // an invalid --origin is reported by the whole-file path, as always (only HAR files use it)
+  const streamOrigin = origin === undefined ? undefined : tryOrigin(origin);
+  if (size !== null && size > (deps.streamAboveBytes ?? SCAN_ABOVE_BYTES) && streamOrigin !== null) {
+    const defaultOrigin = streamOrigin;
     // a big file is read in chunks, entry by entry; null: it has to be read whole after all
     const code = analyzeStreaming(
       file,
