@@ -76,9 +76,12 @@ function copyOf(template: Exchange, i: number): Exchange {
   };
 }
 
+const T0 = Date.UTC(2026, 0, 1);
+
+/** `count` copies of the recorded exchanges, as one long recording (see recordedCopy). */
 export function manyExchanges(count: number): Exchange[] {
   const templates = recordedTemplates();
-  return Array.from({ length: count }, (_, i) => copyOf(templates[i % templates.length] as Exchange, i));
+  return Array.from({ length: count }, (_, i) => recordedCopy(templates[i % templates.length] as Exchange, i, T0));
 }
 
 const HAR_OPTIONS = { redact: false, browser: "chromium", browserVersion: "156", creatorVersion: "bench" } as const;
@@ -96,28 +99,96 @@ function harChunks(entries: DiagnosedExchange[]): string[] {
   return chunks;
 }
 
-/** Writes a HAR of exactly `count` entries, entry by entry (the file is larger than a string may be). */
-function writeHarFile(path: string, count: number): number {
-  const templates = recordedTemplates();
+/**
+ * The i-th copy as one long recording would have it: every time of the template (request,
+ * preflight, responses, end) moved so that copy i starts 3 ms after copy i - 1. (copyOf only
+ * moves the start, which is all diagnose needs, but a HAR made from it has each preflight at
+ * its template's original time, minutes away from its request: not a file a browser writes.)
+ */
+function recordedCopy(template: Exchange, i: number, t0: number): Exchange {
+  const copy = copyOf(template, i);
+  const delta = t0 + i * 3 - template.startTime;
+  const moved = <T extends { time: number } | undefined>(r: T): T => (r ? { ...r, time: r.time + delta } : r);
+  return {
+    ...copy,
+    startTime: template.startTime + delta,
+    hops: copy.hops.map((hop) => ({
+      ...hop,
+      startTime: hop.startTime - i * 3 + delta,
+      ...(hop.response ? { response: moved(hop.response) } : {}),
+      ...(hop.preflight
+        ? {
+            preflight: {
+              ...hop.preflight,
+              startTime: hop.preflight.startTime + delta,
+              ...(hop.preflight.endTime !== undefined ? { endTime: hop.preflight.endTime + delta } : {}),
+              ...(hop.preflight.response ? { response: moved(hop.preflight.response) } : {}),
+            },
+          }
+        : {}),
+    })),
+    outcome: copy.outcome.state === "pending" ? copy.outcome : { ...copy.outcome, endTime: copy.outcome.endTime + delta },
+  };
+}
+
+type HarEntry = ReturnType<typeof toHar>["log"]["entries"][number];
+
+/**
+ * Writes a HAR of `count` entries in start-time order, as a browser writes it, from chunks of
+ * entries (each in start-time order, each chunk starting no earlier than the one before): the
+ * whole file is larger than a string may be. Entries of a chunk that start after the next
+ * chunk's first one wait and are merged with it.
+ */
+function writeSortedHar(path: string, count: number, chunks: Iterable<HarEntry[]>): number {
   const fd = openSync(path, "w");
   let written = 0;
+  const startOf = (e: HarEntry) => Date.parse(e.startedDateTime);
   try {
     const head = toHar({ tabId: 1, pageUrl: "http://127.0.0.1:8080/app", entries: [], dropped: 0 }, HAR_OPTIONS);
     const headText = JSON.stringify(head);
     const at = headText.indexOf('"entries":[]') + '"entries":['.length;
     writeSync(fd, headText.slice(0, at));
-    for (let i = 0; written < count; i += CHUNK) {
-      const exchanges = Array.from({ length: CHUNK }, (_, k) => copyOf(templates[(i + k) % templates.length] as Exchange, i + k));
-      const entries = toHar({ tabId: 1, pageUrl: "http://127.0.0.1:8080/app", entries: diagnoseAll(exchanges), dropped: 0 }, HAR_OPTIONS).log.entries;
-      const take = entries.slice(0, count - written);
+    const emit = (list: HarEntry[]) => {
+      const take = list.slice(0, count - written);
+      if (take.length === 0) return;
       writeSync(fd, `${written > 0 ? "," : ""}${take.map((e) => JSON.stringify(e)).join(",")}`);
       written += take.length;
+    };
+    let waiting: HarEntry[] = [];
+    for (const made of chunks) {
+      const first = made[0];
+      if (first === undefined) continue;
+      const cut = waiting.findIndex((e) => startOf(e) >= startOf(first));
+      emit(cut < 0 ? waiting : waiting.slice(0, cut));
+      // stable: on a tie the waiting entries, made earlier, stay first
+      waiting = [...(cut < 0 ? [] : waiting.slice(cut)), ...made].sort((a, b) => startOf(a) - startOf(b));
+      if (written + waiting.length >= count) break;
     }
+    emit(waiting);
     writeSync(fd, headText.slice(at));
   } finally {
     closeSync(fd);
   }
   return written;
+}
+
+/** Writes a HAR of `count` entries made from the recorded exchanges (tests, and the bench
+ * when it has no HAR text at hand). */
+export function writeHarFile(path: string, count: number): number {
+  function* chunks(): Iterable<HarEntry[]> {
+    for (let i = 0; ; i += CHUNK) {
+      const exchanges = manyExchangesFrom(i, CHUNK);
+      yield toHar({ tabId: 1, pageUrl: "http://127.0.0.1:8080/app", entries: diagnoseAll(exchanges), dropped: 0 }, HAR_OPTIONS).log.entries;
+    }
+  }
+  return writeSortedHar(path, count, chunks());
+}
+
+let templateCache: Exchange[] | null = null;
+function manyExchangesFrom(first: number, count: number): Exchange[] {
+  templateCache ??= recordedTemplates();
+  const templates = templateCache;
+  return Array.from({ length: count }, (_, k) => recordedCopy(templates[(first + k) % templates.length] as Exchange, first + k, T0));
 }
 
 /** Runs the CLI once; wall time from here, peak RSS from GNU time when it exists. */
@@ -195,7 +266,11 @@ export async function benchEngine(options: EngineOptions): Promise<{ rows: Row[]
   const dir = mkdtempSync(join(tmpdir(), "cors-lens-bench-"));
   try {
     const harPath = join(dir, "bench.har");
-    const written = writeHarFile(harPath, options.cliEntries);
+    // the entries of the HAR text made above (JSON.parse's baseline), in one file: made once
+    const fromChunks = function* (): Iterable<HarEntry[]> {
+      for (const text of chunks) yield (JSON.parse(text) as ReturnType<typeof toHar>).log.entries;
+    };
+    const written = options.cliEntries <= harEntries ? writeSortedHar(harPath, options.cliEntries, fromChunks()) : writeHarFile(harPath, options.cliEntries);
     const runs = Array.from({ length: options.cliRuns }, () => runCli(harPath));
     for (const run of runs) {
       // exit 1 means "something is blocked", which this file has; anything else is a failure

@@ -1,5 +1,6 @@
 /**
- * Loads a HAR file for `cors-lens analyze` with bounded memory:
+ * Loads a HAR file whole for `cors-lens analyze` (files above SCAN_ABOVE_BYTES are first
+ * streamed by stream-analyze.ts; they come here only when the stream hands them back):
  * - files above MAX_FILE_BYTES are refused (a HAR that large is not a browser export);
  * - small files are parsed with JSON.parse;
  * - larger ones are scanned: the text is walked once to find `log.entries`, and each entry is

@@ -2,6 +2,7 @@
  * cors-lens CLI (Node only). `main(argv, io)` is the whole program, testable in-process with
  * injected output and HTTP; `run()` wires it to the real process (bin/cors-lens.mjs calls it).
  */
+import { statSync } from "node:fs";
 import { diagnose } from "../cors/diagnose";
 import { buildFix } from "../cors/fix/index";
 import type { BrowserKind, DiagnosedExchange, Header } from "../cors/model";
@@ -13,9 +14,10 @@ import { audit } from "./audit";
 import { type Paint, paintFor, safe } from "./colors";
 import { nodeSender, type Sender } from "./http";
 import { type CliIo, EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OK, UsageError } from "./io";
-import { LoadError, loadHarFile } from "./load-har";
+import { LoadError, loadHarFile, MAX_FILE_BYTES, SCAN_ABOVE_BYTES } from "./load-har";
 import { probe, type ProbeRequest } from "./probe";
 import { buildReport, renderReport } from "./report";
+import { analyzeStreaming } from "./stream-analyze";
 
 export const HELP = `cors-lens: why the browser blocked a cross-origin request, and how to fix the server
 
@@ -45,6 +47,20 @@ Exit codes: 0 nothing blocked; 1 something blocked (check: or a network error);
 
 export interface MainDeps {
   send?: Sender;
+  /** analyze: files larger than this are streamed (default SCAN_ABOVE_BYTES) */
+  streamAboveBytes?: number;
+  /** analyze, streaming: entries of look-ahead (default: the reader's) */
+  streamWindow?: number;
+}
+
+/** Size of a regular file, or null (the whole-file path then says what is wrong). */
+function fileSize(path: string): number | null {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? stat.size : null;
+  } catch {
+    return null;
+  }
 }
 
 function parseBrowser(value: string | undefined, allowBoth: boolean): BrowserKind[] | undefined {
@@ -67,6 +83,14 @@ function parseOrigin(value: string): string {
   return url.origin;
 }
 
+function tryOrigin(value: string): string | null {
+  try {
+    return parseOrigin(value);
+  } catch {
+    return null;
+  }
+}
+
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function parseHeader(text: string): Header {
@@ -79,7 +103,7 @@ function parseHeader(text: string): Header {
   return { name, value };
 }
 
-async function analyze(argv: string[], io: CliIo, paint: Paint): Promise<number> {
+async function analyze(argv: string[], io: CliIo, paint: Paint, deps: MainDeps): Promise<number> {
   const args = parseArgs(argv, { values: ["origin", "browser", "max-entries"], switches: ["json"] });
   const file = args.positionals[0];
   if (!file || args.positionals.length > 1) throw new UsageError("analyze needs exactly one HAR file");
@@ -88,6 +112,25 @@ async function analyze(argv: string[], io: CliIo, paint: Paint): Promise<number>
   const maxRaw = args.values.get("max-entries");
   const maxEntries = maxRaw === undefined ? DEFAULT_MAX_ENTRIES : Number(maxRaw);
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new UsageError("--max-entries must be a positive integer");
+  const size = fileSize(file);
+  // an invalid --origin is reported by the whole-file path, as always (only HAR files use it)
+  const streamOrigin = origin === undefined ? undefined : tryOrigin(origin);
+  if (size !== null && size > (deps.streamAboveBytes ?? SCAN_ABOVE_BYTES) && streamOrigin !== null) {
+    const defaultOrigin = streamOrigin;
+    // a big file is read in chunks, entry by entry; null: it has to be read whole after all
+    const code = analyzeStreaming(
+      file,
+      size,
+      { file, json: args.switches.has("json"), maxEntries, ...(browser ? { browser } : {}), ...(defaultOrigin ? { defaultOrigin } : {}), ...(deps.streamWindow ? { window: deps.streamWindow } : {}) },
+      io,
+      paint,
+    );
+    if (code !== null) return code;
+    if (size > MAX_FILE_BYTES) {
+      io.stderr(`cors-lens: ${safe(file)}: the file cannot be read in one pass (its entries are not in the order a browser writes them), and files above ${MAX_FILE_BYTES / 1048576} MB are not read whole\n`);
+      return EXIT_BAD_INPUT;
+    }
+  }
   let loaded: ReturnType<typeof loadHarFile>;
   try {
     loaded = loadHarFile(file, maxEntries);
@@ -232,7 +275,7 @@ export async function main(argv: string[], io: CliIo, deps: MainDeps = {}): Prom
       io.stdout(HELP);
       return EXIT_OK;
     }
-    if (command === "analyze") return await analyze(rest, io, paint);
+    if (command === "analyze") return await analyze(rest, io, paint, deps);
     if (command === "check") return await check(rest, io, paint, deps.send ?? nodeSender);
     throw new UsageError(`unknown command ${command}`);
   } catch (e) {
