@@ -13,7 +13,9 @@ import type { LogAction, LogState } from "../store/log";
 import { shownLog } from "../store/log";
 
 export interface TransferProps {
-  transport: Transport;
+  /** pulls the entries of a live log the page does not hold yet; without it (a log whose
+   * entries are all held, e.g. imported) exports take what is held */
+  transport?: Transport;
   state: LogState;
   dispatch(action: LogAction): void;
   settings: Settings | null;
@@ -30,7 +32,7 @@ export function Transfer({ transport, state, dispatch, settings }: TransferProps
   /** Every entry of the shown log, then the download. */
   const exporting = async (write: (full: LogLike) => void) => {
     try {
-      const entries = await gatherEntries(transport, log);
+      const entries = await gatherEntries(transport ?? null, log);
       write({ tabId: log.tabId, pageUrl: log.pageUrl, entries, dropped: log.dropped });
       setExportError("");
     } catch (err) {

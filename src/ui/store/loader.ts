@@ -38,12 +38,12 @@ export function nextSlice(log: LogData, first: string | null, asked: ReadonlyMap
   return out;
 }
 
-/** Every entry of a log in row order: those held and, pulled now, the others (exports). Rows
- * whose exchange the worker no longer has are left out. */
-export async function gatherEntries(transport: Transport, log: LogData): Promise<DiagnosedExchange[]> {
+/** Every entry of a log in row order: those held and, pulled now (when a transport is given),
+ * the others (exports). Rows whose exchange the worker no longer has are left out. */
+export async function gatherEntries(transport: Transport | null, log: LogData): Promise<DiagnosedExchange[]> {
   const pulled = new Map<string, DiagnosedExchange>();
   const missing = log.rows.filter((row) => detailOf(log, row) === undefined).map((row) => row.id);
-  if (missing.length > 0 && log.tabId !== null) {
+  if (missing.length > 0 && log.tabId !== null && transport !== null) {
     for (let i = 0; i < missing.length; i += ENTRIES_PER_REQUEST) {
       for (const entry of await fetchEntries(transport, log.tabId, missing.slice(i, i + ENTRIES_PER_REQUEST))) pulled.set(entry.exchange.id, entry);
     }
