@@ -1,5 +1,5 @@
 import { BACKOFF_MS, openFeed } from "../../../src/ui/store/feed";
-import { entry, fakeTransport, tabLog , rowsMessage } from "./fixtures";
+import { entry, fakeTransport, rowsMessage } from "./fixtures";
 
 function manualTimers() {
   const pending: { fn: () => void; ms: number }[] = [];

@@ -4,7 +4,7 @@ import { act } from "preact/test-utils";
 import { DEFAULT_SETTINGS, rowOf, type Settings } from "../../../src/protocol";
 import { normalizeSite, Options } from "../../../src/ui/options/Options";
 import { failingOrigins, PopupApp } from "../../../src/ui/popup/Popup";
-import { entry, fakeTransport, tabLog , rowsMessage } from "./fixtures";
+import { entry, fakeTransport, rowsMessage } from "./fixtures";
 
 let container: HTMLElement;
 /** lets the fake transport's promises settle */

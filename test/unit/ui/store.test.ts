@@ -1,7 +1,7 @@
 import { revOf, rowOf } from "../../../src/protocol";
 import { initialState, type LogState, reduce } from "../../../src/ui/store/log";
 import { applyFilters, countVerdicts, groupByOrigin } from "../../../src/ui/store/select";
-import { entry, tabLog , rowsMessage } from "./fixtures";
+import { entry, rowsMessage, tabLog } from "./fixtures";
 
 const a1 = entry({ id: "a1", url: "http://api.test/users", start: 1000 });
 const a2 = entry({ id: "a2", url: "http://api.test/orders", start: 2000, failure: { id: "acao-missing" } });
