@@ -55,6 +55,8 @@ async function startProfiling(target: Target): Promise<CDPSession> {
   await session.send("Profiler.enable");
   await session.send("Profiler.setSamplingInterval", { interval: 200 });
   await session.send("Profiler.start");
+  // a worker that starts while a client attaches waits for the debugger: let it run
+  await session.send("Runtime.runIfWaitingForDebugger").catch(() => undefined);
   return session;
 }
 
@@ -75,7 +77,7 @@ async function waitLoaded(page: Page, n: number, what: "panel" | "popup"): Promi
         const details = root?.getAttribute("data-details");
         return text.includes(`${count} of ${count} exchanges shown`) && text.includes("live") && (details === null || details === undefined || details === `${count}/${count}`);
       },
-      { timeout: 120000, polling: 50 },
+      { timeout: 60000, polling: 50 },
       n,
     );
   } else {
@@ -118,14 +120,21 @@ export async function main(): Promise<void> {
     await waitLoaded(popup, held, "popup");
     await sleep(500);
 
-    const next = h.browser.waitForTarget((t) => isExtensionWorker(t) && t !== target, { timeout: 30000 });
     const t1 = Date.now();
     await h.killWorker();
-    session = await startProfiling(await next);
+    // the old target is gone; the pages' reconnect starts the next worker
+    session = await startProfiling(await h.browser.waitForTarget(isExtensionWorker, { timeout: 30000 }));
     // the pages notice the stop and reconnect within ~100 ms; the window is at least 4 s
     await sleep(300);
-    await waitLoaded(panel, held, "panel");
-    await waitLoaded(popup, held, "popup");
+    try {
+      await waitLoaded(panel, held, "panel");
+      await waitLoaded(popup, held, "popup");
+    } catch (error) {
+      const line = await panel.evaluate(() => document.querySelector(".state-line")?.textContent ?? "");
+      const details = await panel.evaluate(() => document.querySelector(".panel")?.getAttribute("data-details") ?? "");
+      console.log(`the panel did not show the log again: "${line}", details ${details}; worker targets: ${h.browser.targets().filter(isExtensionWorker).length}`);
+      throw error;
+    }
     await sleep(Math.max(300, 4000 - (Date.now() - t1)));
     await stopProfiling(session, `panel and popup reconnect after a worker stop (recorded ${Date.now() - t1} ms from the stop)`);
   } finally {
