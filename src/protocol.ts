@@ -6,11 +6,25 @@
  * Two channels:
  * - one-shot requests (`runtime.sendMessage`): RequestMap below, a typed request → response;
  * - a long-lived port named PORT_NAME for live updates: the page sends `subscribe`, the
- *   worker answers with a `snapshot` and then streams `upsert` / `cleared` / `dropped`.
- *   When the worker is stopped the port disconnects; the page reconnects by itself and gets
- *   a fresh snapshot (the log lives in storage.session, so nothing is lost).
+ *   worker answers with `rows` — one compact row per exchange of the tab, every one of them,
+ *   packed as WireRow — and then streams `upsert` (full entries, for pages that asked for
+ *   them) or `upsertRows` (rows only), `cleared` and `dropped`.
+ *
+ * Why rows: a stored exchange with its diagnosis is ~4 KB, so a log of 10,000 was ~40 MB through
+ * extension messaging and took seconds to show. The list, origin groups, counts and filters
+ * need ~120 bytes of it. Extension messaging costs per value and per byte (measured in
+ * Chromium 156: 10,000 rows as objects of 15 fields ~1.1 s, the same as one JSON string ~0.7-1 s,
+ * as arrays of 13 values ~0.25 s), hence five values per row; the full entries (detail pane, header search, copy, policy, exports)
+ * are pulled by the page with `getEntries` in slices small enough that the worker never works
+ * long on one (webRequest events that queue behind a long task are lost if the worker is
+ * stopped then).
+ *
+ * When the worker is stopped the port disconnects; the page reconnects by itself and gets
+ * the rows again (the log lives in storage.session, so nothing is lost). Each row carries
+ * `rev`, a fingerprint of its entry, so the page keeps the full entries it already holds
+ * whose rev did not change and pulls only the others.
  */
-import type { DiagnosedExchange } from "./cors/model";
+import type { DiagnosedExchange, ResourceType, TrafficClass, Verdict } from "./cors/model";
 
 export const PORT_NAME = "cors-lens:tab-log";
 
@@ -68,6 +82,10 @@ export interface TabSummary {
 /** One-shot requests: name → request fields and response. */
 export interface RequestMap {
   getLog: { request: { tabId: number }; response: TabLog };
+  /** Full entries of a tab by id, as the JSON text of an array of DiagnosedExchange (a string
+   * crosses extension messaging as one value; an object graph is converted value by value).
+   * Ids no longer in the log are left out. Ask for at most ENTRIES_PER_REQUEST at a time. */
+  getEntries: { request: { tabId: number; ids: string[] }; response: { tabId: number; json: string } };
   clearLog: { request: { tabId: number }; response: { ok: true } };
   listTabs: { request: Record<never, never>; response: { tabs: TabSummary[] } };
   getSettings: { request: Record<never, never>; response: Settings };
@@ -82,11 +100,172 @@ export type RequestMessage<K extends RequestType = RequestType> = K extends Requ
   : never;
 export type ResponseOf<K extends RequestType> = RequestMap[K]["response"];
 
-/** Messages on the live port. */
-export type PortClientMessage = { type: "subscribe"; tabId: number };
+/**
+ * What the exchange list, origin groups, counts, filters and the popup need of one exchange:
+ * about 250 bytes instead of the ~4 KB of the full entry. Made by rowOf() on either side.
+ */
+export interface ExchangeRow {
+  id: string;
+  /** fingerprint of the full entry (see revOf): equal revs, same entry */
+  rev: string;
+  startTime: number;
+  method: string;
+  url: string;
+  /** URLs of the redirect hops after the first (searched like the URL) */
+  redirects: string[];
+  type: ResourceType;
+  trafficClass: TrafficClass;
+  verdict: Verdict;
+  /** final HTTP status, or "(failed)" / "(pending)" / "" */
+  status: string;
+  failureId: string | null;
+  notCorsId: string | null;
+  warnings: number;
+  preflight: boolean;
+  cachedPreflight: boolean;
+}
+
+/**
+ * An ExchangeRow on the wire: [id, rev, startTime, url, fields] and, when the exchange was
+ * redirected, the redirect URLs. `fields` joins method, type, trafficClass, verdict, status,
+ * failureId, notCorsId, warnings and flags (1 preflight, 2 cached preflight) with NUL, a
+ * character none of them can hold (HTTP tokens, our ids, numbers).
+ */
+export type WireRow = [string, string, number, string, string] | [string, string, number, string, string, string[]];
+
+const SEP = "\u0000";
+
+export function encodeRow(row: ExchangeRow): WireRow {
+  const fields = [
+    row.method,
+    row.type,
+    row.trafficClass,
+    row.verdict,
+    row.status,
+    row.failureId ?? "",
+    row.notCorsId ?? "",
+    row.warnings,
+    (row.preflight ? 1 : 0) | (row.cachedPreflight ? 2 : 0),
+  ].join(SEP);
+  return row.redirects.length > 0 ? [row.id, row.rev, row.startTime, row.url, fields, row.redirects] : [row.id, row.rev, row.startTime, row.url, fields];
+}
+
+/** The row of a WireRow, or null when it is not one. */
+export function decodeRow(wire: unknown): ExchangeRow | null {
+  if (!Array.isArray(wire) || wire.length < 5) return null;
+  const [id, rev, startTime, url, fields, redirects] = wire as unknown[];
+  if (typeof id !== "string" || typeof rev !== "string" || typeof startTime !== "number" || typeof url !== "string" || typeof fields !== "string") return null;
+  const f = fields.split(SEP);
+  if (f.length !== 9) return null;
+  const [method, type, trafficClass, verdict, status, failureId, notCorsId, warnings, flags] = f as [string, string, string, string, string, string, string, string, string];
+  return {
+    id,
+    rev,
+    startTime,
+    method,
+    url,
+    redirects: Array.isArray(redirects) ? redirects.filter((r): r is string => typeof r === "string") : [],
+    type,
+    trafficClass: trafficClass as TrafficClass,
+    verdict: verdict as Verdict,
+    status,
+    failureId: failureId === "" ? null : failureId,
+    notCorsId: notCorsId === "" ? null : notCorsId,
+    warnings: Number(warnings) || 0,
+    preflight: (Number(flags) & 1) !== 0,
+    cachedPreflight: (Number(flags) & 2) !== 0,
+  };
+}
+
+/** Rows of one tab, as the worker sends them on subscribe. */
+export interface TabRows {
+  tabId: number;
+  pageUrl: string | null;
+  /** every exchange in log order */
+  rows: WireRow[];
+  /** exchanges removed by the per-tab bound since the log was last cleared */
+  dropped: number;
+}
+
+/** Entries per getEntries request: ~1 MB of JSON, a few tens of milliseconds of the worker's time. */
+export const ENTRIES_PER_REQUEST = 250;
+
+/**
+ * A fingerprint of an entry that changes whenever the entry does. An exchange only grows as
+ * its events arrive (hops, headers, responses, preflights, outcome) and is re-diagnosed at
+ * each change, so counting what is there and taking the times and states that move is enough;
+ * no hash of the whole 4 KB. The description is hashed (FNV-1a, 32 bits) to a few characters:
+ * two versions of one exchange collide once in four billion.
+ */
+export function revOf(entry: DiagnosedExchange): string {
+  const text = revText(entry);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+function revText(entry: DiagnosedExchange): string {
+  const { exchange: ex, diagnosis: d } = entry;
+  const parts: (string | number)[] = [ex.outcome.state, "endTime" in ex.outcome ? ex.outcome.endTime : ex.outcome.interrupted ? "i" : "", ex.captureGap ?? ""];
+  for (const hop of ex.hops) {
+    const r = hop.response;
+    const p = hop.preflight;
+    parts.push(
+      hop.preflightState,
+      hop.requestHeaders?.length ?? -1,
+      r ? `${r.status}.${r.headers.length}.${r.time}.${r.fromCache ? 1 : 0}.${r.ip ?? ""}` : "",
+      p ? `${p.requestHeaders?.length ?? -1}.${p.endTime ?? ""}.${p.response ? `${p.response.status}.${p.response.headers.length}` : ""}.${p.error ?? ""}` : "",
+      hop.redirectUrl ?? "",
+    );
+  }
+  parts.push(ex.requestIds.length, d.verdict, d.failure?.id ?? "", d.failure?.variant ?? "", d.notCorsId ?? "", d.warnings.length, d.cachedPreflight ? 1 : 0);
+  return parts.join("|");
+}
+
+function finalStatusOf(entry: DiagnosedExchange): string {
+  const hops = entry.exchange.hops;
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const response = hops[i]?.response;
+    if (response) return String(response.status);
+  }
+  const outcome = entry.exchange.outcome;
+  if (outcome.state === "failed") return "(failed)";
+  if (outcome.state === "pending") return "(pending)";
+  return "";
+}
+
+/** The row of an entry. */
+export function rowOf(entry: DiagnosedExchange): ExchangeRow {
+  const { exchange: ex, diagnosis: d } = entry;
+  return {
+    id: ex.id,
+    rev: revOf(entry),
+    startTime: ex.startTime,
+    method: ex.method,
+    url: ex.url,
+    redirects: ex.hops.slice(1).map((h) => h.url),
+    type: ex.type,
+    trafficClass: ex.trafficClass,
+    verdict: d.verdict,
+    status: finalStatusOf(entry),
+    failureId: d.failure?.id ?? null,
+    notCorsId: d.notCorsId ?? null,
+    warnings: d.warnings.length,
+    preflight: ex.hops.some((h) => h.preflightState === "sent"),
+    cachedPreflight: d.cachedPreflight || ex.hops.some((h) => h.preflightState === "cached"),
+  };
+}
+
+/** Messages on the live port. `detail: "full"` (the panel) gets every change as the full entry;
+ * `"rows"` (the popup) gets rows only and pulls entries with getEntries when it exports. */
+export type PortClientMessage = { type: "subscribe"; tabId: number; detail: "full" | "rows" };
 export type PortServerMessage =
-  | { type: "snapshot"; log: TabLog }
+  | { type: "rows"; log: TabRows }
   | { type: "upsert"; tabId: number; entries: DiagnosedExchange[] }
+  | { type: "upsertRows"; tabId: number; rows: WireRow[] }
   | { type: "cleared"; tabId: number; pageUrl: string | null }
   | { type: "dropped"; tabId: number; dropped: number };
 
@@ -96,6 +275,7 @@ export function isRequestMessage(value: unknown): value is RequestMessage {
   const type = (value as { type?: unknown }).type;
   return (
     type === "getLog" ||
+    type === "getEntries" ||
     type === "clearLog" ||
     type === "listTabs" ||
     type === "getSettings" ||

@@ -13,6 +13,8 @@ import { originOf } from "../capture/headers";
 import { diagnose } from "../cors/diagnose";
 import type { BrowserKind, DiagnosedExchange, Exchange } from "../cors/model";
 import {
+  ENTRIES_PER_REQUEST,
+  encodeRow,
   isRequestMessage,
   PORT_NAME,
   type PortClientMessage,
@@ -20,7 +22,9 @@ import {
   type RequestMessage,
   type Settings,
   type TabSummary,
+  rowOf,
   type VerdictCounts,
+  type WireRow,
 } from "../protocol";
 import { createBadge } from "./badge";
 import { registerCaptureListeners, type WebRequestApi } from "./listeners";
@@ -37,15 +41,12 @@ const STALE_MS = 10 * 60 * 1000;
 const JOURNAL_PREFIX = "j:";
 /** most recently finished exchanges handed back to the assembler on restore (late events) */
 const FINISHED_ON_RESTORE = 256;
-/** How a tab's log goes to a page that subscribes. One snapshot of a few hundred exchanges kept
- * the worker busy for half a second on a loaded 2-core machine, and webRequest events that wait
- * behind it are lost if the worker is stopped then (they never reach the journal). So the
- * snapshot carries the oldest SNAPSHOT_FIRST entries (a usual log in one message) and later
- * tasks the next ones as `upsert` messages of about SNAPSHOT_SLICE_MS of work each (the size
- * adapts: larger while posting is quick, smaller when it is slow), so that events that came in
- * meanwhile run in between and a log of 10,000 still arrives in a few dozen messages. */
-const SNAPSHOT_FIRST = 100;
-const SNAPSHOT_SLICE_MS = 20;
+/** What a page gets on subscribe: every exchange's row (protocol.ts WireRow, ~120 bytes in five
+ * values), in one message. Sending the full entries (~4 KB each) kept a restarted worker busy for
+ * seconds with a long log open, and webRequest events that wait behind that work are lost if
+ * the worker is stopped again; pages now pull full entries with getEntries, a slice at a time.
+ * Rows are cached per entry object: an unchanged entry's row is not rebuilt for the next page. */
+const MAX_IDS_PER_REQUEST = ENTRIES_PER_REQUEST * 4;
 /** Live updates are gathered this long: an exchange changes several times within a few
  * milliseconds (headers, response started, completed); the page needs it once. */
 const PORT_FLUSH_MS = 25;
@@ -113,23 +114,43 @@ export function startBackground(browser: BrowserKind): void {
   let eventsSinceSweep = 0;
 
   // ---- live ports ------------------------------------------------------------------
-  const subscribers = new Map<number, Set<chrome.runtime.Port>>();
+  /** open pages by tab, each with what it asked for: full entries (panel) or rows (popup) */
+  const subscribers = new Map<number, Map<chrome.runtime.Port, PortClientMessage["detail"]>>();
   const outgoing = new Map<number, Map<string, DiagnosedExchange>>();
   let portFlushScheduled = false;
+  const rowCache = new WeakMap<DiagnosedExchange, WireRow>();
+
+  function cachedRow(entry: DiagnosedExchange): WireRow {
+    let row = rowCache.get(entry);
+    if (!row) {
+      row = encodeRow(rowOf(entry));
+      rowCache.set(entry, row);
+    }
+    return row;
+  }
+
+  function send(tabId: number, port: chrome.runtime.Port, message: PortServerMessage): void {
+    try {
+      port.postMessage(message);
+    } catch {
+      subscribers.get(tabId)?.delete(port);
+    }
+  }
 
   function post(tabId: number, message: PortServerMessage): void {
-    for (const port of subscribers.get(tabId) ?? []) {
-      try {
-        port.postMessage(message);
-      } catch {
-        subscribers.get(tabId)?.delete(port);
-      }
-    }
+    for (const port of [...(subscribers.get(tabId)?.keys() ?? [])]) send(tabId, port, message);
   }
 
   function flushPorts(): void {
     portFlushScheduled = false;
-    for (const [tabId, entries] of outgoing) post(tabId, { type: "upsert", tabId, entries: [...entries.values()] });
+    for (const [tabId, changed] of outgoing) {
+      const entries = [...changed.values()];
+      const ports = [...(subscribers.get(tabId) ?? [])];
+      const rows = ports.some(([, detail]) => detail === "rows") ? entries.map(cachedRow) : [];
+      for (const [port, detail] of ports) {
+        send(tabId, port, detail === "full" ? { type: "upsert", tabId, entries } : { type: "upsertRows", tabId, rows });
+      }
+    }
     outgoing.clear();
   }
 
@@ -147,36 +168,29 @@ export function startBackground(browser: BrowserKind): void {
     }
   }
 
-  /** Sends a tab's log to a page that subscribed, oldest first, in chunks (SNAPSHOT_CHUNK).
-   * Later chunks carry each exchange as it is when the chunk goes out, and skip what was
-   * cleared or dropped meanwhile; the page orders what it gets by start time. */
-  function sendSnapshot(port: chrome.runtime.Port, tabId: number, stillSubscribed: () => boolean): void {
+  /** Sends a tab's rows to a page that subscribed: every exchange, in one message. Pending live
+   * updates of that tab go first, so that none reaches the page after (older than) its rows. */
+  function sendRows(port: chrome.runtime.Port, tabId: number): void {
+    if (outgoing.has(tabId)) flushPorts();
     const log = store.get(tabId);
-    const ids = log.entries.map((e) => e.exchange.id);
-    port.postMessage({ type: "snapshot", log: { ...log, entries: log.entries.slice(0, SNAPSHOT_FIRST) } } satisfies PortServerMessage);
-    let next = SNAPSHOT_FIRST;
-    let size = SNAPSHOT_FIRST;
-    const more = () => {
-      if (next >= ids.length || !stillSubscribed()) return;
-      const started = performance.now();
-      const current = new Map(store.get(tabId).entries.map((e) => [e.exchange.id, e]));
-      const entries: DiagnosedExchange[] = [];
-      for (const id of ids.slice(next, next + size)) {
-        const entry = current.get(id);
-        if (entry) entries.push(entry);
+    send(tabId, port, { type: "rows", log: { tabId, pageUrl: log.pageUrl, rows: log.entries.map(cachedRow), dropped: log.dropped } });
+  }
+
+  /** The JSON text of the asked entries that are still in the log, in the asked order. */
+  function entriesJson(tabId: number, ids: unknown): string {
+    const texts: string[] = [];
+    if (Array.isArray(ids)) {
+      for (const id of ids.slice(0, MAX_IDS_PER_REQUEST)) {
+        const entry = typeof id === "string" ? store.entryOf(tabId, id) : undefined;
+        if (!entry) continue;
+        try {
+          texts.push(JSON.stringify(entry));
+        } catch {
+          // not serialisable (a cycle): the page shows the row without its detail
+        }
       }
-      next += size;
-      try {
-        if (entries.length > 0) port.postMessage({ type: "upsert", tabId, entries } satisfies PortServerMessage);
-      } catch {
-        return; // the page went away
-      }
-      const took = performance.now() - started;
-      if (took < SNAPSHOT_SLICE_MS / 2) size *= 2;
-      else if (took > SNAPSHOT_SLICE_MS * 2) size = Math.max(10, Math.floor(size / 2));
-      setTimeout(more, 0);
-    };
-    setTimeout(more, 0);
+    }
+    return `[${texts.join(",")}]`;
   }
 
   // ---- log updates -----------------------------------------------------------------
@@ -298,6 +312,8 @@ export function startBackground(browser: BrowserKind): void {
     switch (message.type) {
       case "getLog":
         return store.get(Number(message.tabId));
+      case "getEntries":
+        return { tabId: Number(message.tabId), json: entriesJson(Number(message.tabId), message.ids) };
       case "clearLog":
         clearTab(Number(message.tabId), store.pageUrl(Number(message.tabId)));
         await store.flushed();
@@ -340,16 +356,17 @@ export function startBackground(browser: BrowserKind): void {
       const message = raw as Partial<PortClientMessage>;
       if (message?.type !== "subscribe" || typeof message.tabId !== "number") return;
       const tabId = message.tabId;
+      const detail = message.detail === "rows" ? "rows" : "full";
       void whenReady.then(() => {
         if (subscribed !== null) subscribers.get(subscribed)?.delete(port);
         subscribed = tabId;
-        let set = subscribers.get(tabId);
-        if (!set) {
-          set = new Set();
-          subscribers.set(tabId, set);
+        let ports = subscribers.get(tabId);
+        if (!ports) {
+          ports = new Map();
+          subscribers.set(tabId, ports);
         }
-        set.add(port);
-        sendSnapshot(port, tabId, () => subscribed === tabId && subscribers.get(tabId)?.has(port) === true);
+        ports.set(port, detail);
+        sendRows(port, tabId);
       });
     });
     port.onDisconnect.addListener(() => {

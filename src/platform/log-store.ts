@@ -90,6 +90,8 @@ export interface LogStore {
   /** writes a key this store does not own (e.g. the assembler's auxiliary state) in the same
    * storage call as the log's own writes of this task: one call per event, not two */
   writeAlso(key: string, value: string): void;
+  /** one entry of a tab by exchange id (pages pull full entries by id) */
+  entryOf(tabId: number, id: string): DiagnosedExchange | undefined;
 }
 
 const entryKey = (tabId: number, id: string) => `e:${tabId}:${id}`;
@@ -297,5 +299,7 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
     writeAlso(key, value) {
       put(key, value);
     },
+
+    entryOf: (tabId, id) => tabs.get(tabId)?.entries.get(id)?.entry,
   };
 }

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { buildFix } from "../../cors/fix/index";
 import { toCurl } from "../../export/curl";
 import type { DiagnosedExchange } from "../../cors/model";
-import type { Settings } from "../../protocol";
+import { rowOf, type Settings } from "../../protocol";
 import { copyText } from "../common/clipboard";
 import { Detail } from "./Detail";
 import { FixView } from "./FixView";
@@ -17,7 +17,10 @@ import { finalStatus, shortReason, VERDICT_LABEL } from "./rows";
 
 export interface DetailPaneProps {
   entry: DiagnosedExchange;
+  /** the full entries the page holds, in log order (Re-test result, the origin's policy) */
   entries: DiagnosedExchange[];
+  /** false while some full entries are still loading (the policy waits for them) */
+  complete: boolean;
   host: PanelHost;
   settings: Settings | null;
   /** false for an imported log: nothing can be re-tested there */
@@ -26,8 +29,9 @@ export interface DetailPaneProps {
 
 /** One line under a verdict in the Re-test comparison: the failure, or the HTTP status. */
 function whyLine(entry: DiagnosedExchange): string {
-  const status = finalStatus(entry);
-  return shortReason(entry) || (/^\d+$/.test(status) ? `HTTP ${status}` : status);
+  const row = rowOf(entry);
+  const status = finalStatus(row);
+  return shortReason(row) || (/^\d+$/.test(status) ? `HTTP ${status}` : status);
 }
 
 interface Retest {
@@ -37,7 +41,7 @@ interface Retest {
   error: string | null;
 }
 
-export function DetailPane({ entry, entries, host, live, settings }: DetailPaneProps) {
+export function DetailPane({ entry, entries, complete, host, live, settings }: DetailPaneProps) {
   const [status, setStatus] = useState("");
   const [retest, setRetest] = useState<Retest | null>(null);
 
@@ -134,7 +138,7 @@ export function DetailPane({ entry, entries, host, live, settings }: DetailPaneP
       <FixView fix={fix} />
     );
 
-  const policy = entry.exchange.trafficClass === "cross-origin" ? <PolicyView entries={entries} origin={targetOrigin(entry.exchange)} /> : null;
+  const policy = entry.exchange.trafficClass === "cross-origin" ? <PolicyView entries={entries} complete={complete} origin={targetOrigin(entry.exchange)} /> : null;
 
   return <Detail entry={entry} actions={actions} extra={retestView} fix={fixElement} policy={policy} />;
 }

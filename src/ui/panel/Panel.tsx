@@ -7,8 +7,9 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { DiagnosedExchange } from "../../cors/model";
 import type { Settings, Transport } from "../../protocol";
 import { VirtualList } from "../common/VirtualList";
-import { shownLog } from "../store/log";
-import { applyFilters, entriesOfOrigin, groupByOrigin, resourceTypes } from "../store/select";
+import { detailCount, useEntryLoader } from "../store/loader";
+import { detailOf, shownLog } from "../store/log";
+import { applyFilters, groupByOrigin, resourceTypes, rowsOfOrigin } from "../store/select";
 import { useLog } from "../store/useLog";
 import { DetailPane } from "./DetailPane";
 import { ExchangeRow, OriginRow } from "./rows";
@@ -30,7 +31,9 @@ export const EXCHANGE_ROW_HEIGHT = 22;
 export const ORIGIN_ROW_HEIGHT = 22;
 
 export function Panel({ transport, tabId, host }: PanelProps) {
-  const [state, dispatch] = useLog(transport, tabId);
+  const [state, dispatch] = useLog(transport, tabId, "full");
+  // the rows came first; the full entries follow in the background (selected one first)
+  useEntryLoader(transport, state.live, state.selectedId, dispatch);
   const [settings, setSettings] = useState<Settings | null>(null);
   const log = shownLog(state);
   const searchRef = useRef<HTMLInputElement | null>(null);
@@ -49,19 +52,33 @@ export function Panel({ transport, tabId, host }: PanelProps) {
     };
   }, [transport]);
 
-  const filtered = useMemo(() => applyFilters(log.entries, state.filters), [log.entries, state.filters]);
-  const groups = useMemo(() => groupByOrigin(filtered), [filtered]);
-  const types = useMemo(() => resourceTypes(log.entries), [log.entries]);
-  const visible = useMemo(() => entriesOfOrigin(filtered, state.selectedOrigin), [filtered, state.selectedOrigin]);
+  // the text search reads the headers of the full entries: only then do new details matter
+  const searchDetails = state.filters.search.trim() === "" ? null : log.details;
+  const filtered = useMemo(() => applyFilters(log.rows, searchDetails, state.filters), [log.rows, searchDetails, state.filters]);
+  const groups = useMemo(() => groupByOrigin(filtered.rows), [filtered]);
+  const types = useMemo(() => resourceTypes(log.rows), [log.rows]);
+  const visible = useMemo(() => rowsOfOrigin(filtered.rows, state.selectedOrigin), [filtered, state.selectedOrigin]);
+  const loaded = useMemo(() => detailCount(log), [log]);
 
   // origin list: row 0 is "All origins"
   const originIndex = state.selectedOrigin === null ? 0 : groups.findIndex((g) => g.origin === state.selectedOrigin) + 1;
   const [originActive, setOriginActive] = useState(0);
-  const selectedIndex = state.selectedId === null ? -1 : visible.findIndex((e) => e.exchange.id === state.selectedId);
+  const selectedIndex = state.selectedId === null ? -1 : visible.findIndex((r) => r.id === state.selectedId);
   const [active, setActive] = useState(-1);
   const activeIndex = Math.min(active, visible.length - 1);
 
-  const selected: DiagnosedExchange | null = state.selectedId === null ? null : (log.entries[log.index.get(state.selectedId) ?? -1] ?? null);
+  const selectedRow = state.selectedId === null ? undefined : log.rows[log.index.get(state.selectedId) ?? -1];
+  const selected = selectedRow === undefined ? undefined : detailOf(log, selectedRow);
+  // the full entries held, for the detail's Re-test result and policy (only while one is shown)
+  const held = useMemo(() => {
+    if (selected === undefined) return [];
+    const out: DiagnosedExchange[] = [];
+    for (const row of log.rows) {
+      const entry = detailOf(log, row);
+      if (entry) out.push(entry);
+    }
+    return out;
+  }, [selected, log]);
 
   // `/` focuses the search box, Escape clears it (or closes the detail). Listening on <html>,
   // not document: DevTools' script in the panel forwards Escape from a document listener to
@@ -98,7 +115,8 @@ export function Panel({ transport, tabId, host }: PanelProps) {
   };
 
   return (
-    <div class="panel">
+    // data-details: full entries held / exchanges (the benchmark waits for all before timing the search)
+    <div class="panel" data-details={`${loaded}/${log.rows.length}`}>
       <Toolbar
         transport={transport}
         tabId={tabId}
@@ -108,7 +126,8 @@ export function Panel({ transport, tabId, host }: PanelProps) {
         onSettings={setSettings}
         types={types}
         searchRef={searchRef}
-        shownCount={filtered.length}
+        shownCount={filtered.rows.length}
+        unsearched={filtered.unsearched}
       />
       <div class="columns">
         <nav class="col origins" aria-label="Origins column">
@@ -130,7 +149,7 @@ export function Panel({ transport, tabId, host }: PanelProps) {
                 <>
                   <span class="origin-name">All origins</span>
                   <span class="counts">
-                    <span class="count">{String(filtered.length)}</span>
+                    <span class="count">{String(filtered.rows.length)}</span>
                   </span>
                 </>
               ) : (
@@ -149,26 +168,30 @@ export function Panel({ transport, tabId, host }: PanelProps) {
             selectedIndex={selectedIndex}
             onActive={setActive}
             onOpen={(i) => {
-              const entry = visible[i];
-              if (entry) dispatch({ type: "selectExchange", id: entry.exchange.id });
+              const row = visible[i];
+              if (row) dispatch({ type: "selectExchange", id: row.id });
             }}
             listRef={exchangeListRef}
             emptyText={
-              log.entries.length === 0
+              log.rows.length === 0
                 ? state.imported
                   ? "The imported file has no exchanges."
                   : "No requests captured yet. Reload the page or trigger the request."
                 : "No exchange matches the filters."
             }
             renderRow={(i) => {
-              const entry = visible[i];
-              return entry ? <ExchangeRow entry={entry} /> : null;
+              const row = visible[i];
+              return row ? <ExchangeRow row={row} /> : null;
             }}
           />
         </section>
         <section class="col detail-col" aria-label="Detail column" ref={detailRef} tabIndex={-1}>
           {selected ? (
-            <DetailPane entry={selected} entries={log.entries} host={host} settings={settings} live={state.imported === null} />
+            <DetailPane entry={selected} entries={held} complete={loaded === log.rows.length} host={host} settings={settings} live={state.imported === null} />
+          ) : selectedRow ? (
+            <div class="placeholder" role="status">
+              <p class="muted">Loading the exchange…</p>
+            </div>
           ) : (
             <div class="placeholder">
               <p>Select an exchange to see why the browser allowed or blocked it, and how to fix the server.</p>

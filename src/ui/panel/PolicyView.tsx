@@ -8,10 +8,10 @@ import { useMemo, useState } from "preact/hooks";
 import type { DiagnosedExchange } from "../../cors/model";
 import { synthesizePolicy } from "../../cors/policy";
 import { Value } from "../common/Value";
-import { entriesOfOrigin } from "../store/select";
+import { targetOrigin } from "../store/origin";
 import { SnippetTabs } from "./FixView";
 
-export function PolicyView({ entries, origin }: { entries: DiagnosedExchange[]; origin: string }) {
+export function PolicyView({ entries, complete, origin }: { entries: DiagnosedExchange[]; complete: boolean; origin: string }) {
   const [open, setOpen] = useState(false);
   return (
     <section class="policy" aria-label="Policy for origin">
@@ -20,7 +20,7 @@ export function PolicyView({ entries, origin }: { entries: DiagnosedExchange[]; 
           {`${open ? "▾" : "▸"} Policy for ${origin}`}
         </button>
       </h3>
-      {open ? <PolicyBody entries={entries} origin={origin} /> : null}
+      {open ? complete ? <PolicyBody entries={entries} origin={origin} /> : <p class="muted">Loading the captured exchanges…</p> : null}
     </section>
   );
 }
@@ -28,7 +28,10 @@ export function PolicyView({ entries, origin }: { entries: DiagnosedExchange[]; 
 function PolicyBody({ entries, origin }: { entries: DiagnosedExchange[]; origin: string }) {
   const report = useMemo(() => {
     try {
-      return synthesizePolicy(entriesOfOrigin(entries, origin), origin);
+      return synthesizePolicy(
+        entries.filter((e) => targetOrigin(e.exchange) === origin),
+        origin,
+      );
     } catch (e) {
       return e instanceof Error ? e : new Error(String(e));
     }

@@ -19,6 +19,8 @@ export interface ToolbarProps {
   types: string[];
   searchRef: RefObject<HTMLInputElement>;
   shownCount: number;
+  /** rows the text search matched by URL only: their headers are still loading */
+  unsearched: number;
 }
 
 const CONNECTION_TEXT = {
@@ -199,7 +201,7 @@ export function Toolbar(props: ToolbarProps) {
           </select>
         </Fold>
         <Fold id="toolbar-transfer" label="Export / Import" folded={foldTransfer} closeOnAction>
-          <Transfer state={state} dispatch={dispatch} settings={settings} />
+          <Transfer transport={transport} state={state} dispatch={dispatch} settings={settings} />
         </Fold>
       </div>
       <div class="toolbar-row state-line" role="status" aria-live="polite">
@@ -208,7 +210,12 @@ export function Toolbar(props: ToolbarProps) {
         ) : (
           <span class={`conn conn-${state.connection}`}>{CONNECTION_TEXT[state.connection]}</span>
         )}
-        <span>{`${props.shownCount} of ${log.entries.length} exchanges shown`}</span>
+        <span>{`${props.shownCount} of ${log.rows.length} exchanges shown`}</span>
+        {props.unsearched > 0 ? (
+          <span class="loading" title="The search covers their URLs now, their headers once loaded">
+            {`headers of ${props.unsearched} exchanges still loading: searched by URL only`}
+          </span>
+        ) : null}
         {log.dropped > 0 ? (
           <span class="dropped" title="The per-tab bound was reached; the oldest exchanges were dropped">
             {`${log.dropped} older dropped`}

@@ -1,5 +1,6 @@
 /** One row of the origin list and of the exchange list (fixed height, text only). */
-import type { DiagnosedExchange, Verdict } from "../../cors/model";
+import type { Verdict } from "../../cors/model";
+import type { ExchangeRow as ExchangeRowData } from "../../protocol";
 import { makeVisible } from "../common/text";
 import { titleOf } from "../common/titles";
 import type { OriginGroup } from "../store/select";
@@ -27,64 +28,54 @@ export function clockTime(ms: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, "0")}`;
 }
 
-export function finalStatus(entry: DiagnosedExchange): string {
-  const hops = entry.exchange.hops;
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const response = hops[i]?.response;
-    if (response) return String(response.status);
-  }
-  const outcome = entry.exchange.outcome;
-  if (outcome.state === "failed") return "(failed)";
-  if (outcome.state === "pending") return "(pending)";
+export function finalStatus(row: ExchangeRowData): string {
+  return row.status;
+}
+
+export function shortReason(row: ExchangeRowData): string {
+  if (row.failureId) return titleOf(row.failureId);
+  if (row.notCorsId) return titleOf(row.notCorsId);
+  if (row.warnings > 0) return `${row.warnings} warning${row.warnings > 1 ? "s" : ""}`;
   return "";
 }
 
-export function shortReason(entry: DiagnosedExchange): string {
-  const { diagnosis } = entry;
-  if (diagnosis.failure) return titleOf(diagnosis.failure.id);
-  if (diagnosis.notCorsId) return titleOf(diagnosis.notCorsId);
-  if (diagnosis.warnings.length > 0) return `${diagnosis.warnings.length} warning${diagnosis.warnings.length > 1 ? "s" : ""}`;
-  return "";
-}
-
-export function marksOf(entry: DiagnosedExchange): string[] {
-  const hops = entry.exchange.hops;
+export function marksOf(row: ExchangeRowData): string[] {
   const marks: string[] = [];
-  if (hops.some((h) => h.preflightState === "sent")) marks.push("preflight");
-  if (entry.diagnosis.cachedPreflight || hops.some((h) => h.preflightState === "cached")) marks.push("cached preflight");
-  if (hops.length > 1) marks.push("redirect");
+  if (row.preflight) marks.push("preflight");
+  if (row.cachedPreflight) marks.push("cached preflight");
+  if (row.redirects.length > 0) marks.push("redirect");
   return marks;
 }
 
-export function ExchangeRow({ entry }: { entry: DiagnosedExchange }) {
-  const { exchange, diagnosis } = entry;
-  const verdict = diagnosis.verdict;
+export function ExchangeRow({ row }: { row: ExchangeRowData }) {
+  const verdict = row.verdict;
+  const reason = shortReason(row);
   return (
     <>
       <span class={`mark v-${verdict}`} role="img" title={VERDICT_LABEL[verdict]} aria-label={VERDICT_LABEL[verdict]}>
         {VERDICT_MARK[verdict]}
       </span>
-      <span class="method">{makeVisible(exchange.method)}</span>
-      <span class="path" title={makeVisible(exchange.url)}>
-        {makeVisible(pathOf(exchange.url)).slice(0, 300)}
+      <span class="method">{makeVisible(row.method)}</span>
+      <span class="path" title={makeVisible(row.url)}>
+        {makeVisible(pathOf(row.url)).slice(0, 300)}
       </span>
-      <span class="status">{finalStatus(entry)}</span>
-      <span class={`reason v-${verdict}`} title={shortReason(entry) || undefined}>
-        {shortReason(entry)}
+      <span class="status">{row.status}</span>
+      <span class={`reason v-${verdict}`} title={reason || undefined}>
+        {reason}
       </span>
-      {diagnosis.warnings.length > 0 && verdict !== "blocked" ? (
+      {row.warnings > 0 && verdict !== "blocked" ? (
         <span class="warn-mark" role="img" title="has warnings" aria-label="has warnings">
           {"\u26A0"}
         </span>
       ) : null}
       <span class="marks">
-        {marksOf(entry).map((m) => (
+        {marksOf(row).map((m) => (
           <span key={m} class="chip">
             {m}
           </span>
         ))}
       </span>
-      <span class="time">{clockTime(exchange.startTime)}</span>
+      <span class="time">{clockTime(row.startTime)}</span>
     </>
   );
 }

@@ -4,12 +4,12 @@
  * full panel lives.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { DiagnosedExchange } from "../../cors/model";
-import type { Settings, Transport } from "../../protocol";
+import type { ExchangeRow, Settings, Transport } from "../../protocol";
 import { downloadHar } from "../common/harExport";
 import { makeVisible } from "../common/text";
 import { titleOf } from "../common/titles";
 import { targetOrigin } from "../store/origin";
+import { gatherEntries } from "../store/loader";
 import { countVerdicts, isCrossOrigin } from "../store/select";
 import { useLog } from "../store/useLog";
 
@@ -32,18 +32,18 @@ export function failingLine(f: FailingOrigin): string {
 }
 
 /** Origins with blocked (or network-failed) exchanges, worst first, with their commonest reason. */
-export function failingOrigins(entries: DiagnosedExchange[]): FailingOrigin[] {
+export function failingOrigins(rows: ExchangeRow[]): FailingOrigin[] {
   const byOrigin = new Map<string, { count: number; reasons: Map<string, number> }>();
-  for (const { exchange, diagnosis } of entries) {
-    if (diagnosis.verdict !== "blocked" && diagnosis.verdict !== "network-error") continue;
-    const origin = targetOrigin(exchange);
+  for (const row of rows) {
+    if (row.verdict !== "blocked" && row.verdict !== "network-error") continue;
+    const origin = targetOrigin(row);
     let item = byOrigin.get(origin);
     if (!item) {
       item = { count: 0, reasons: new Map() };
       byOrigin.set(origin, item);
     }
     item.count += 1;
-    const reason = diagnosis.failure ? titleOf(diagnosis.failure.id) : "network error";
+    const reason = row.failureId ? titleOf(row.failureId) : "network error";
     item.reasons.set(reason, (item.reasons.get(reason) ?? 0) + 1);
   }
   return [...byOrigin.entries()]
@@ -74,16 +74,28 @@ export function PopupApp({ transport, tabId }: { transport: Transport; tabId: nu
 }
 
 export function Popup({ transport, tabId }: { transport: Transport; tabId: number }) {
-  const [state, dispatch] = useLog(transport, tabId);
+  // rows only: the popup counts; its export pulls the full entries when clicked
+  const [state, dispatch] = useLog(transport, tabId, "rows");
+  const [exportError, setExportError] = useState("");
   const [settings, setSettings] = useState<Settings | null>(null);
   useEffect(() => {
     transport.request({ type: "getSettings" }).then(setSettings, () => undefined);
   }, [transport]);
   const log = state.live;
-  const cross = useMemo(() => log.entries.filter(isCrossOrigin), [log.entries]);
+  const cross = useMemo(() => log.rows.filter(isCrossOrigin), [log.rows]);
   const counts = useMemo(() => countVerdicts(cross), [cross]);
   const failing = useMemo(() => failingOrigins(cross), [cross]);
-  const others = log.entries.length - cross.length;
+  const others = log.rows.length - cross.length;
+
+  const exportHar = async () => {
+    try {
+      const entries = await gatherEntries(transport, log);
+      downloadHar({ tabId: log.tabId, pageUrl: log.pageUrl, entries, dropped: log.dropped }, settings?.redactByDefault ?? true);
+      setExportError("");
+    } catch (err) {
+      setExportError(`Cannot export: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
 
   const clear = () => {
     dispatch({ type: "server", message: { type: "cleared", tabId, pageUrl: log.pageUrl } });
@@ -98,7 +110,7 @@ export function Popup({ transport, tabId }: { transport: Transport; tabId: numbe
           {makeVisible(log.pageUrl ?? "")}
         </div>
       </header>
-      {state.connection !== "live" && log.entries.length === 0 ? <p class="muted">Connecting…</p> : null}
+      {state.connection !== "live" && log.rows.length === 0 ? <p class="muted">Connecting…</p> : null}
       {settings?.paused ? <p class="paused">Capture is paused (Options).</p> : null}
       <ul class="verdicts" aria-label="Cross-origin requests by verdict">
         <li class="v-blocked">
@@ -142,13 +154,18 @@ export function Popup({ transport, tabId }: { transport: Transport; tabId: numbe
       {others > 0 ? <p class="muted small">{`${others} same-origin or other requests not counted.`}</p> : null}
       {log.dropped > 0 ? <p class="muted small">{`${log.dropped} older exchanges dropped (per-tab limit).`}</p> : null}
       <div class="actions">
-        <button type="button" onClick={() => downloadHar(log, settings?.redactByDefault ?? true)}>
+        <button type="button" onClick={exportHar}>
           Export HAR
         </button>
         <button type="button" onClick={clear}>
           Clear
         </button>
       </div>
+      {exportError ? (
+        <p class="error" role="alert">
+          {exportError}
+        </p>
+      ) : null}
       <p class="hint">Open DevTools (F12) → CORS tab</p>
     </main>
   );

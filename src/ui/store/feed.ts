@@ -1,9 +1,10 @@
 /**
  * The live feed of one tab's log: opens the port, subscribes, and when the port disconnects
  * (the worker was stopped) reconnects by itself with a backoff of 50 → 1000 ms. The worker
- * answers every subscribe with a fresh snapshot, so nothing is lost across a restart.
+ * answers every subscribe with the rows of the whole log, so nothing is lost across a restart
+ * (the store keeps the full entries whose rev did not change).
  */
-import type { PortServerMessage, Transport } from "../../protocol";
+import type { PortClientMessage, PortServerMessage, Transport } from "../../protocol";
 import type { Connection } from "./log";
 
 export const BACKOFF_MS = [50, 100, 200, 400, 800, 1000] as const;
@@ -25,6 +26,7 @@ const realTimers: Timers = {
 export function openFeed(
   transport: Transport,
   tabId: number,
+  detail: PortClientMessage["detail"],
   onMessage: (message: PortServerMessage) => void,
   onConnection: (connection: Connection) => void,
   timers: Timers = realTimers,
@@ -32,7 +34,7 @@ export function openFeed(
   let attempt = 0;
   let closed = false;
   let timer: unknown = null;
-  let port: { post(m: { type: "subscribe"; tabId: number }): void; close(): void } | null = null;
+  let port: { post(m: PortClientMessage): void; close(): void } | null = null;
   // each connection attempt has a number, so that a late disconnect of an old port (or a
   // disconnect reported after a throw) cannot schedule a second reconnect
   let generation = 0;
@@ -57,7 +59,7 @@ export function openFeed(
       port = transport.connect(
         (message) => {
           if (closed || gen !== generation) return;
-          if (message.type === "snapshot") {
+          if (message.type === "rows") {
             attempt = 0;
             onConnection("live");
           }
@@ -65,7 +67,7 @@ export function openFeed(
         },
         () => retry(gen),
       );
-      port.post({ type: "subscribe", tabId });
+      port.post({ type: "subscribe", tabId, detail });
     } catch {
       // connecting throws while the extension is being reloaded: same as a disconnect
       retry(gen);

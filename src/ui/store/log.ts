@@ -1,10 +1,15 @@
 /**
- * The panel's state and its reducer: the live log of one tab as the worker streams it
- * (snapshot, upsert, cleared, dropped), an optional imported log shown instead of it, the
- * filters and the selection. Pure: the hook in useLog.ts feeds it transport messages.
+ * The panel's state and its reducer: the live log of one tab as the worker streams it, an
+ * optional imported log shown instead of it, the filters and the selection. Pure: the hook in
+ * useLog.ts feeds it transport messages and the entries the page pulls.
+ *
+ * A log is held as rows (protocol.ts ExchangeRow: what the list, groups, counts and filters
+ * need, every exchange of the tab from the first message) plus the full entries the page has
+ * pulled so far (`details`, by id). A detail is current when its rev equals its row's rev;
+ * the others are pulled again (see loader.ts).
  */
 import type { DiagnosedExchange } from "../../cors/model";
-import type { PortServerMessage, TabLog } from "../../protocol";
+import { decodeRow, type ExchangeRow, type PortServerMessage, revOf, rowOf, type TabLog } from "../../protocol";
 
 export interface Filters {
   blockedOnly: boolean;
@@ -25,12 +30,19 @@ export const DEFAULT_FILTERS: Filters = {
   hideSameOrigin: true,
 };
 
-/** One tab's log as held by the page: entries in start-time order plus an id index. */
+/** A full entry the page holds, with the rev it had when it came. */
+export interface Detail {
+  rev: string;
+  entry: DiagnosedExchange;
+}
+
+/** One tab's log as held by the page: rows in start-time order, an id index, the details. */
 export interface LogData {
   tabId: number | null;
   pageUrl: string | null;
-  entries: DiagnosedExchange[];
+  rows: ExchangeRow[];
   index: Map<string, number>;
+  details: Map<string, Detail>;
   dropped: number;
 }
 
@@ -50,6 +62,8 @@ export interface LogState {
 
 export type LogAction =
   | { type: "server"; message: PortServerMessage }
+  /** full entries the page pulled from the worker (getEntries) */
+  | { type: "entries"; tabId: number; entries: DiagnosedExchange[] }
   | { type: "connection"; connection: Connection }
   | { type: "filters"; filters: Partial<Filters> }
   | { type: "selectOrigin"; origin: string | null }
@@ -58,7 +72,7 @@ export type LogAction =
   | { type: "closeImport" };
 
 export function emptyLog(tabId: number | null): LogData {
-  return { tabId, pageUrl: null, entries: [], index: new Map(), dropped: 0 };
+  return { tabId, pageUrl: null, rows: [], index: new Map(), details: new Map(), dropped: 0 };
 }
 
 export function initialState(tabId: number | null): LogState {
@@ -72,70 +86,135 @@ export function initialState(tabId: number | null): LogState {
   };
 }
 
-function indexOf(entries: DiagnosedExchange[]): Map<string, number> {
+function indexOf(rows: ExchangeRow[]): Map<string, number> {
   const index = new Map<string, number>();
-  for (let i = 0; i < entries.length; i++) index.set((entries[i] as DiagnosedExchange).exchange.id, i);
+  for (let i = 0; i < rows.length; i++) index.set((rows[i] as ExchangeRow).id, i);
   return index;
 }
 
-export function logFrom(log: TabLog): LogData {
-  const entries = [...log.entries].sort((a, b) => a.exchange.startTime - b.exchange.startTime);
-  return { tabId: log.tabId, pageUrl: log.pageUrl, entries, index: indexOf(entries), dropped: log.dropped };
+const byStart = (a: ExchangeRow, b: ExchangeRow) => a.startTime - b.startTime;
+
+/** The current full entry of a row, if the page holds it. */
+export function detailOf(log: LogData, row: ExchangeRow): DiagnosedExchange | undefined {
+  const detail = log.details.get(row.id);
+  return detail !== undefined && detail.rev === row.rev ? detail.entry : undefined;
 }
 
-/** Applies updated exchanges: replaces known ids in place, inserts new ones by start time
- * (after those that start at the same time). New exchanges nearly always start after the last
- * one, so the common case is an append. Otherwise the new ones of the whole message are merged
- * in one stable sort and the index is rebuilt once: a snapshot arrives as a few large messages
- * whose exchanges do not all start in order, and an insertion and index rebuild per exchange
- * took seconds for 10,000 of them (`npm run bench`, panel first render). */
-export function upsertEntries(log: LogData, updates: DiagnosedExchange[]): LogData {
-  const entries = log.entries.slice();
+/** A log whose full entries are all known (an imported file). */
+export function logFrom(log: TabLog): LogData {
+  const details = new Map<string, Detail>();
+  const rows: ExchangeRow[] = [];
+  for (const entry of log.entries) {
+    const row = rowOf(entry);
+    rows.push(row);
+    details.set(row.id, { rev: row.rev, entry });
+  }
+  rows.sort(byStart);
+  return { tabId: log.tabId, pageUrl: log.pageUrl, rows, index: indexOf(rows), details, dropped: log.dropped };
+}
+
+/** Rows as the worker sent them (protocol.ts WireRow); what is not one is left out. */
+export function decodeRows(wire: unknown[]): ExchangeRow[] {
+  const rows: ExchangeRow[] = [];
+  for (const w of wire) {
+    const row = decodeRow(w);
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+/** The rows of a (re)subscription: every exchange of the tab. Details whose rev is unchanged
+ * are kept, so that a page reconnecting after a worker restart pulls only what changed. */
+export function logFromRows(previous: LogData, tabId: number, pageUrl: string | null, rows: ExchangeRow[], dropped: number): LogData {
+  const sorted = rows.slice().sort(byStart);
+  const details = new Map<string, Detail>();
+  for (const row of sorted) {
+    const held = previous.details.get(row.id);
+    if (held !== undefined && held.rev === row.rev) details.set(row.id, held);
+  }
+  return { tabId, pageUrl, rows: sorted, index: indexOf(sorted), details, dropped };
+}
+
+/** Applies updated rows: replaces known ids in place, inserts new ones by start time (after
+ * those that start at the same time). New exchanges nearly always start after the last one,
+ * so the common case is an append; otherwise the message's new rows are merged in one stable
+ * sort and the index is rebuilt once. */
+export function upsertRows(log: LogData, updates: ExchangeRow[], entries: DiagnosedExchange[] = []): LogData {
+  const rows = log.rows.slice();
   let index = log.index;
-  const added: DiagnosedExchange[] = [];
+  const added: ExchangeRow[] = [];
   const addedAt = new Map<string, number>();
   let inOrder = true;
-  let lastStart = entries[entries.length - 1]?.exchange.startTime ?? Number.NEGATIVE_INFINITY;
+  let lastStart = rows[rows.length - 1]?.startTime ?? Number.NEGATIVE_INFINITY;
   for (const update of updates) {
-    const id = update.exchange.id;
-    const at = index.get(id);
+    const at = index.get(update.id);
     if (at !== undefined) {
-      entries[at] = update;
+      rows[at] = update;
       continue;
     }
-    const again = addedAt.get(id);
+    const again = addedAt.get(update.id);
     if (again !== undefined) {
       added[again] = update;
       continue;
     }
-    if (update.exchange.startTime < lastStart) inOrder = false;
-    else lastStart = update.exchange.startTime;
-    addedAt.set(id, added.length);
+    if (update.startTime < lastStart) inOrder = false;
+    else lastStart = update.startTime;
+    addedAt.set(update.id, added.length);
     added.push(update);
   }
-  if (added.length === 0) return { ...log, entries, index };
+  let details = log.details;
+  if (entries.length > 0) {
+    details = new Map(details);
+    for (const entry of entries) details.set(entry.exchange.id, { rev: revOf(entry), entry });
+  }
+  if (added.length === 0) return { ...log, rows, index, details };
   if (inOrder) {
     index = new Map(log.index);
     for (const update of added) {
-      index.set(update.exchange.id, entries.length);
-      entries.push(update);
+      index.set(update.id, rows.length);
+      rows.push(update);
     }
-    return { ...log, entries, index };
+    return { ...log, rows, index, details };
   }
   // Array.prototype.sort is stable: equal start times keep the log's order, new ones after
-  const merged = entries.concat(added).sort((a, b) => a.exchange.startTime - b.exchange.startTime);
-  return { ...log, entries: merged, index: indexOf(merged) };
+  const merged = rows.concat(added).sort(byStart);
+  return { ...log, rows: merged, index: indexOf(merged), details };
+}
+
+/** Applies updated full entries (the panel's live updates, or an imported log's). */
+export function upsertEntries(log: LogData, entries: DiagnosedExchange[]): LogData {
+  return upsertRows(log, entries.map(rowOf), entries);
+}
+
+/** Stores pulled entries of rows the log still has (a pulled entry may be newer than its row
+ * for a moment: its live update is on the way and brings the same rev). */
+export function addDetails(log: LogData, entries: DiagnosedExchange[]): LogData {
+  const details = new Map(log.details);
+  for (const entry of entries) {
+    const at = log.index.get(entry.exchange.id);
+    if (at === undefined) continue;
+    const row = log.rows[at] as ExchangeRow;
+    // a live update that came first is kept over a pulled copy answered before it
+    if (details.get(row.id)?.rev === row.rev) continue;
+    details.set(row.id, { rev: revOf(entry), entry });
+  }
+  return { ...log, details };
 }
 
 function applyServer(state: LogState, message: PortServerMessage): LogState {
   const live = state.live;
   switch (message.type) {
-    case "snapshot":
-      if (live.tabId !== null && message.log.tabId !== live.tabId) return state;
-      return keepSelection({ ...state, live: logFrom(message.log) });
+    case "rows": {
+      const { log } = message;
+      if (live.tabId !== null && log.tabId !== live.tabId) return state;
+      return keepSelection({ ...state, live: logFromRows(live, log.tabId, log.pageUrl, decodeRows(log.rows), log.dropped) });
+    }
     case "upsert":
       if (message.tabId !== live.tabId) return state;
       return { ...state, live: upsertEntries(live, message.entries) };
+    case "upsertRows":
+      if (message.tabId !== live.tabId) return state;
+      return { ...state, live: upsertRows(live, decodeRows(message.rows)) };
     case "cleared":
       if (message.tabId !== live.tabId) return state;
       return keepSelection({ ...state, live: { ...emptyLog(live.tabId), pageUrl: message.pageUrl } });
@@ -151,8 +230,11 @@ function dropFromHead(state: LogState, total: number): LogState {
   const live = state.live;
   const newly = Math.max(0, total - live.dropped);
   if (newly === 0) return { ...state, live: { ...live, dropped: total } };
-  const entries = live.entries.slice(Math.min(newly, live.entries.length));
-  return keepSelection({ ...state, live: { ...live, entries, index: indexOf(entries), dropped: total } });
+  const cut = Math.min(newly, live.rows.length);
+  const rows = live.rows.slice(cut);
+  const details = new Map(live.details);
+  for (let i = 0; i < cut; i++) details.delete((live.rows[i] as ExchangeRow).id);
+  return keepSelection({ ...state, live: { ...live, rows, index: indexOf(rows), details, dropped: total } });
 }
 
 /** Drops a selection whose exchange is gone from the shown log. */
@@ -166,6 +248,9 @@ export function reduce(state: LogState, action: LogAction): LogState {
   switch (action.type) {
     case "server":
       return applyServer(state, action.message);
+    case "entries":
+      if (action.tabId !== state.live.tabId) return state;
+      return { ...state, live: addDetails(state.live, action.entries) };
     case "connection":
       return state.connection === action.connection ? state : { ...state, connection: action.connection };
     case "filters":

@@ -1,15 +1,16 @@
 /**
  * Derived views of a log: the filter, grouping by target origin with counts (blocked first),
- * verdict counts. Pure functions over plain data; components memoise them on the entries
+ * verdict counts. Pure functions over rows (protocol.ts ExchangeRow); the text search also
+ * reads the headers of the full entries the page holds. Components memoise them on the rows
  * array identity.
  */
 import type { DiagnosedExchange, Header } from "../../cors/model";
-import type { VerdictCounts } from "../../protocol";
-import type { Filters } from "./log";
+import type { ExchangeRow, VerdictCounts } from "../../protocol";
+import type { Detail, Filters } from "./log";
 import { targetOrigin } from "./origin";
 
-export function isCrossOrigin(entry: DiagnosedExchange): boolean {
-  return entry.exchange.trafficClass === "cross-origin";
+export function isCrossOrigin(row: ExchangeRow): boolean {
+  return row.trafficClass === "cross-origin";
 }
 
 function headersOf(entry: DiagnosedExchange): Header[] {
@@ -27,43 +28,78 @@ function headersOf(entry: DiagnosedExchange): Header[] {
  * no match can span two texts. */
 const SEP = "\u0000";
 
-/** Lower-cased URL, hop URLs, failure id and header names and values of each entry, joined:
- * made once per entry object (an updated exchange is a new object), so that typing in the
- * search box over 10,000 exchanges scans strings instead of lower-casing every header again
- * (`npm run bench`, panel text filter). Held weakly: entries that leave the log take it along. */
-const haystacks = new WeakMap<DiagnosedExchange, string>();
+/** Lower-cased texts, joined, made once per row / entry object (an update is a new object), so
+ * that typing in the search box over 10,000 exchanges scans strings instead of lower-casing
+ * every header again (`npm run bench`, panel text filter). Held weakly. */
+const rowTexts = new WeakMap<ExchangeRow, string>();
+const headerTexts = new WeakMap<DiagnosedExchange, string>();
 
-function haystackOf(entry: DiagnosedExchange): string {
-  let text = haystacks.get(entry);
+/** URL, redirect URLs and failure id. */
+function rowText(row: ExchangeRow): string {
+  let text = rowTexts.get(row);
   if (text === undefined) {
-    const { exchange } = entry;
-    const parts = [exchange.url, entry.diagnosis.failure?.id ?? ""];
-    for (const hop of exchange.hops) parts.push(hop.url);
-    for (const h of headersOf(entry)) parts.push(h.name, h.value);
-    text = parts.join(SEP).toLowerCase();
-    haystacks.set(entry, text);
+    text = [row.url, row.failureId ?? "", ...row.redirects].join(SEP).toLowerCase();
+    rowTexts.set(row, text);
   }
   return text;
 }
 
-/** Case-insensitive search over method (exact), URL, failure id and every header name and value. */
-export function matchesSearch(entry: DiagnosedExchange, needle: string): boolean {
+/** Every header name and value of the entry. */
+function headerText(entry: DiagnosedExchange): string {
+  let text = headerTexts.get(entry);
+  if (text === undefined) {
+    const parts: string[] = [];
+    for (const h of headersOf(entry)) parts.push(h.name, h.value);
+    text = parts.join(SEP).toLowerCase();
+    headerTexts.set(entry, text);
+  }
+  return text;
+}
+
+/** Case-insensitive search over method (exact), URL, failure id and — when the full entry is
+ * given — every header name and value. */
+export function matchesSearch(row: ExchangeRow, entry: DiagnosedExchange | undefined, needle: string): boolean {
   if (needle === "") return true;
   const n = needle.toLowerCase();
-  if (entry.exchange.method.toLowerCase() === n) return true;
-  return haystackOf(entry).includes(n);
+  if (row.method.toLowerCase() === n) return true;
+  if (rowText(row).includes(n)) return true;
+  return entry !== undefined && headerText(entry).includes(n);
 }
 
-export function matchesFilters(entry: DiagnosedExchange, filters: Filters): boolean {
-  if (filters.hideSameOrigin && !isCrossOrigin(entry)) return false;
-  if (filters.blockedOnly && entry.diagnosis.verdict !== "blocked") return false;
-  if (filters.warningsOnly && entry.diagnosis.warnings.length === 0) return false;
-  if (filters.type !== "" && entry.exchange.type !== filters.type) return false;
-  return matchesSearch(entry, filters.search.trim());
+/** The filters other than the text search. */
+export function matchesFlags(row: ExchangeRow, filters: Filters): boolean {
+  if (filters.hideSameOrigin && !isCrossOrigin(row)) return false;
+  if (filters.blockedOnly && row.verdict !== "blocked") return false;
+  if (filters.warningsOnly && row.warnings === 0) return false;
+  if (filters.type !== "" && row.type !== filters.type) return false;
+  return true;
 }
 
-export function applyFilters(entries: DiagnosedExchange[], filters: Filters): DiagnosedExchange[] {
-  return entries.filter((e) => matchesFilters(e, filters));
+export interface Filtered {
+  rows: ExchangeRow[];
+  /** rows the text search could only check by URL: their headers are still loading */
+  unsearched: number;
+}
+
+/** The rows passing the filters. The text search reads headers from the full entries held
+ * (`details`, current when their rev is the row's); rows without one are matched on URL only and counted in `unsearched`, so the UI can
+ * say that the answer is not final yet. */
+export function applyFilters(all: ExchangeRow[], details: ReadonlyMap<string, Detail> | null, filters: Filters): Filtered {
+  const needle = filters.search.trim();
+  const rows: ExchangeRow[] = [];
+  let unsearched = 0;
+  for (const row of all) {
+    if (!matchesFlags(row, filters)) continue;
+    if (needle === "") {
+      rows.push(row);
+      continue;
+    }
+    const detail = details?.get(row.id);
+    const entry = detail !== undefined && detail.rev === row.rev ? detail.entry : undefined;
+    if (entry === undefined) unsearched++;
+    if (matchesSearch(row, entry, needle)) rows.push(row);
+  }
+  return { rows, unsearched };
 }
 
 export interface OriginGroup {
@@ -79,21 +115,20 @@ export interface OriginGroup {
 
 /** Groups by target origin. Order: origins with blocked exchanges first (most blocked first),
  * then those with warnings, then by traffic, then by name, so the problem is on top. */
-export function groupByOrigin(entries: DiagnosedExchange[]): OriginGroup[] {
+export function groupByOrigin(rows: ExchangeRow[]): OriginGroup[] {
   const groups = new Map<string, OriginGroup>();
-  for (const entry of entries) {
-    const origin = targetOrigin(entry.exchange);
+  for (const row of rows) {
+    const origin = targetOrigin(row);
     let g = groups.get(origin);
     if (!g) {
       g = { origin, total: 0, blocked: 0, allowed: 0, warnings: 0, errors: 0 };
       groups.set(origin, g);
     }
     g.total += 1;
-    const verdict = entry.diagnosis.verdict;
-    if (verdict === "blocked") g.blocked += 1;
-    else if (verdict === "allowed") g.allowed += 1;
-    else if (verdict === "network-error") g.errors += 1;
-    if (entry.diagnosis.warnings.length > 0) g.warnings += 1;
+    if (row.verdict === "blocked") g.blocked += 1;
+    else if (row.verdict === "allowed") g.allowed += 1;
+    else if (row.verdict === "network-error") g.errors += 1;
+    if (row.warnings > 0) g.warnings += 1;
   }
   return [...groups.values()].sort(
     (a, b) =>
@@ -104,15 +139,15 @@ export function groupByOrigin(entries: DiagnosedExchange[]): OriginGroup[] {
   );
 }
 
-export function entriesOfOrigin(entries: DiagnosedExchange[], origin: string | null): DiagnosedExchange[] {
-  if (origin === null) return entries;
-  return entries.filter((e) => targetOrigin(e.exchange) === origin);
+export function rowsOfOrigin(rows: ExchangeRow[], origin: string | null): ExchangeRow[] {
+  if (origin === null) return rows;
+  return rows.filter((r) => targetOrigin(r) === origin);
 }
 
-export function countVerdicts(entries: DiagnosedExchange[]): VerdictCounts {
+export function countVerdicts(rows: ExchangeRow[]): VerdictCounts {
   const counts: VerdictCounts = { allowed: 0, blocked: 0, notCors: 0, networkError: 0, pending: 0, warnings: 0 };
-  for (const { diagnosis } of entries) {
-    switch (diagnosis.verdict) {
+  for (const row of rows) {
+    switch (row.verdict) {
       case "allowed":
         counts.allowed += 1;
         break;
@@ -129,12 +164,12 @@ export function countVerdicts(entries: DiagnosedExchange[]): VerdictCounts {
         counts.pending += 1;
         break;
     }
-    if (diagnosis.warnings.length > 0) counts.warnings += 1;
+    if (row.warnings > 0) counts.warnings += 1;
   }
   return counts;
 }
 
 /** Resource types present in a log, for the type filter's options. */
-export function resourceTypes(entries: DiagnosedExchange[]): string[] {
-  return [...new Set(entries.map((e) => e.exchange.type))].sort();
+export function resourceTypes(rows: ExchangeRow[]): string[] {
+  return [...new Set(rows.map((r) => r.type))].sort();
 }

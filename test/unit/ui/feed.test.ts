@@ -1,5 +1,5 @@
 import { BACKOFF_MS, openFeed } from "../../../src/ui/store/feed";
-import { entry, fakeTransport, tabLog } from "./fixtures";
+import { entry, fakeTransport, rowsMessage } from "./fixtures";
 
 function manualTimers() {
   const pending: { fn: () => void; ms: number }[] = [];
@@ -18,15 +18,15 @@ function manualTimers() {
   };
 }
 
-test("subscribes on open, reconnects with backoff 50 → 1000 ms, resets after a snapshot", () => {
+test("subscribes on open, reconnects with backoff 50 → 1000 ms, resets after the rows", () => {
   const transport = fakeTransport();
   const timers = manualTimers();
   const messages: string[] = [];
   const states: string[] = [];
-  const feed = openFeed(transport, 7, (m) => messages.push(m.type), (c) => states.push(c), timers);
-  expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7 }]);
+  const feed = openFeed(transport, 7, "full", (m) => messages.push(m.type), (c) => states.push(c), timers);
+  expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7, detail: "full" }]);
 
-  transport.push({ type: "snapshot", log: tabLog([entry({ id: "a", url: "http://api.test/" })]) });
+  transport.push(rowsMessage([entry({ id: "a", url: "http://api.test/" })]));
   const delays: (number | undefined)[] = [];
   for (let i = 0; i < 8; i++) {
     transport.disconnect();
@@ -36,10 +36,10 @@ test("subscribes on open, reconnects with backoff 50 → 1000 ms, resets after a
   expect(transport.connections).toBe(9);
   expect(transport.posted.length).toBe(9);
 
-  transport.push({ type: "snapshot", log: tabLog([]) });
+  transport.push(rowsMessage([]));
   transport.disconnect();
   expect(timers.runNext()).toBe(50);
-  expect(messages).toEqual(["snapshot", "snapshot"]);
+  expect(messages).toEqual(["rows", "rows"]);
   expect(states[0]).toBe("connecting");
   expect(states).toContain("reconnecting");
   expect(states.at(-1)).toBe("reconnecting");
@@ -57,9 +57,9 @@ test("a connect that throws is retried like a disconnect", () => {
     return connect(onMessage, onDisconnect);
   };
   const timers = manualTimers();
-  openFeed(transport, 7, () => undefined, () => undefined, timers);
+  openFeed(transport, 7, "full", () => undefined, () => undefined, timers);
   expect(timers.pending.length).toBe(1);
   fail = false;
   timers.runNext();
-  expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7 }]);
+  expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7, detail: "full" }]);
 });

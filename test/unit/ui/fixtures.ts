@@ -11,7 +11,7 @@ import type {
   TabLog,
   Transport,
 } from "../../../src/protocol";
-import { DEFAULT_SETTINGS } from "../../../src/protocol";
+import { DEFAULT_SETTINGS, encodeRow, rowOf } from "../../../src/protocol";
 
 export interface EntrySpec {
   id: string;
@@ -97,6 +97,23 @@ export function tabLog(entries: DiagnosedExchange[], extra: Partial<TabLog> = {}
   return { tabId: 7, pageUrl: "http://page.test/app", entries, dropped: 0, ...extra };
 }
 
+/** The `rows` message the worker sends on subscribe, for these entries. */
+export function rowsMessage(entries: DiagnosedExchange[], extra: { tabId?: number; pageUrl?: string | null; dropped?: number } = {}): PortServerMessage {
+  return {
+    type: "rows",
+    log: { tabId: extra.tabId ?? 7, pageUrl: extra.pageUrl === undefined ? "http://page.test/app" : extra.pageUrl, rows: entries.map((e) => encodeRow(rowOf(e))), dropped: extra.dropped ?? 0 },
+  };
+}
+
+/** A getEntries handler answering from `log` (what the worker holds), as the worker does. */
+export function entriesFrom(log: DiagnosedExchange[]): (m: RequestMessage<"getEntries">) => ResponseOf<"getEntries"> {
+  return (m) => {
+    const byId = new Map(log.map((e) => [e.exchange.id, e]));
+    const found = m.ids.map((id) => byId.get(id)).filter((e) => e !== undefined);
+    return { tabId: m.tabId, json: JSON.stringify(found) };
+  };
+}
+
 type Handlers = { [K in RequestType]?: (message: RequestMessage<K>) => ResponseOf<K> };
 
 /** A Transport the test drives: `push` plays the worker on the open port. */
@@ -104,6 +121,8 @@ export interface FakeTransport extends Transport {
   requests: RequestMessage[];
   posted: PortClientMessage[];
   connections: number;
+  /** what the fake worker holds: getEntries answers from it (see `show`) */
+  held: DiagnosedExchange[];
   push(message: PortServerMessage): void;
   disconnect(): void;
   isOpen(): boolean;
@@ -116,12 +135,14 @@ export function fakeTransport(handlers: Handlers = {}, settings: Settings = DEFA
     requests: [],
     posted: [],
     connections: 0,
+    held: [],
     async request<K extends RequestType>(message: RequestMessage<K>): Promise<ResponseOf<K>> {
       fake.requests.push(message);
       const handler = handlers[message.type] as ((m: RequestMessage<K>) => ResponseOf<K>) | undefined;
       if (handler) return handler(message);
       if (message.type === "getSettings") return settings as ResponseOf<K>;
       if (message.type === "clearLog") return { ok: true } as ResponseOf<K>;
+      if (message.type === "getEntries") return entriesFrom(fake.held)(message as RequestMessage<"getEntries">) as ResponseOf<K>;
       throw new Error(`unexpected request ${message.type}`);
     },
     connect(onMessage, onDisconnect) {

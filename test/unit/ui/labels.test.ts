@@ -1,6 +1,6 @@
 /** The short texts the UI derives for small spaces: fix tab labels, a failing origin's one
  * line in the popup, an origin's counts, the tabs the panel's picker offers. */
-import type { TabSummary } from "../../../src/protocol";
+import { rowOf, type TabSummary } from "../../../src/protocol";
 import { shortLabel } from "../../../src/ui/panel/FixView";
 import { pickableTabs } from "../../../src/ui/panel/PanelApp";
 import { countsText } from "../../../src/ui/panel/rows";
@@ -23,7 +23,7 @@ test("a failing origin's line never claims one reason for all its failures", () 
     entry({ id: "c", url: `${api}/c`, failure: { id: "method-not-allowed", phase: "preflight" } }),
     entry({ id: "d", url: `${api}/d`, failure: { id: "header-not-allowed", phase: "preflight" } }),
   ];
-  const [only] = failingOrigins(list);
+  const [only] = failingOrigins(list.map(rowOf));
   expect(only).toEqual({ origin: api, count: 4, reason: "no Access-Control-Allow-Origin", reasonCount: 2, otherReasons: 2 });
   expect(failingLine(only as NonNullable<typeof only>)).toBe("4 failing: no Access-Control-Allow-Origin (2) and 2 other rules");
   expect(failingLine({ origin: api, count: 3, reason: "no Access-Control-Allow-Origin" })).toBe("3 × no Access-Control-Allow-Origin");

@@ -2,7 +2,7 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import { Panel } from "../../../src/ui/panel/Panel";
-import { entry, type FakeTransport, fakeTransport, tabLog } from "./fixtures";
+import { entry, type FakeTransport, fakeTransport, rowsMessage } from "./fixtures";
 
 let container: HTMLElement;
 beforeEach(() => {
@@ -22,6 +22,16 @@ async function mount(transport: FakeTransport, host = {}) {
 
 async function push(transport: FakeTransport, message: Parameters<FakeTransport["push"]>[0]) {
   await act(async () => transport.push(message));
+}
+
+/** The worker holds `entries` and sends their rows; the panel then pulls the full entries. */
+async function show(transport: FakeTransport, entries: ReturnType<typeof entry>[], extra: Parameters<typeof rowsMessage>[1] = {}) {
+  transport.held = entries;
+  await push(transport, rowsMessage(entries, extra));
+  // the background pull: one getEntries request and its answer
+  await act(async () => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  });
 }
 
 const byLabel = (label: string) => {
@@ -50,8 +60,8 @@ const cdn = entry({ id: "cdn", url: "https://cdn.test/a.js", start: 3000, type: 
 test("subscribes, shows origins blocked first, then click origin → exchange → detail", async () => {
   const transport = fakeTransport();
   await mount(transport);
-  expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7 }]);
-  await push(transport, { type: "snapshot", log: tabLog([allowed, blocked, cdn]) });
+  expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7, detail: "full" }]);
+  await show(transport, [allowed, blocked, cdn]);
 
   const origins = options("Target origins").map((o) => o.querySelector(".origin-name")?.textContent);
   expect(origins).toEqual(["All origins", "http://api.test", "https://cdn.test"]);
@@ -74,7 +84,7 @@ test("subscribes, shows origins blocked first, then click origin → exchange �
 test("a new exchange from upsert appears in the list", async () => {
   const transport = fakeTransport();
   await mount(transport);
-  await push(transport, { type: "snapshot", log: tabLog([allowed]) });
+  await show(transport, [allowed]);
   expect(options("Exchanges").length).toBe(1);
   await push(transport, { type: "upsert", tabId: 7, entries: [blocked] });
   expect(options("Exchanges").length).toBe(2);
@@ -83,7 +93,7 @@ test("a new exchange from upsert appears in the list", async () => {
 test("filters: blocked only and search", async () => {
   const transport = fakeTransport();
   await mount(transport);
-  await push(transport, { type: "snapshot", log: tabLog([allowed, blocked, cdn]) });
+  await show(transport, [allowed, blocked, cdn]);
   const blockedOnly = [...container.querySelectorAll("label")].find((l) => l.textContent === "Blocked only")?.querySelector("input");
   await act(async () => blockedOnly?.click());
   expect(options("Exchanges").map((r) => r.querySelector(".path")?.textContent)).toEqual(["/orders?x=1"]);
@@ -104,7 +114,7 @@ test("filters: blocked only and search", async () => {
 test("keyboard: / focuses search, arrows move, Enter opens", async () => {
   const transport = fakeTransport();
   await mount(transport);
-  await push(transport, { type: "snapshot", log: tabLog([allowed, blocked, cdn]) });
+  await show(transport, [allowed, blocked, cdn]);
   await act(async () => {
     document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "/", bubbles: true }));
   });
@@ -137,7 +147,7 @@ test("hostile header values are rendered literally, as text", async () => {
   });
   const transport = fakeTransport();
   await mount(transport);
-  await push(transport, { type: "snapshot", log: tabLog([hostile]) });
+  await show(transport, [hostile]);
   await act(async () => options("Exchanges")[0]?.click());
   const headers = byLabel("Response headers");
   expect(headers.textContent).toContain('<img src=x onerror="alert(1)">');
@@ -159,7 +169,7 @@ test("invisible characters are shown as escapes and long values are cut with sho
   });
   const transport = fakeTransport();
   await mount(transport);
-  await push(transport, { type: "snapshot", log: tabLog([sneaky]) });
+  await show(transport, [sneaky]);
   await act(async () => options("Exchanges")[0]?.click());
   const headers = byLabel("Response headers");
   expect(headers.textContent).toContain("http://page.test⟨U+202E⟩⟨U+200B⟩");
@@ -176,7 +186,7 @@ test("10,000 exchanges render a bounded number of rows", async () => {
   const many = Array.from({ length: 10_000 }, (_, i) => entry({ id: `e${i}`, url: `http://api.test/item/${i}`, start: i }));
   const transport = fakeTransport();
   await mount(transport);
-  await push(transport, { type: "snapshot", log: tabLog(many) });
+  await show(transport, many);
   const rows = options("Exchanges");
   expect(rows.length).toBeGreaterThan(10);
   expect(rows.length).toBeLessThan(60);
@@ -189,14 +199,14 @@ test("reconnects after the worker goes away and shows the fresh snapshot", async
   try {
     const transport = fakeTransport();
     await mount(transport);
-    await push(transport, { type: "snapshot", log: tabLog([allowed]) });
+    await show(transport, [allowed]);
     await act(async () => transport.disconnect());
     expect(container.textContent).toContain("reconnecting");
     await act(async () => {
       jest.advanceTimersByTime(60);
     });
     expect(transport.connections).toBe(2);
-    await push(transport, { type: "snapshot", log: tabLog([allowed, blocked]) });
+    await show(transport, [allowed, blocked]);
     expect(options("Exchanges").length).toBe(2);
     expect(container.textContent).toContain("live");
   } finally {
@@ -207,7 +217,7 @@ test("reconnects after the worker goes away and shows the fresh snapshot", async
 test("Clear asks the worker and empties the list; dropped counter is shown", async () => {
   const transport = fakeTransport();
   await mount(transport);
-  await push(transport, { type: "snapshot", log: tabLog([allowed, blocked], { dropped: 3 }) });
+  await show(transport, [allowed, blocked], { dropped: 3 });
   expect(container.textContent).toContain("3 older dropped");
   await act(async () => buttonNamed("Clear").click());
   expect(transport.requests).toContainEqual({ type: "clearLog", tabId: 7 });
@@ -218,7 +228,7 @@ test("Re-test runs the request in the inspected page and shows old vs new verdic
   const transport = fakeTransport();
   const evaluated: string[] = [];
   await mount(transport, { evalInPage: async (expr: string) => evaluated.push(expr) });
-  await push(transport, { type: "snapshot", log: tabLog([blocked]) });
+  await show(transport, [blocked]);
   await act(async () => options("Exchanges")[0]?.click());
   await act(async () => buttonNamed("Re-test").click());
   expect(evaluated[0]).toContain('fetch("http://api.test/orders?x=1", {"method":"PUT"');
@@ -233,7 +243,7 @@ test("Re-test runs the request in the inspected page and shows old vs new verdic
 test("the origin's synthesized policy opens on demand, with server tabs", async () => {
   const transport = fakeTransport();
   await mount(transport);
-  await push(transport, { type: "snapshot", log: tabLog([allowed, blocked, cdn]) });
+  await show(transport, [allowed, blocked, cdn]);
   await act(async () => options("Exchanges")[1]?.click());
   const policy = byLabel("Policy for origin");
   expect(policy.querySelector("pre")).toBeNull();

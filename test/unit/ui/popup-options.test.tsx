@@ -1,10 +1,10 @@
 /** @jest-environment jsdom */
 import { render } from "preact";
 import { act } from "preact/test-utils";
-import { DEFAULT_SETTINGS, type Settings } from "../../../src/protocol";
+import { DEFAULT_SETTINGS, rowOf, type Settings } from "../../../src/protocol";
 import { normalizeSite, Options } from "../../../src/ui/options/Options";
 import { failingOrigins, PopupApp } from "../../../src/ui/popup/Popup";
-import { entry, fakeTransport, tabLog } from "./fixtures";
+import { entry, fakeTransport, rowsMessage } from "./fixtures";
 
 let container: HTMLElement;
 /** lets the fake transport's promises settle */
@@ -24,7 +24,7 @@ const blockedB = entry({ id: "b", url: "http://auth.test/x", failure: { id: "hea
 const ok = entry({ id: "ok", url: "http://cdn.test/x", start: 4, warnings: [{ id: "warn-missing-vary-origin", text: "Vary" }] });
 
 test("failing origins, worst first, with their commonest reason", () => {
-  expect(failingOrigins([blockedB, blockedA, blockedA2, ok])).toEqual([
+  expect(failingOrigins([blockedB, blockedA, blockedA2, ok].map(rowOf))).toEqual([
     { origin: "http://api.test", count: 2, reason: "no Access-Control-Allow-Origin" },
     { origin: "http://auth.test", count: 1, reason: "header not allowed by preflight" },
   ]);
@@ -36,8 +36,8 @@ test("popup asks for the active tab and summarises it", async () => {
     render(<PopupApp transport={transport} tabId={null} />, container);
   });
   await settle();
-  expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7 }]);
-  await act(async () => transport.push({ type: "snapshot", log: tabLog([blockedA, blockedA2, blockedB, ok]) }));
+  expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7, detail: "rows" }]);
+  await act(async () => transport.push(rowsMessage([blockedA, blockedA2, blockedB, ok])));
   const verdicts = container.querySelector('[aria-label="Cross-origin requests by verdict"]')?.textContent;
   expect(verdicts).toContain("3 blocked");
   expect(verdicts).toContain("1 allowed");

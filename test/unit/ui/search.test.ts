@@ -3,6 +3,7 @@
  * text: case-insensitive in URL, failure id, header names and values; the method only whole;
  * never across two texts; an updated exchange (a new object) is searched as it is now.
  */
+import { rowOf } from "../../../src/protocol";
 import { matchesSearch } from "../../../src/ui/store/select";
 import { entry } from "./fixtures";
 
@@ -28,11 +29,17 @@ test.each([
   ["nothing-like-this", false],
   ["", true],
 ])("%j → %s", (needle, expected) => {
-  expect(matchesSearch(e, needle)).toBe(expected);
+  expect(matchesSearch(rowOf(e), e, needle)).toBe(expected);
+});
+
+test("without the full entry only URL, method and failure id are searched", () => {
+  expect(matchesSearch(rowOf(e), undefined, "users")).toBe(true);
+  expect(matchesSearch(rowOf(e), undefined, "acao-missing")).toBe(true);
+  expect(matchesSearch(rowOf(e), undefined, "x-trace")).toBe(false);
 });
 
 test("an updated exchange is searched as it is now", () => {
-  expect(matchesSearch(e, "retry-after")).toBe(false);
+  expect(matchesSearch(rowOf(e), e, "retry-after")).toBe(false);
   const updated = entry({ id: "a", url: "http://api.test/users", responseHeaders: [{ name: "Retry-After", value: "5" }] });
-  expect(matchesSearch(updated, "retry-after")).toBe(true);
+  expect(matchesSearch(rowOf(updated), updated, "retry-after")).toBe(true);
 });

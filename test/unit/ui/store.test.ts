@@ -1,6 +1,7 @@
+import { revOf, rowOf } from "../../../src/protocol";
 import { initialState, type LogState, reduce } from "../../../src/ui/store/log";
 import { applyFilters, countVerdicts, groupByOrigin } from "../../../src/ui/store/select";
-import { entry, tabLog } from "./fixtures";
+import { entry, rowsMessage, tabLog } from "./fixtures";
 
 const a1 = entry({ id: "a1", url: "http://api.test/users", start: 1000 });
 const a2 = entry({ id: "a2", url: "http://api.test/orders", start: 2000, failure: { id: "acao-missing" } });
@@ -8,11 +9,11 @@ const b1 = entry({ id: "b1", url: "https://cdn.test/font.woff2", start: 3000, ty
 const same = entry({ id: "s1", url: "http://page.test/local", start: 4000, trafficClass: "same-origin", verdict: "not-cors" });
 
 function ids(state: LogState): string[] {
-  return state.live.entries.map((e) => e.exchange.id);
+  return state.live.rows.map((r) => r.id);
 }
 
 function withSnapshot(...entries: ReturnType<typeof entry>[]): LogState {
-  return reduce(initialState(7), { type: "server", message: { type: "snapshot", log: tabLog(entries) } });
+  return reduce(initialState(7), { type: "server", message: rowsMessage(entries) });
 }
 
 describe("log reducer", () => {
@@ -23,7 +24,7 @@ describe("log reducer", () => {
   });
 
   test("snapshot of another tab is ignored", () => {
-    const state = reduce(initialState(7), { type: "server", message: { type: "snapshot", log: tabLog([a1], { tabId: 8 }) } });
+    const state = reduce(initialState(7), { type: "server", message: rowsMessage([a1], { tabId: 8 }) });
     expect(ids(state)).toEqual([]);
   });
 
@@ -32,7 +33,7 @@ describe("log reducer", () => {
     const a1Blocked = entry({ id: "a1", url: "http://api.test/users", start: 1000, failure: { id: "acao-mismatch" } });
     state = reduce(state, { type: "server", message: { type: "upsert", tabId: 7, entries: [a1Blocked, same, a2] } });
     expect(ids(state)).toEqual(["a1", "a2", "b1", "s1"]);
-    expect(state.live.entries[0]?.diagnosis.verdict).toBe("blocked");
+    expect(state.live.rows[0]?.verdict).toBe("blocked");
     expect(state.live.index.get("s1")).toBe(3);
     expect(state.live.index.get("b1")).toBe(2);
   });
@@ -63,7 +64,7 @@ describe("log reducer", () => {
     let state = withSnapshot(a1);
     state = reduce(state, { type: "import", name: "x.har", log: tabLog([a2, b1]) });
     state = reduce(state, { type: "server", message: { type: "upsert", tabId: 7, entries: [same] } });
-    expect(state.imported?.log.entries.map((e) => e.exchange.id)).toEqual(["a2", "b1"]);
+    expect(state.imported?.log.rows.map((r) => r.id)).toEqual(["a2", "b1"]);
     expect(ids(state)).toEqual(["a1", "s1"]);
     state = reduce(state, { type: "closeImport" });
     expect(state.imported).toBeNull();
@@ -72,23 +73,25 @@ describe("log reducer", () => {
 
 describe("selectors", () => {
   const all = [a1, a2, b1, same];
+  const rows = all.map(rowOf);
+  const details = new Map(all.map((e) => [e.exchange.id, { rev: revOf(e), entry: e }]));
 
   test("same-origin traffic is hidden by default", () => {
-    expect(applyFilters(all, initialState(7).filters).map((e) => e.exchange.id)).toEqual(["a1", "a2", "b1"]);
+    expect(applyFilters(rows, details, initialState(7).filters).rows.map((r) => r.id)).toEqual(["a1", "a2", "b1"]);
   });
 
   test("blocked only, warnings, type and text search", () => {
     const f = initialState(7).filters;
-    expect(applyFilters(all, { ...f, blockedOnly: true }).map((e) => e.exchange.id)).toEqual(["a2"]);
-    expect(applyFilters(all, { ...f, warningsOnly: true }).map((e) => e.exchange.id)).toEqual(["b1"]);
-    expect(applyFilters(all, { ...f, type: "font" }).map((e) => e.exchange.id)).toEqual(["b1"]);
-    expect(applyFilters(all, { ...f, search: "ORDERS" }).map((e) => e.exchange.id)).toEqual(["a2"]);
+    expect(applyFilters(rows, details, { ...f, blockedOnly: true }).rows.map((r) => r.id)).toEqual(["a2"]);
+    expect(applyFilters(rows, details, { ...f, warningsOnly: true }).rows.map((r) => r.id)).toEqual(["b1"]);
+    expect(applyFilters(rows, details, { ...f, type: "font" }).rows.map((r) => r.id)).toEqual(["b1"]);
+    expect(applyFilters(rows, details, { ...f, search: "ORDERS" }).rows.map((r) => r.id)).toEqual(["a2"]);
     // header values are searched too
-    expect(applyFilters(all, { ...f, hideSameOrigin: false, search: "origin" }).length).toBe(4);
+    expect(applyFilters(rows, details, { ...f, hideSameOrigin: false, search: "origin" }).rows.length).toBe(4);
   });
 
   test("grouping by target origin puts blocked origins first, with counts", () => {
-    const groups = groupByOrigin([b1, b1, a1, a2].map((e, i) => ({ ...e, exchange: { ...e.exchange, id: `${e.exchange.id}${i}` } })));
+    const groups = groupByOrigin([b1, b1, a1, a2].map((e, i) => ({ ...rowOf(e), id: `${e.exchange.id}${i}` })));
     expect(groups).toEqual([
       { origin: "http://api.test", total: 2, blocked: 1, allowed: 1, warnings: 0, errors: 0 },
       { origin: "https://cdn.test", total: 2, blocked: 0, allowed: 2, warnings: 2, errors: 0 },
@@ -96,6 +99,6 @@ describe("selectors", () => {
   });
 
   test("verdict counts", () => {
-    expect(countVerdicts(all)).toEqual({ allowed: 2, blocked: 1, notCors: 1, networkError: 0, pending: 0, warnings: 1 });
+    expect(countVerdicts(rows)).toEqual({ allowed: 2, blocked: 1, notCors: 1, networkError: 0, pending: 0, warnings: 1 });
   });
 });
