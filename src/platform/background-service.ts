@@ -216,6 +216,12 @@ export function startBackground(browser: BrowserKind): void {
         if (portFlushScheduled) flushPorts();
         post(ex.tabId, { type: "dropped", tabId: ex.tabId, dropped: change.dropped });
       }
+      // other tabs' oldest entries that the storage budget of all tabs dropped
+      for (const other of change.droppedElsewhere ?? []) {
+        if (portFlushScheduled) flushPorts();
+        post(other.tabId, { type: "dropped", tabId: other.tabId, dropped: other.dropped });
+        refreshBadge(other.tabId);
+      }
       refreshBadge(ex.tabId);
     }
   }

@@ -21,9 +21,15 @@
  * of one per event, and an exchange that changed several times while a call was in flight is
  * turned into text once, when its call is made.
  *
- * The byte size of an entry is measured when it is written; until then an entry counts with
- * its last written size (a new one with the tab's average), so the byte bound is exact from
- * one write to the next and never more than one call's changes behind.
+ * The byte size of an entry is what storage.session counts against its quota (the key and the
+ * value as JSON); it is measured when the entry is written, until then an entry counts with its
+ * last written size (a new one with the tab's average), so the byte bounds are exact from one
+ * write to the next and never more than one call's changes behind.
+ *
+ * Besides the per-tab bounds (settings), all tabs together keep to `maxStoredBytes`:
+ * storage.session holds 10 MB in all, and a write past that fails — the log's entries were
+ * then only in the worker's memory, and a stopped worker lost them (two busy tabs of the
+ * default 8 MB bound each did that). The globally oldest entries go first.
  */
 import type { DiagnosedExchange } from "../cors/model";
 import type { TabLog } from "../protocol";
@@ -50,10 +56,16 @@ export interface UpsertOptions {
 export interface LogStoreOptions {
   /** called when a storage call fails */
   onWriteError?: (error: unknown) => void;
+  /** all tabs' entries together, in bytes as storage counts them (default STORED_BYTES_MAX) */
+  maxStoredBytes?: number;
   /** longest wait of a change behind a call in flight (default WRITE_WAIT_MS; 0: no wait, one
    * call per task as changes come) */
   maxWaitMs?: number;
 }
+
+/** storage.session's quota is 10 MB (chrome.storage.session.QUOTA_BYTES); the rest is room for
+ * the tabs' metadata, the assembler's state and a starting worker's journal. */
+export const STORED_BYTES_MAX = 8 * 1024 * 1024;
 
 /** Storage answers in a millisecond or two when all is well; a change waits at most this long. */
 export const WRITE_WAIT_MS = 8;
@@ -61,8 +73,10 @@ export const WRITE_WAIT_MS = 8;
 export interface LogChange {
   tabId: number;
   upserted: DiagnosedExchange[];
-  /** set when the per-tab bound dropped entries (the new total) */
+  /** set when a bound dropped entries of this tab (the new total) */
   dropped?: number;
+  /** other tabs whose oldest entries the storage budget dropped (their new totals) */
+  droppedElsewhere?: { tabId: number; dropped: number }[];
 }
 
 interface Held {
@@ -114,6 +128,10 @@ export interface LogStore {
 const entryKey = (tabId: number, id: string) => `e:${tabId}:${id}`;
 const tabKey = (tabId: number) => `t:${tabId}`;
 
+/** What storage.session counts for a string value under a key: the key and the value as JSON
+ * (a JSON text as a string value has every quote escaped). */
+const storedSize = (key: string, text: string) => key.length + JSON.stringify(text).length;
+
 const isBlocked = (entry: DiagnosedExchange) => entry.diagnosis?.verdict === "blocked";
 
 /** What waits for the next storage call under a key: a value (or a function giving it when the
@@ -136,6 +154,7 @@ function deferred(): Deferred {
 export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {}): LogStore {
   const onWriteError = options.onWriteError ?? (() => {});
   const maxWaitMs = options.maxWaitMs ?? WRITE_WAIT_MS;
+  const maxStoredBytes = options.maxStoredBytes ?? STORED_BYTES_MAX;
   const tabs = new Map<number, TabState>();
   let seq = 0;
   const pendingSet = new Map<string, Pending>();
@@ -172,8 +191,9 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     const held = t?.entries.get(ref.id);
     if (!t || !held) return undefined;
     const text = encodeEntry(held.seq, held.entry);
-    t.bytes += text.length - held.bytes;
-    held.bytes = text.length;
+    const bytes = text === "" ? 0 : storedSize(entryKey(ref.tabId, ref.id), text);
+    t.bytes += bytes - held.bytes;
+    held.bytes = bytes;
     return text === "" ? undefined : text;
   }
 
@@ -249,6 +269,19 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     return t;
   }
 
+  /** Drops the tab's oldest entry (counted in `dropped`); returns its size. */
+  function dropOldest(t: TabState): number {
+    const [oldestId, oldest] = t.entries.entries().next().value as [string, Held];
+    t.entries.delete(oldestId);
+    t.bytes -= oldest.bytes;
+    if (isBlocked(oldest.entry)) t.blocked--;
+    t.droppedIds.add(oldestId);
+    if (t.droppedIds.size > DROPPED_IDS_KEPT) t.droppedIds.delete(t.droppedIds.values().next().value as string);
+    drop(entryKey(t.tabId, oldestId));
+    t.dropped++;
+    return oldest.bytes;
+  }
+
   function writeMeta(t: TabState): void {
     put(tabKey(t.tabId), { value: { pageUrl: t.pageUrl, dropped: t.dropped } });
   }
@@ -270,7 +303,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
         } else {
           const stored = decodeEntry(value);
           if (typeof stored?.s !== "number" || !stored.d?.exchange) continue;
-          const bytes = typeof value === "string" ? value.length : encodeEntry(stored.s, stored.d).length;
+          const bytes = storedSize(key, typeof value === "string" ? value : encodeEntry(stored.s, stored.d));
           loaded.push({ tabId, seq: stored.s, entry: stored.d, bytes });
         }
       }
@@ -304,26 +337,41 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       // pending write, which takes the entry as it is when the call is made).
       if (!existing || !options.deferWrite) put(entryKey(tabId, id), { tabId, id });
       change.upserted.push(entry);
-      // Bound: oldest first (Map iteration order is insertion order = arrival order).
-      let removed = 0;
+      // Per-tab bounds: oldest first (Map iteration order is insertion order = arrival order).
+      const trimmed = new Set<TabState>();
       while (
         t.entries.size > 1 &&
         (t.entries.size > Math.max(1, limits.maxExchangesPerTab) || t.bytes > Math.max(1, limits.maxBytesPerTab))
       ) {
-        const [oldestId, oldest] = t.entries.entries().next().value as [string, Held];
-        t.entries.delete(oldestId);
-        t.bytes -= oldest.bytes;
-        if (isBlocked(oldest.entry)) t.blocked--;
-        t.droppedIds.add(oldestId);
-        if (t.droppedIds.size > DROPPED_IDS_KEPT) t.droppedIds.delete(t.droppedIds.values().next().value as string);
-        drop(entryKey(tabId, oldestId));
-        removed++;
+        dropOldest(t);
+        trimmed.add(t);
       }
-      if (removed > 0) {
-        t.dropped += removed;
-        change.dropped = t.dropped;
-        change.upserted = change.upserted.filter((e) => t.entries.has(e.exchange.id));
-        writeMeta(t);
+      // The storage budget of all tabs: the globally oldest first, the newest entry always stays.
+      let total = 0;
+      for (const other of tabs.values()) total += other.bytes;
+      while (total > maxStoredBytes) {
+        let victim: TabState | null = null;
+        let victimSeq = Number.POSITIVE_INFINITY;
+        for (const other of tabs.values()) {
+          const first = other.entries.values().next().value as Held | undefined;
+          if (first && first.seq < victimSeq && !(other === t && other.entries.size === 1)) {
+            victim = other;
+            victimSeq = first.seq;
+          }
+        }
+        if (!victim) break;
+        total -= dropOldest(victim);
+        trimmed.add(victim);
+      }
+      for (const other of trimmed) {
+        writeMeta(other);
+        if (other === t) {
+          change.dropped = t.dropped;
+          change.upserted = change.upserted.filter((e) => t.entries.has(e.exchange.id));
+        } else {
+          change.droppedElsewhere ??= [];
+          change.droppedElsewhere.push({ tabId: other.tabId, dropped: other.dropped });
+        }
       }
       return change;
     },

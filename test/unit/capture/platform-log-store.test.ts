@@ -415,3 +415,46 @@ test("a change never waits longer than maxWaitMs behind an unanswered call: it g
     jest.useRealTimers();
   }
 });
+
+// ---- the storage budget of all tabs --------------------------------------------------
+
+test("all tabs together keep to maxStoredBytes: the globally oldest go first, counted in their tab", async () => {
+  const kv = memoryKv();
+  const perTab = { maxExchangesPerTab: 100, maxBytesPerTab: 1_000_000 };
+  // the size of one entry as storage counts it (all entries here have the same size)
+  const probeKv = memoryKv();
+  const probe = createLogStore(probeKv);
+  probe.upsert(1, entry("z", 1, 400), perTab);
+  await probe.flushed();
+  const size = "e:1:z".length + JSON.stringify(probeKv.data.get("e:1:z")).length;
+  // four entries fit, five do not
+  const store = createLogStore(kv, { maxStoredBytes: Math.floor(size * 4.5) });
+  for (const [tabId, id] of [[1, "a"], [2, "b"], [1, "c"], [2, "d"]] as const) {
+    store.upsert(tabId, entry(id, tabId, 400), perTab);
+    await store.flushed();
+  }
+  expect(store.get(1).dropped + store.get(2).dropped).toBe(0);
+  const change = store.upsert(2, entry("e", 2, 400), perTab);
+  await store.flushed();
+  // tab 1's "a" was the oldest of all: dropped, counted and reported for tab 1
+  expect(change.droppedElsewhere).toEqual([{ tabId: 1, dropped: 1 }]);
+  expect(change.dropped).toBeUndefined();
+  expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["c"]);
+  expect(store.get(2).entries.map((e) => e.exchange.id)).toEqual(["b", "d", "e"]);
+  expect([...kv.data.keys()].filter((k) => k.startsWith("e:")).sort()).toEqual(["e:1:c", "e:2:b", "e:2:d", "e:2:e"]);
+  expect(kv.data.get("t:1")).toEqual({ pageUrl: null, dropped: 1 });
+});
+
+test("an entry's size is what storage counts: key plus the value as JSON (quotes escaped)", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  store.upsert(1, entry("a"), limits);
+  await store.flushed();
+  const text = kv.data.get("e:1:a") as string;
+  const exact = "e:1:a".length + JSON.stringify(text).length;
+  expect(exact).toBeGreaterThan("e:1:a".length + text.length + 40); // every quote counts twice
+  // a per-tab byte bound of exactly one entry: the next one drops the first
+  const tight = { maxExchangesPerTab: 100, maxBytesPerTab: exact };
+  store.upsert(1, entry("b"), tight);
+  expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["b"]);
+});
