@@ -8,8 +8,13 @@
  * The time is the page's own: from the first fetch to the last body read (performance.now()
  * in the page). Between rounds each browser navigates the tab again, which also clears CORS
  * Lens's log for it, and everybody waits the same settle time.
+ *
+ * Also measured: the CPU time all the browser's processes spent on the burst and the settle
+ * time after it (Linux /proc), as ratios the same way. Page time on a shared 2-core machine
+ * moves with whatever else runs; CPU time much less, so it shows what a change saved when the
+ * page times are too noisy to.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer";
@@ -64,13 +69,45 @@ async function launch(variant: Variant, extensionPath: string | null): Promise<I
   return { variant, browser, page };
 }
 
-async function round(instance: Instance, pageUrl: string, expression: string): Promise<BurstResult> {
+/** CPU time (user + system, ms) of a process and all its descendants; null without /proc. */
+function treeCpuMs(rootPid: number | undefined): number | null {
+  if (rootPid === undefined) return null;
+  try {
+    const stats = new Map<number, { ppid: number; ticks: number }>();
+    for (const name of readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const text = readFileSync(`/proc/${name}/stat`, "utf8");
+        // fields after the command name (which may hold spaces) in parentheses
+        const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+        stats.set(Number(name), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    let ticks = 0;
+    const queue = [rootPid];
+    while (queue.length > 0) {
+      const pid = queue.pop() as number;
+      ticks += stats.get(pid)?.ticks ?? 0;
+      for (const [child, s] of stats) if (s.ppid === pid) queue.push(child);
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+async function round(instance: Instance, pageUrl: string, expression: string): Promise<BurstResult & { cpuMs: number | null }> {
   await instance.page.goto(pageUrl, { waitUntil: "load" });
   await sleep(150);
+  const pid = instance.browser.process()?.pid;
+  const cpuBefore = treeCpuMs(pid);
   const result = (await instance.page.evaluate(expression)) as BurstResult;
   // let the extension's worker finish what the burst gave it before another browser runs
   await sleep(300);
-  return result;
+  const cpuAfter = treeCpuMs(pid);
+  return { ...result, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
 }
 
 export async function benchBrowsing(servers: TestServers, options: BrowsingOptions): Promise<{ rows: Row[]; raw: Record<Variant, number[]> }> {
@@ -89,6 +126,7 @@ export async function benchBrowsing(servers: TestServers, options: BrowsingOptio
         ? permutations(instances)
         : instances.map((_, r) => instances.map((__, i) => instances[(i + r) % instances.length] as Instance));
     const times: Record<Variant, number[]> = Object.fromEntries(instances.map((i) => [i.variant, []]));
+    const cpu: Record<Variant, number[]> = Object.fromEntries(instances.map((i) => [i.variant, []]));
     const expectedFailed = Math.round((options.requests * FAILING_PER_20) / 20);
     for (let r = 0; r < options.warmup + options.rounds; r++) {
       const order = orders[r % orders.length] as Instance[];
@@ -100,8 +138,11 @@ export async function benchBrowsing(servers: TestServers, options: BrowsingOptio
         if (Math.abs(result.failed - expectedFailed) > 1) {
           throw new Error(`${instance.variant}: ${result.failed} of ${options.requests} fetches failed, expected ${expectedFailed}`);
         }
-        if (r >= options.warmup) times[instance.variant]?.push(result.ms);
-        inRound.push(`${instance.variant} ${result.ms.toFixed(0)} ms`);
+        if (r >= options.warmup) {
+          times[instance.variant]?.push(result.ms);
+          if (result.cpuMs !== null) cpu[instance.variant]?.push(result.cpuMs);
+        }
+        inRound.push(`${instance.variant} ${result.ms.toFixed(0)} ms${result.cpuMs === null ? "" : ` (cpu ${result.cpuMs} ms)`}`);
       }
       log(`  browsing ${r < options.warmup ? "warm-up" : `round ${r - options.warmup + 1}/${options.rounds}`}: ${inRound.join(", ")}`);
     }
@@ -119,9 +160,18 @@ export async function benchBrowsing(servers: TestServers, options: BrowsingOptio
         fromSummary(part, `${n} fetches: ${name} / floor (comparison build)`, "×", summarize(pairedRatios(of(name), of("floor")))),
       ),
     ];
+    const cpuOf = (v: Variant) => cpu[v] ?? [];
+    if (cpuOf("lens").length === options.rounds && cpuOf("floor").length === options.rounds) {
+      rows.push(
+        fromSummary(part, `${n} fetches, browser CPU time: CORS Lens / floor`, "×", summarize(pairedRatios(cpuOf("lens"), cpuOf("floor")))),
+        ...Object.keys(options.compare ?? {}).map((name) =>
+          fromSummary(part, `${n} fetches, browser CPU time: ${name} / floor (comparison build)`, "×", summarize(pairedRatios(cpuOf(name), cpuOf("floor")))),
+        ),
+      );
+    }
     const lensRatio = rows[0] as Row;
     lensRatio.met = lensRatio.value <= 1.05;
-    return { rows, raw: times };
+    return { rows, raw: { ...times, ...Object.fromEntries(Object.entries(cpu).map(([v, list]) => [`${v} cpu ms`, list])) } };
   } finally {
     for (const instance of instances) await instance.browser.close().catch(() => undefined);
     rmSync(floorDir, { recursive: true, force: true });

@@ -80,10 +80,19 @@ export async function main(): Promise<void> {
     await page.evaluate(burstExpression(requestMix(servers), requests, "warm"));
     await page.reload({ waitUntil: "load" });
     await sleep(500);
+    // count the worker's storage.session calls and the characters of their string values
+    await session.send("Runtime.evaluate", {
+      expression: `(() => {
+        const area = chrome.storage.session, set = area.set.bind(area), w = (globalThis.__profileWrites = { calls: 0, keys: 0, chars: 0 });
+        area.set = (items) => { w.calls++; for (const v of Object.values(items)) { w.keys++; if (typeof v === "string") w.chars += v.length; } return set(items); };
+      })()`,
+    });
     await session.send("Profiler.start");
     const burst = (await page.evaluate(burstExpression(requestMix(servers), requests, "profiled"))) as { ms: number };
     await sleep(1000);
     const { profile } = (await session.send("Profiler.stop")) as unknown as { profile: CpuProfile };
+    const writes = await session.send("Runtime.evaluate", { expression: "JSON.stringify(globalThis.__profileWrites)", returnByValue: true });
+    console.log(`storage.session during the burst: ${writes.result.value}`);
     const total = profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
     const idle = selfTimes(profile).find((t) => t.name.startsWith("(idle)"))?.ms ?? 0;
     console.log(`burst of ${requests}: ${burst.ms.toFixed(0)} ms in the page; worker profile ${total.toFixed(0)} ms, busy ${(total - idle).toFixed(0)} ms`);

@@ -217,19 +217,60 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     if (finished.get(ex.id) === ex) finishedRequestIds.set(id, (finishedRequestIds.get(id) ?? 0) + 1);
   }
 
+  /** Exchanges (in flight or remembered) by the URLs of their hops: an OPTIONS looks for the
+   * request it guards among those at its URL only. Scanning every exchange in flight and every
+   * remembered one per OPTIONS made a burst of N preflighted requests cost N² checks. */
+  const byUrl = new Map<string, Set<Exchange>>();
+
+  function indexUrl(ex: Exchange, url: string): void {
+    let set = byUrl.get(url);
+    if (!set) {
+      set = new Set();
+      byUrl.set(url, set);
+    }
+    set.add(ex);
+  }
+
+  function unindex(ex: Exchange): void {
+    for (const hop of ex.hops) {
+      const set = byUrl.get(hop.url);
+      if (!set) continue;
+      set.delete(ex);
+      if (set.size === 0) byUrl.delete(hop.url);
+    }
+  }
+
+  function pushHop(ex: Exchange, hop: Hop): void {
+    ex.hops.push(hop);
+    if (inflight.get(ex.id)?.exchange === ex || finished.get(ex.id) === ex) indexUrl(ex, hop.url);
+  }
+
   function remember(ex: Exchange): void {
     const previous = finished.get(ex.id);
-    if (previous) countRequestIds(previous, -1);
+    if (previous) {
+      countRequestIds(previous, -1);
+      if (previous !== ex) unindex(previous);
+    }
     finished.set(ex.id, ex);
     countRequestIds(ex, 1);
+    for (const hop of ex.hops) indexUrl(ex, hop.url);
     if (finished.size > FINISHED_MEMORY) {
       const oldest = finished.keys().next().value;
       if (oldest !== undefined) {
         const gone = finished.get(oldest);
-        if (gone) countRequestIds(gone, -1);
         finished.delete(oldest);
+        if (gone) {
+          countRequestIds(gone, -1);
+          if (inflight.get(gone.id)?.exchange !== gone) unindex(gone);
+        }
       }
     }
+  }
+
+  /** Starts tracking an exchange in flight. */
+  function track(ex: Exchange, lastSeen: number): void {
+    inflight.set(ex.id, { exchange: ex, lastSeen });
+    for (const hop of ex.hops) indexUrl(ex, hop.url);
   }
 
   function lookup(id: string): Exchange | undefined {
@@ -260,7 +301,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     // every request starts with onBeforeRequest: first seen later, its first events were lost
     if (e.kind !== "beforeRequest") ex.captureGap = "start";
     ex.trafficClass = classify(ex);
-    inflight.set(ex.id, { exchange: ex, lastSeen: e.timeStamp });
+    track(ex, e.timeStamp);
     byRequest.set(e.requestId, { id: ex.id, preflightHop: null });
     return ex;
   }
@@ -307,13 +348,11 @@ export function createAssembler(options: AssemblerOptions): Assembler {
 
   function collect(url: string, tabId: number, initiator: string | null): Candidate[] {
     const out: Candidate[] = [];
-    for (const { exchange } of inflight.values()) {
-      const c = candidateIn(exchange, 0, url, tabId, initiator);
-      if (c) out.push(c);
-    }
-    // Out-of-order streams: a request already over may still lack its preflight.
-    for (const ex of finished.values()) {
-      const c = candidateIn(ex, 3, url, tabId, initiator);
+    for (const ex of byUrl.get(url) ?? []) {
+      // in flight first; out-of-order streams: a request already over may still lack its preflight
+      const rank = inflight.get(ex.id)?.exchange === ex ? 0 : finished.get(ex.id) === ex ? 3 : -1;
+      if (rank < 0) continue;
+      const c = candidateIn(ex, rank, url, tabId, initiator);
       if (c) out.push(c);
     }
     return out;
@@ -476,7 +515,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     if (index >= 0) return index;
     const last = ex.hops[ex.hops.length - 1];
     const method = last?.response ? redirectedMethod(last.method, last.response.status) : e.method;
-    ex.hops.push(newHop(e.url, e.method || method, e.timeStamp));
+    pushHop(ex, newHop(e.url, e.method || method, e.timeStamp));
     if (last && last.redirectUrl === undefined) last.redirectUrl = e.url;
     return ex.hops.length - 1;
   }
@@ -532,7 +571,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
         if (target) {
           hop.redirectUrl = target;
           const next = ex.hops[index + 1];
-          if (!next) ex.hops.push(newHop(target, redirectedMethod(hop.method, e.statusCode ?? 0), e.timeStamp));
+          if (!next) pushHop(ex, newHop(target, redirectedMethod(hop.method, e.statusCode ?? 0), e.timeStamp));
         }
         settlePreflightState(ex, hop);
         if (target && ex.outcome.state === "pending" && unobservableScheme(target)) endAtUnobservableRedirect(ex, hop, e);
@@ -703,7 +742,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     for (const f of list(s.inflight) as Partial<InFlight>[]) {
       const ex = restoredExchange(f?.exchange);
       if (!ex) continue;
-      inflight.set(ex.id, { exchange: ex, lastSeen: typeof f.lastSeen === "number" ? f.lastSeen : ex.startTime });
+      track(ex, typeof f.lastSeen === "number" ? f.lastSeen : ex.startTime);
       for (const id of ex.requestIds) byRequest.set(id, { id: ex.id, preflightHop: null });
       ex.hops.forEach((h, i) => {
         if (h.preflight && typeof h.preflight.requestId === "string") byRequest.set(h.preflight.requestId, { id: ex.id, preflightHop: i });

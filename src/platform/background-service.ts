@@ -30,6 +30,7 @@ import { createBadge } from "./badge";
 import { registerCaptureListeners, type WebRequestApi } from "./listeners";
 import { createLogStore, type KeyValueStore } from "./log-store";
 import { createRecorder } from "./recorder";
+import { canDeferWrite } from "./write-policy";
 import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./settings";
 
 const AUX_KEY = "asm:aux";
@@ -101,7 +102,7 @@ export function startBackground(browser: BrowserKind): void {
     sessionStore((all) => {
       journal = journalOf(all);
     }),
-    (error) => console.warn("[cors-lens] storage write failed", error),
+    { onWriteError: (error) => console.warn("[cors-lens] storage write failed", error) },
   );
   const bootId = String(Date.now()).padStart(15, "0");
   const journalKeys: string[] = [];
@@ -229,20 +230,29 @@ export function startBackground(browser: BrowserKind): void {
         if (portFlushScheduled) flushPorts();
         post(ex.tabId, { type: "dropped", tabId: ex.tabId, dropped: change.dropped });
       }
+      // other tabs' oldest entries that the storage budget of all tabs dropped
+      for (const other of change.droppedElsewhere ?? []) {
+        if (portFlushScheduled) flushPorts();
+        post(other.tabId, { type: "dropped", tabId: other.tabId, dropped: other.dropped });
+        refreshBadge(other.tabId);
+      }
       refreshBadge(ex.tabId);
     }
   }
 
   /** Persists the assembler's auxiliary state when it may have changed (a few events per
-   * preflight), in the log store's storage call of this task. */
+   * preflight), in the log store's next storage call: serialised when that call is made, once
+   * for all the events that changed it meanwhile. */
   function saveAux(): void {
     const version = assembler.auxVersion();
     if (version === savedAuxVersion) return;
     savedAuxVersion = version;
-    const aux = JSON.stringify(assembler.auxSnapshot());
-    if (aux === lastAux) return;
-    lastAux = aux;
-    store.writeAlso(AUX_KEY, aux);
+    store.writeAlso(AUX_KEY, () => {
+      const aux = JSON.stringify(assembler.auxSnapshot());
+      if (aux === lastAux) return undefined;
+      lastAux = aux;
+      return aux;
+    });
   }
 
   function handle(event: CaptureEvent): void {
@@ -256,8 +266,10 @@ export function startBackground(browser: BrowserKind): void {
     if (siteDisabled(settings, event.url) || siteDisabled(settings, event.tabId >= 0 ? store.pageUrl(event.tabId) : null)) {
       return;
     }
-    const deferWrite = event.kind === "responseStarted";
-    for (const exchange of assembler.push(event)) record(exchange, deferWrite);
+    const auxBefore = assembler.auxVersion();
+    const changed = assembler.push(event);
+    const auxChanged = assembler.auxVersion() !== auxBefore;
+    for (const exchange of changed) record(exchange, canDeferWrite(event, exchange, browser, auxChanged));
     saveAux();
     if (++eventsSinceSweep >= 200) {
       eventsSinceSweep = 0;

@@ -3,20 +3,37 @@
  * dropped counter) and persisted through a KeyValueStore (chrome.storage.session in the worker)
  * so that a terminated worker loses nothing.
  *
- * Storage layout, chosen so that one event costs one small write:
+ * Storage layout:
  * - `e:<tabId>:<exchangeId>` → the JSON text of { s: sequence number, d: DiagnosedExchange } —
  *   one key per exchange, rewritten when that exchange changes. Text, not the object: the
  *   extension API converts an object graph value by value in the worker (about 1 ms for a 4 KB
- *   exchange here, the worker's largest cost per event in `npm run bench`'s profile), while
- *   JSON.stringify makes the text in microseconds and a string crosses as one value. The
- *   same text gives the entry's size for the byte bound, so it is made once per change;
+ *   exchange here), while JSON.stringify makes the text in microseconds and a string crosses
+ *   as one value. The text's length is the entry's size for the byte bound;
  * - `t:<tabId>` → { pageUrl, dropped } — written only when the log is cleared, trimmed or
  *   the page changes.
- * Writes are collected and flushed in one set()/remove() at the end of the current task
- * (a microtask), so the window between an event and its write stays within that task.
+ *
+ * Writes: without a call in flight, a change goes out at the end of its task (a microtask).
+ * While one is in flight, changes wait and go together in one call, issued when it is
+ * answered — but never wait longer than `maxWaitMs`: a worker that is busy (or a browser that
+ * is slow to answer) must not leave them unwritten, since what waits is what a stopped worker
+ * loses (test/e2e/hardening-worker-kills.test.ts measures it). A burst of 500 requests (about
+ * 4,000 events, every exchange changing 4 to 8 times) thus costs a few hundred calls instead
+ * of one per event, and an exchange that changed several times while a call was in flight is
+ * turned into text once, when its call is made.
+ *
+ * The byte size of an entry is what storage.session counts against its quota (the key and the
+ * value as JSON); it is measured when the entry is written, until then an entry counts with its
+ * last written size (a new one with the tab's average), so the byte bounds are exact from one
+ * write to the next and never more than one call's changes behind.
+ *
+ * Besides the per-tab bounds (settings), all tabs together keep to `maxStoredBytes`:
+ * storage.session holds 10 MB in all, and a write past that fails — the log's entries were
+ * then only in the worker's memory, and a stopped worker lost them (two busy tabs of the
+ * default 8 MB bound each did that). The globally oldest entries go first.
  */
 import type { DiagnosedExchange } from "../cors/model";
 import type { TabLog } from "../protocol";
+import { decodeEntry, encodeEntry } from "./entry-codec";
 
 export interface KeyValueStore {
   get(): Promise<Record<string, unknown>>;
@@ -36,16 +53,30 @@ export interface UpsertOptions {
   deferWrite?: boolean;
 }
 
+export interface LogStoreOptions {
+  /** called when a storage call fails */
+  onWriteError?: (error: unknown) => void;
+  /** all tabs' entries together, in bytes as storage counts them (default STORED_BYTES_MAX) */
+  maxStoredBytes?: number;
+  /** longest wait of a change behind a call in flight (default WRITE_WAIT_MS; 0: no wait, one
+   * call per task as changes come) */
+  maxWaitMs?: number;
+}
+
+/** storage.session's quota is 10 MB (chrome.storage.session.QUOTA_BYTES); the rest is room for
+ * the tabs' metadata, the assembler's state and a starting worker's journal. */
+export const STORED_BYTES_MAX = 8 * 1024 * 1024;
+
+/** Storage answers in a millisecond or two when all is well; a change waits at most this long. */
+export const WRITE_WAIT_MS = 8;
+
 export interface LogChange {
   tabId: number;
   upserted: DiagnosedExchange[];
-  /** set when the per-tab bound dropped entries (the new total) */
+  /** set when a bound dropped entries of this tab (the new total) */
   dropped?: number;
-}
-
-interface StoredEntry {
-  s: number;
-  d: DiagnosedExchange;
+  /** other tabs whose oldest entries the storage budget dropped (their new totals) */
+  droppedElsewhere?: { tabId: number; dropped: number }[];
 }
 
 interface Held {
@@ -88,8 +119,10 @@ export interface LogStore {
   /** resolves when every write queued so far reached the store */
   flushed(): Promise<void>;
   /** writes a key this store does not own (e.g. the assembler's auxiliary state) in the same
-   * storage call as the log's own writes of this task: one call per event, not two */
-  writeAlso(key: string, value: string): void;
+   * storage call as the log's own writes. A function is called when that call is made (the
+   * value as it is then; undefined: nothing to write), so a value that changes on every event
+   * is serialised once per call, not once per event. */
+  writeAlso(key: string, value: string | (() => string | undefined)): void;
   /** one entry of a tab by exchange id (pages pull full entries by id) */
   entryOf(tabId: number, id: string): DiagnosedExchange | undefined;
 }
@@ -97,58 +130,127 @@ export interface LogStore {
 const entryKey = (tabId: number, id: string) => `e:${tabId}:${id}`;
 const tabKey = (tabId: number) => `t:${tabId}`;
 
-/** The stored text of an entry (its length is the entry's size for the byte bound). */
-function storedText(seq: number, entry: DiagnosedExchange): string {
-  try {
-    return `{"s":${seq},"d":${JSON.stringify(entry)}}`;
-  } catch {
-    // not serialisable (a cycle): kept in memory only, counted as empty
-    return "";
-  }
-}
-
-/** A stored entry as written by any version: JSON text (now) or the object itself (before). */
-function parseStored(value: unknown): Partial<StoredEntry> | null {
-  if (typeof value === "string") {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      return typeof parsed === "object" && parsed !== null ? (parsed as Partial<StoredEntry>) : null;
-    } catch {
-      return null;
-    }
-  }
-  return typeof value === "object" && value !== null ? (value as Partial<StoredEntry>) : null;
-}
+/** What storage.session counts for a string value under a key: the key and the value as JSON
+ * (a JSON text as a string value has every quote escaped). */
+const storedSize = (key: string, text: string) => key.length + JSON.stringify(text).length;
 
 const isBlocked = (entry: DiagnosedExchange) => entry.diagnosis?.verdict === "blocked";
 
-export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown) => void = () => {}): LogStore {
+/** What waits for the next storage call under a key: a value (or a function giving it when the
+ * call is made), or an entry of the log, turned into text when the call is made. */
+type Pending = { value: unknown } | { lazy: () => string | undefined } | { tabId: number; id: string };
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+function deferred(): Deferred {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {}): LogStore {
+  const onWriteError = options.onWriteError ?? (() => {});
+  const maxWaitMs = options.maxWaitMs ?? WRITE_WAIT_MS;
+  const maxStoredBytes = options.maxStoredBytes ?? STORED_BYTES_MAX;
   const tabs = new Map<number, TabState>();
   let seq = 0;
-  const pendingSet = new Map<string, unknown>();
+  const pendingSet = new Map<string, Pending>();
   const pendingRemove = new Set<string>();
-  let scheduled: Promise<void> | null = null;
-  let lastWrite: Promise<void> = Promise.resolve();
+  /** a flush is queued for the end of the current task */
+  let scheduled = false;
+  /** storage calls made and not answered yet */
+  let inFlight = 0;
+  /** settles when every call made so far is answered */
+  let lastCall: Promise<void> = Promise.resolve();
+  /** bounds the wait of changes behind a call in flight */
+  let waitTimer: ReturnType<typeof setTimeout> | null = null;
+  /** settles when the call that will carry the pending changes is answered */
+  let next: Deferred | null = null;
 
   function schedule(): void {
+    next ??= deferred();
     if (scheduled) return;
-    scheduled = Promise.resolve().then(() => {
-      scheduled = null;
-      const items = Object.fromEntries(pendingSet);
-      const removals = [...pendingRemove].filter((k) => !pendingSet.has(k));
-      pendingSet.clear();
-      pendingRemove.clear();
-      const writes: Promise<void>[] = [];
-      if (removals.length > 0) writes.push(kv.remove(removals));
-      if (Object.keys(items).length > 0) writes.push(kv.set(items));
-      lastWrite = Promise.all(writes).then(
-        () => undefined,
-        (error) => onWriteError(error),
-      );
-    });
+    if (inFlight > 0 && maxWaitMs > 0) {
+      // the answer flushes what waits; the timer, if the answer is late
+      waitTimer ??= setTimeout(() => {
+        waitTimer = null;
+        if (next && !scheduled) flush();
+      }, maxWaitMs);
+      return;
+    }
+    scheduled = true;
+    queueMicrotask(flush);
   }
 
-  function put(key: string, value: unknown): void {
+  /** The text of a pending entry, measured for the byte bound. */
+  function entryText(ref: { tabId: number; id: string }): string | undefined {
+    const t = tabs.get(ref.tabId);
+    const held = t?.entries.get(ref.id);
+    if (!t || !held) return undefined;
+    const text = encodeEntry(held.seq, held.entry);
+    const bytes = text === "" ? 0 : storedSize(entryKey(ref.tabId, ref.id), text);
+    t.bytes += bytes - held.bytes;
+    held.bytes = bytes;
+    return text === "" ? undefined : text;
+  }
+
+  function lazyValue(make: () => string | undefined): string | undefined {
+    try {
+      return make();
+    } catch (error) {
+      onWriteError(error);
+      return undefined;
+    }
+  }
+
+  function flush(): void {
+    scheduled = false;
+    if (waitTimer !== null) {
+      clearTimeout(waitTimer);
+      waitTimer = null;
+    }
+    const done = next;
+    next = null;
+    const items: Record<string, unknown> = {};
+    let count = 0;
+    for (const [key, pending] of pendingSet) {
+      const value = "value" in pending ? pending.value : "lazy" in pending ? lazyValue(pending.lazy) : entryText(pending);
+      if (value === undefined) continue;
+      items[key] = value;
+      count++;
+    }
+    const removals = [...pendingRemove];
+    pendingSet.clear();
+    pendingRemove.clear();
+    const writes: Promise<void>[] = [];
+    if (removals.length > 0) writes.push(kv.remove(removals));
+    if (count > 0) writes.push(kv.set(items));
+    if (writes.length === 0) {
+      done?.resolve();
+      return;
+    }
+    inFlight++;
+    const previous = lastCall;
+    lastCall = Promise.all(writes)
+      .then(
+        () => undefined,
+        (error: unknown) => onWriteError(error),
+      )
+      .then(() => previous) // answered in order (storage does; this keeps flushed() honest)
+      .then(() => {
+        inFlight--;
+        done?.resolve();
+        // what changed while the call was in flight goes in one call, now
+        if (inFlight === 0 && next && !scheduled) flush();
+      });
+  }
+
+  function put(key: string, value: Pending): void {
     pendingRemove.delete(key);
     pendingSet.set(key, value);
     schedule();
@@ -169,8 +271,21 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
     return t;
   }
 
+  /** Drops the tab's oldest entry (counted in `dropped`); returns its size. */
+  function dropOldest(t: TabState): number {
+    const [oldestId, oldest] = t.entries.entries().next().value as [string, Held];
+    t.entries.delete(oldestId);
+    t.bytes -= oldest.bytes;
+    if (isBlocked(oldest.entry)) t.blocked--;
+    t.droppedIds.add(oldestId);
+    if (t.droppedIds.size > DROPPED_IDS_KEPT) t.droppedIds.delete(t.droppedIds.values().next().value as string);
+    drop(entryKey(t.tabId, oldestId));
+    t.dropped++;
+    return oldest.bytes;
+  }
+
   function writeMeta(t: TabState): void {
-    put(tabKey(t.tabId), { pageUrl: t.pageUrl, dropped: t.dropped });
+    put(tabKey(t.tabId), { value: { pageUrl: t.pageUrl, dropped: t.dropped } });
   }
 
   return {
@@ -188,9 +303,9 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
           t.pageUrl = typeof meta.pageUrl === "string" ? meta.pageUrl : null;
           t.dropped = typeof meta.dropped === "number" ? meta.dropped : 0;
         } else {
-          const stored = parseStored(value);
+          const stored = decodeEntry(value);
           if (typeof stored?.s !== "number" || !stored.d?.exchange) continue;
-          const bytes = typeof value === "string" ? value.length : storedText(stored.s, stored.d).length;
+          const bytes = storedSize(key, typeof value === "string" ? value : encodeEntry(stored.s, stored.d));
           loaded.push({ tabId, seq: stored.s, entry: stored.d, bytes });
         }
       }
@@ -210,45 +325,55 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
       const change: LogChange = { tabId, upserted: [] };
       if (t.droppedIds.has(id)) return change;
       const existing = t.entries.get(id);
-      if (existing && options.deferWrite) {
-        // same size for the bound (the deferred fields are a few bytes), no text, no write
+      if (existing) {
         if (isBlocked(existing.entry)) t.blocked--;
         existing.entry = entry;
-        if (isBlocked(entry)) t.blocked++;
-        change.upserted.push(entry);
-        return change;
+      } else {
+        // measured when written; until then the tab's average size
+        const bytes = t.entries.size > 0 ? Math.round(t.bytes / t.entries.size) : 0;
+        t.entries.set(id, { seq: seq++, entry, bytes });
+        t.bytes += bytes;
       }
-      const s = existing ? existing.seq : seq++;
-      const text = storedText(s, entry);
-      if (existing) {
-        t.bytes -= existing.bytes;
-        if (isBlocked(existing.entry)) t.blocked--;
-      }
-      t.entries.set(id, { seq: s, entry, bytes: text.length });
-      t.bytes += text.length;
       if (isBlocked(entry)) t.blocked++;
-      if (text !== "") put(entryKey(tabId, id), text);
+      // A deferred change is written with the entry's next change (or with this one's
+      // pending write, which takes the entry as it is when the call is made).
+      if (!existing || !options.deferWrite) put(entryKey(tabId, id), { tabId, id });
       change.upserted.push(entry);
-      // Bound: oldest first (Map iteration order is insertion order = arrival order).
-      let removed = 0;
+      // Per-tab bounds: oldest first (Map iteration order is insertion order = arrival order).
+      const trimmed = new Set<TabState>();
       while (
         t.entries.size > 1 &&
         (t.entries.size > Math.max(1, limits.maxExchangesPerTab) || t.bytes > Math.max(1, limits.maxBytesPerTab))
       ) {
-        const [oldestId, oldest] = t.entries.entries().next().value as [string, Held];
-        t.entries.delete(oldestId);
-        t.bytes -= oldest.bytes;
-        if (isBlocked(oldest.entry)) t.blocked--;
-        t.droppedIds.add(oldestId);
-        if (t.droppedIds.size > DROPPED_IDS_KEPT) t.droppedIds.delete(t.droppedIds.values().next().value as string);
-        drop(entryKey(tabId, oldestId));
-        removed++;
+        dropOldest(t);
+        trimmed.add(t);
       }
-      if (removed > 0) {
-        t.dropped += removed;
-        change.dropped = t.dropped;
-        change.upserted = change.upserted.filter((e) => t.entries.has(e.exchange.id));
-        writeMeta(t);
+      // The storage budget of all tabs: the globally oldest first, the newest entry always stays.
+      let total = 0;
+      for (const other of tabs.values()) total += other.bytes;
+      while (total > maxStoredBytes) {
+        let victim: TabState | null = null;
+        let victimSeq = Number.POSITIVE_INFINITY;
+        for (const other of tabs.values()) {
+          const first = other.entries.values().next().value as Held | undefined;
+          if (first && first.seq < victimSeq && !(other === t && other.entries.size === 1)) {
+            victim = other;
+            victimSeq = first.seq;
+          }
+        }
+        if (!victim) break;
+        total -= dropOldest(victim);
+        trimmed.add(victim);
+      }
+      for (const other of trimmed) {
+        writeMeta(other);
+        if (other === t) {
+          change.dropped = t.dropped;
+          change.upserted = change.upserted.filter((e) => t.entries.has(e.exchange.id));
+        } else {
+          change.droppedElsewhere ??= [];
+          change.droppedElsewhere.push({ tabId: other.tabId, dropped: other.dropped });
+        }
       }
       return change;
     },
@@ -292,12 +417,12 @@ export function createLogStore(kv: KeyValueStore, onWriteError: (error: unknown)
     blockedCount: (tabId) => tabs.get(tabId)?.blocked ?? 0,
 
     async flushed() {
-      if (scheduled) await scheduled;
-      await lastWrite;
+      if (next) await next.promise;
+      else await lastCall;
     },
 
     writeAlso(key, value) {
-      put(key, value);
+      put(key, typeof value === "function" ? { lazy: value } : { value });
     },
 
     entryOf: (tabId, id) => tabs.get(tabId)?.entries.get(id)?.entry,

@@ -195,6 +195,9 @@ interface Figures {
   mispaired: number;
   misdiagnosed: number;
   completePercent: number;
+  /** storage.session in use at the end (its quota is 10 MB) and how many keys */
+  storageBytes: number;
+  storageKeys: number;
   /** worker starts the harness watchdog had to resume (Puppeteer trap, see below) */
   stuckStartsResumed: number;
   trafficSeconds: number;
@@ -253,7 +256,32 @@ async function watchWorker(): Promise<() => void> {
 interface PhaseResult {
   figures: Figures;
   problems: string[];
+  notes: string[];
   tabId: number;
+}
+
+/** Which events of an exchange reached the log (for the notes on interrupted exchanges). */
+function captured(ex: DiagnosedExchange["exchange"]): string {
+  const hop = ex.hops[0];
+  const pf = hop?.preflight;
+  const parts = [
+    `gap ${ex.captureGap ?? "none"}`,
+    `request headers ${hop?.requestHeaders ? "yes" : "no"}`,
+    `response ${hop?.response ? hop.response.status : "no"}`,
+    pf ? `preflight ${pf.response ? pf.response.status : "no response"}${pf.endTime !== undefined ? " ended" : ""}` : `preflight ${hop?.preflightState}`,
+  ];
+  return parts.join(", ");
+}
+
+/** When the server saw the request, relative to the kills around it. */
+function nearKills(server: { options: number[]; actual: number[] }, kills: number[]): string {
+  const at = (t: number | undefined, what: string) => {
+    if (t === undefined) return `${what} not received`;
+    const before = kills.filter((k) => k <= t).at(-1);
+    const after = kills.find((k) => k > t);
+    return `${what} ${before === undefined ? "" : `${t - before} ms after kill ${kills.indexOf(before) + 1}`}${after === undefined ? "" : `, ${after - t} ms before kill ${kills.indexOf(after) + 1}`}`;
+  };
+  return [server.options.length > 0 ? at(server.options[0], "OPTIONS") : "", at(server.actual[0], "request")].filter(Boolean).join("; ");
 }
 
 async function runPhase(name: string, page: Page, opts: { kills: number; min: number; seed: number }): Promise<PhaseResult> {
@@ -303,6 +331,13 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     if (over >= urls.size || Date.now() - stableSince > 1500) break;
   }
 
+  // storage.session as the last worker left it: a lost request found there was stored but not
+  // read back; one not found there never reached storage
+  const stored = (await (await h.worker()).evaluate(
+    "chrome.storage.session.get(null).then((all) => Object.entries(all).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))",
+  )) as [string, string][];
+  const storageBytes = (await (await h.worker()).evaluate("chrome.storage.session.getBytesInUse(null)")) as number;
+  const storedUnder = (url: string) => stored.filter(([, v]) => v.includes(JSON.stringify(url).slice(1, -1))).map(([k]) => k.replace(/:\d+:/, ":…:"));
   const byUrl = new Map<string, DiagnosedExchange[]>();
   for (const e of entries) byUrl.set(e.exchange.url, [...(byUrl.get(e.exchange.url) ?? []), e]);
   const serverBy = new Map<string, { options: number[]; actual: number[] }>();
@@ -312,6 +347,8 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     serverBy.set(r.url, s);
   }
   const problems: string[] = [];
+  /** what the interrupted exchanges hold (not problems: where the kills cut them off) */
+  const notes: string[] = [];
   const f = { complete: 0, interrupted: 0, preflightMissed: 0, lost: 0, duplicated: 0, mispaired: 0, misdiagnosed: 0 };
   for (const p of made) {
     const pageResult = results.find((r) => r.i === p.i);
@@ -322,7 +359,10 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
       f.lost++;
       const at = serverBy.get(p.url)?.options[0] ?? serverBy.get(p.url)?.actual[0];
       const kill = at === undefined ? -1 : kills.filter((k) => k <= at).length - 1;
-      problems.push(`lost: ${p.kind} #${p.i}${kill >= 0 && at !== undefined ? ` (${at - (kills[kill] as number)} ms after kill ${kill + 1})` : ""}`);
+      const keys = storedUnder(p.url);
+      problems.push(
+        `lost: ${p.kind} #${p.i}${kill >= 0 && at !== undefined ? ` (${at - (kills[kill] as number)} ms after kill ${kill + 1})` : ""}; in storage: ${keys.length > 0 ? keys.join(" ") : "nothing"}`,
+      );
       continue;
     }
     if (list.length > 1) {
@@ -348,7 +388,10 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     }
     if (diagnosis.verdict === "pending") {
       // cut off by a kill: it must say so, and claim nothing else
-      if (/interrupted/i.test(diagnosis.explanation) && !diagnosis.failure) f.interrupted++;
+      if (/interrupted/i.test(diagnosis.explanation) && !diagnosis.failure) {
+        f.interrupted++;
+        notes.push(`interrupted: ${p.kind} #${p.i}: ${captured(exchange)}; ${nearKills(server, kills)}`);
+      }
       else {
         f.misdiagnosed++;
         problems.push(`pending without "interrupted": ${p.kind} #${p.i}: ${diagnosis.explanation}`);
@@ -382,12 +425,14 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     killsBetweenPreflightAndRequest: between,
     ...f,
     completePercent: Math.round((f.complete / made.length) * 10000) / 100,
+    storageBytes,
+    storageKeys: stored.length,
     stuckStartsResumed: resumed,
     trafficSeconds,
     settleSeconds: Math.round((Date.now() - started) / 100) / 10 - trafficSeconds,
   };
-  process.stdout.write(`\n[hardening] worker kills, ${name}: ${JSON.stringify(figures)}\n`);
-  return { figures, problems, tabId };
+  process.stdout.write(`\n[hardening] worker kills, ${name}: ${JSON.stringify(figures)}\n${notes.map((n) => `  ${n}\n`).join("")}`);
+  return { figures, problems, notes, tabId };
 }
 
 const report: Record<string, PhaseResult> = {};

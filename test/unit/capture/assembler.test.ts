@@ -294,6 +294,42 @@ describe("pairing rule on synthetic interleavings", () => {
     expect(ex.hops[0]?.preflight?.response?.status).toBe(204);
   });
 
+  test("an OPTIONS at a redirect target pairs with the hop the redirect added", () => {
+    const target = "http://api2.test/moved";
+    const events = [
+      ev("1", "beforeRequest", "PUT", 1, { url: "http://page.test/old" }),
+      ev("1", "sendHeaders", "PUT", 2, { url: "http://page.test/old", requestHeaders: [] }),
+      ev("1", "beforeRedirect", "PUT", 3, { url: "http://page.test/old", statusCode: 307, redirectUrl: target, responseHeaders: [{ name: "Location", value: target }] }),
+      ev("2", "beforeRequest", "OPTIONS", 4, { url: target }),
+      ev("2", "sendHeaders", "OPTIONS", 5, { url: target, ...acrm("PUT") }),
+    ];
+    const ex = only(replay(events));
+    expect(ex.hops.map((h) => h.preflight?.requestId)).toEqual([undefined, "2"]);
+  });
+
+  test("a finished request waiting for a late preflight is a candidate while remembered, not after", () => {
+    // r1 finished without a preflight (it looked like a preflight-cache hit); then `others`
+    // requests at other URLs finish; then an OPTIONS for r1's URL arrives (out of order)
+    const stream = (others: number) => [
+      ev("1", "beforeRequest", "PUT", 1),
+      ev("1", "sendHeaders", "PUT", 2, { requestHeaders: [{ name: "Origin", value: "http://page.test" }, { name: "Sec-Fetch-Mode", value: "cors" }] }),
+      ev("1", "completed", "PUT", 3, { statusCode: 200 }),
+      ...Array.from({ length: others }, (_, i) => [
+        ev(`o${i}`, "beforeRequest", "GET", 10 + i, { url: `http://api.test/other/${i}` }),
+        ev(`o${i}`, "completed", "GET", 10 + i, { url: `http://api.test/other/${i}`, statusCode: 200 }),
+      ]).flat(),
+      ev("9", "beforeRequest", "OPTIONS", 5000),
+      ev("9", "sendHeaders", "OPTIONS", 5001, acrm("PUT")),
+      ev("9", "completed", "OPTIONS", 5002, { statusCode: 204 }),
+    ];
+    const paired = (others: number) => replay(stream(others)).find((e) => e.id === "r1")?.hops[0]?.preflight?.requestId;
+    expect(paired(10)).toBe("9");
+    // 256 exchanges are remembered: r1 is forgotten, the OPTIONS becomes an exchange of its own
+    const late = replay(stream(300));
+    expect(late.find((e) => e.id === "r1")?.hops[0]?.preflight).toBeUndefined();
+    expect(late.find((e) => e.id === "r9")?.method).toBe("OPTIONS");
+  });
+
   test("a request in another tab or from another initiator is never paired", () => {
     const events = [
       ev("1", "beforeRequest", "PUT", 1, { tabId: 8 }),

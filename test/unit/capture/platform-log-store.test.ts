@@ -1,29 +1,72 @@
 /**
  * The per-tab log store (src/platform/log-store.ts) over an in-memory key-value store: bounds
- * (count and bytes, oldest first, exact dropped counter), one key per exchange, and a reload
- * that gives back the same logs.
+ * (count and bytes, oldest first, exact dropped counter), one key per exchange, a reload that
+ * gives back the same logs, and how writes are coalesced (one storage call in flight at most).
  */
 import type { DiagnosedExchange } from "../../../src/cors/model";
+import { decodeEntry } from "../../../src/platform/entry-codec";
 import { createLogStore, type KeyValueStore } from "../../../src/platform/log-store";
 
-function memoryKv(): KeyValueStore & { data: Map<string, unknown>; sets: number } {
+interface Call {
+  op: "set" | "remove";
+  keys: string[];
+}
+
+/** An in-memory store that records every call. With `hold`, each call stays in flight until
+ * release() answers the oldest one (the order storage.session answers them). */
+function memoryKv(options: { hold?: boolean; failNext?: boolean } = {}) {
   const data = new Map<string, unknown>();
-  const kv = {
-    data,
-    sets: 0,
+  const calls: Call[] = [];
+  const held: (() => void)[] = [];
+  let failNext = options.failNext ?? false;
+  const answer = (apply: () => void): Promise<void> => {
+    if (failNext) {
+      failNext = false;
+      return Promise.reject(new Error("quota exceeded"));
+    }
+    apply();
+    if (!options.hold) return Promise.resolve();
+    return new Promise<void>((resolve) => held.push(resolve));
+  };
+  const kv: KeyValueStore = {
     async get() {
       return Object.fromEntries([...data].map(([k, v]) => [k, structuredClone(v)]));
     },
-    async set(items: Record<string, unknown>) {
-      kv.sets++;
-      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
+    set(items) {
+      calls.push({ op: "set", keys: Object.keys(items).sort() });
+      return answer(() => {
+        for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
+      });
     },
-    async remove(keys: string[]) {
-      for (const k of keys) data.delete(k);
+    remove(keys) {
+      calls.push({ op: "remove", keys: [...keys].sort() });
+      return answer(() => {
+        for (const k of keys) data.delete(k);
+      });
     },
   };
-  return kv;
+  return {
+    ...kv,
+    data,
+    calls,
+    get sets() {
+      return calls.filter((c) => c.op === "set").length;
+    },
+    /** answers the oldest call in flight */
+    release() {
+      held.shift()?.();
+    },
+    inFlight: () => held.length,
+  };
 }
+
+/** hold tests control every answer: the wait bound stays out of the way (tested on its own) */
+const NO_TIMER = { maxWaitMs: 60_000 };
+
+/** lets queued microtasks (the end-of-task flush, answers) run */
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+const storedEntry = (value: unknown) => decodeEntry(value)?.d as DiagnosedExchange;
 
 function entry(id: string, tabId = 1, pad = 0): DiagnosedExchange {
   return {
@@ -62,12 +105,28 @@ test("count bound drops the oldest first and counts exactly", async () => {
   expect([...kv.data.keys()].filter((k) => k.startsWith("e:")).sort()).toEqual(["e:1:c", "e:1:d", "e:1:e"]);
 });
 
-test("byte bound", () => {
+test("byte bound: an entry's size is measured when it is written", async () => {
   const store = createLogStore(memoryKv());
-  for (const id of ["a", "b", "c"]) store.upsert(1, entry(id, 1, 400), { maxExchangesPerTab: 100, maxBytesPerTab: 2000 });
+  const bound = { maxExchangesPerTab: 100, maxBytesPerTab: 2000 };
+  for (const id of ["a", "b", "c"]) {
+    store.upsert(1, entry(id, 1, 400), bound);
+    await store.flushed();
+  }
   const log = store.get(1);
-  expect(log.entries.length).toBeLessThan(3);
-  expect(log.entries.length + log.dropped).toBe(3);
+  expect(log.entries.map((e) => e.exchange.id)).toEqual(["b", "c"]);
+  expect(log.dropped).toBe(1);
+});
+
+test("byte bound: before its first write, a new entry counts with the tab's average size", async () => {
+  const store = createLogStore(memoryKv());
+  const bound = { maxExchangesPerTab: 100, maxBytesPerTab: 2000 };
+  store.upsert(1, entry("a", 1, 400), bound);
+  await store.flushed(); // "a" measured: about 1,000 bytes
+  // no write between these two: "b" and "c" count as about 1,000 bytes each
+  store.upsert(1, entry("b", 1, 400), bound);
+  const change = store.upsert(1, entry("c", 1, 400), bound);
+  expect(change.dropped).toBe(1);
+  expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["b", "c"]);
 });
 
 test("writes of one task are batched into one set(); updates rewrite only their key", async () => {
@@ -85,7 +144,7 @@ test("writes of one task are batched into one set(); updates rewrite only their 
   // stored as JSON text: the extension API converts a string far faster than an object graph
   const stored = kv.data.get("e:1:a");
   expect(typeof stored).toBe("string");
-  expect((JSON.parse(stored as string) as { d: DiagnosedExchange }).d.exchange.outcome.state).toBe("failed");
+  expect(storedEntry(stored).exchange.outcome.state).toBe("failed");
 });
 
 test("entries stored as objects (the earlier format) load as well", async () => {
@@ -179,7 +238,7 @@ test("a deferred update changes the log in memory but writes nothing until the n
   expect(store.get(1).entries).toEqual([started]);
   await store.flushed();
   expect(kv.sets).toBe(1);
-  expect((JSON.parse(kv.data.get("e:1:a") as string) as { d: DiagnosedExchange }).d.exchange.hops).toEqual([]);
+  expect(storedEntry(kv.data.get("e:1:a")).exchange.hops).toEqual([]);
   // the next (not deferred) update writes the whole entry, the deferred change included
   const done = structuredClone(started);
   done.diagnosis.verdict = "blocked";
@@ -187,9 +246,215 @@ test("a deferred update changes the log in memory but writes nothing until the n
   expect(store.blockedCount(1)).toBe(1);
   await store.flushed();
   expect(kv.sets).toBe(2);
-  expect((JSON.parse(kv.data.get("e:1:a") as string) as { d: DiagnosedExchange }).d).toEqual(done);
+  expect(storedEntry(kv.data.get("e:1:a"))).toEqual(done);
   // a new exchange is always written, deferred or not
   store.upsert(1, entry("b"), limits, { deferWrite: true });
   await store.flushed();
   expect(kv.data.has("e:1:b")).toBe(true);
+});
+
+// ---- coalescing: at most one storage call in flight ------------------------------------
+
+test("changes made while a call is in flight go together in one call, issued when it is answered", async () => {
+  const kv = memoryKv({ hold: true });
+  const store = createLogStore(kv, NO_TIMER);
+  store.upsert(1, entry("a"), limits);
+  await settle();
+  expect(kv.calls).toEqual([{ op: "set", keys: ["e:1:a"] }]);
+  // a burst while that call is in flight: nothing goes out yet
+  const failed = entry("a");
+  failed.exchange.outcome = { state: "failed", error: "net::ERR_FAILED", endTime: 3 };
+  store.upsert(1, entry("b"), limits);
+  await settle();
+  store.upsert(1, failed, limits);
+  store.upsert(1, entry("c"), limits);
+  await settle();
+  expect(kv.calls).toHaveLength(1);
+  kv.release();
+  await settle();
+  // one call with every key changed meanwhile, each once, as it is now
+  expect(kv.calls).toEqual([
+    { op: "set", keys: ["e:1:a"] },
+    { op: "set", keys: ["e:1:a", "e:1:b", "e:1:c"] },
+  ]);
+  kv.release();
+  await store.flushed();
+  expect(storedEntry(kv.data.get("e:1:a")).exchange.outcome.state).toBe("failed");
+  expect(kv.inFlight()).toBe(0);
+});
+
+test("an entry that changed five times while a call was in flight is turned into text once", async () => {
+  const kv = memoryKv({ hold: true });
+  const store = createLogStore(kv, NO_TIMER);
+  store.upsert(1, entry("x"), limits);
+  await settle();
+  let serialised = 0;
+  for (let i = 0; i < 5; i++) {
+    const e = entry("a");
+    // counts how often the store serialises this entry
+    const toJSON = () => {
+      serialised++;
+      return { ...entry("a").diagnosis };
+    };
+    Object.assign(e.diagnosis, { toJSON });
+    store.upsert(1, e, limits);
+    await settle();
+  }
+  expect(serialised).toBe(0);
+  kv.release();
+  await settle();
+  expect(serialised).toBe(1);
+  kv.release();
+  await store.flushed();
+});
+
+test("removals wait behind the call in flight like writes, and a key written again is not removed", async () => {
+  const kv = memoryKv({ hold: true });
+  const store = createLogStore(kv, NO_TIMER);
+  for (const id of ["a", "b"]) store.upsert(1, entry(id), limits);
+  await settle();
+  store.clear(1, "http://page.test/");
+  store.upsert(1, entry("b"), limits);
+  await settle();
+  kv.release();
+  await settle();
+  expect(kv.calls.slice(1)).toEqual([
+    { op: "remove", keys: ["e:1:a"] },
+    { op: "set", keys: ["e:1:b", "t:1"] },
+  ]);
+  kv.release();
+  kv.release();
+  await store.flushed();
+  expect([...kv.data.keys()].sort()).toEqual(["e:1:b", "t:1"]);
+});
+
+test("flushed() resolves only when the changes queued behind the call in flight are stored too", async () => {
+  const kv = memoryKv({ hold: true });
+  const store = createLogStore(kv, NO_TIMER);
+  store.upsert(1, entry("a"), limits);
+  await settle();
+  store.upsert(1, entry("b"), limits);
+  let done = false;
+  void store.flushed().then(() => {
+    done = true;
+  });
+  kv.release(); // answers the call with "a"; the call with "b" goes out
+  await settle();
+  expect(done).toBe(false);
+  expect(kv.data.has("e:1:b")).toBe(true);
+  kv.release();
+  await settle();
+  expect(done).toBe(true);
+});
+
+test("writeAlso with a function: called once, when the call is made, with the value as it is then", async () => {
+  const kv = memoryKv({ hold: true });
+  const store = createLogStore(kv, NO_TIMER);
+  store.upsert(1, entry("a"), limits);
+  await settle();
+  let state = 1;
+  let made = 0;
+  const aux = () => {
+    made++;
+    return JSON.stringify({ state });
+  };
+  store.writeAlso("asm:aux", aux);
+  state = 2;
+  store.writeAlso("asm:aux", aux);
+  state = 3;
+  expect(made).toBe(0);
+  kv.release();
+  await settle();
+  expect(made).toBe(1);
+  expect(kv.data.get("asm:aux")).toBe('{"state":3}');
+  // undefined: nothing to write under that key
+  store.writeAlso("asm:aux", () => undefined);
+  store.upsert(1, entry("b"), limits);
+  kv.release();
+  await settle();
+  expect(kv.calls.at(-1)).toEqual({ op: "set", keys: ["e:1:b"] });
+  kv.release();
+  await store.flushed();
+});
+
+test("a failed call is reported and later changes are still written", async () => {
+  const kv = memoryKv({ failNext: true });
+  const errors: unknown[] = [];
+  const store = createLogStore(kv, { onWriteError: (e) => errors.push(e) });
+  store.upsert(1, entry("a"), limits);
+  await store.flushed();
+  expect(errors).toHaveLength(1);
+  store.upsert(1, entry("b"), limits);
+  await store.flushed();
+  expect([...kv.data.keys()]).toEqual(["e:1:b"]);
+});
+
+test("a change never waits longer than maxWaitMs behind an unanswered call: it goes in a second one", async () => {
+  jest.useFakeTimers({ doNotFake: ["queueMicrotask", "nextTick", "setImmediate"] });
+  try {
+    const kv = memoryKv({ hold: true });
+    const store = createLogStore(kv, { maxWaitMs: 8 });
+    store.upsert(1, entry("a"), limits);
+    await Promise.resolve();
+    expect(kv.calls).toHaveLength(1);
+    store.upsert(1, entry("b"), limits);
+    jest.advanceTimersByTime(7);
+    store.upsert(1, entry("c"), limits);
+    expect(kv.calls).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    // "b" and "c" go out although "a"'s call is still unanswered
+    expect(kv.calls).toEqual([
+      { op: "set", keys: ["e:1:a"] },
+      { op: "set", keys: ["e:1:b", "e:1:c"] },
+    ]);
+    expect(kv.inFlight()).toBe(2);
+    kv.release();
+    kv.release();
+    await store.flushed();
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
+// ---- the storage budget of all tabs --------------------------------------------------
+
+test("all tabs together keep to maxStoredBytes: the globally oldest go first, counted in their tab", async () => {
+  const kv = memoryKv();
+  const perTab = { maxExchangesPerTab: 100, maxBytesPerTab: 1_000_000 };
+  // the size of one entry as storage counts it (all entries here have the same size)
+  const probeKv = memoryKv();
+  const probe = createLogStore(probeKv);
+  probe.upsert(1, entry("z", 1, 400), perTab);
+  await probe.flushed();
+  const size = "e:1:z".length + JSON.stringify(probeKv.data.get("e:1:z")).length;
+  // four entries fit, five do not
+  const store = createLogStore(kv, { maxStoredBytes: Math.floor(size * 4.5) });
+  for (const [tabId, id] of [[1, "a"], [2, "b"], [1, "c"], [2, "d"]] as const) {
+    store.upsert(tabId, entry(id, tabId, 400), perTab);
+    await store.flushed();
+  }
+  expect(store.get(1).dropped + store.get(2).dropped).toBe(0);
+  const change = store.upsert(2, entry("e", 2, 400), perTab);
+  await store.flushed();
+  // tab 1's "a" was the oldest of all: dropped, counted and reported for tab 1
+  expect(change.droppedElsewhere).toEqual([{ tabId: 1, dropped: 1 }]);
+  expect(change.dropped).toBeUndefined();
+  expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["c"]);
+  expect(store.get(2).entries.map((e) => e.exchange.id)).toEqual(["b", "d", "e"]);
+  expect([...kv.data.keys()].filter((k) => k.startsWith("e:")).sort()).toEqual(["e:1:c", "e:2:b", "e:2:d", "e:2:e"]);
+  expect(kv.data.get("t:1")).toEqual({ pageUrl: null, dropped: 1 });
+});
+
+test("an entry's size is what storage counts: key plus the value as JSON (quotes escaped)", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  store.upsert(1, entry("a"), limits);
+  await store.flushed();
+  const text = kv.data.get("e:1:a") as string;
+  const exact = "e:1:a".length + JSON.stringify(text).length;
+  expect(exact).toBeGreaterThan("e:1:a".length + text.length + 40); // every quote counts twice
+  // a per-tab byte bound of exactly one entry: the next one drops the first
+  const tight = { maxExchangesPerTab: 100, maxBytesPerTab: exact };
+  store.upsert(1, entry("b"), tight);
+  expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["b"]);
 });

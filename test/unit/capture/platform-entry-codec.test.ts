@@ -1,0 +1,105 @@
+/**
+ * The compact stored form of a log entry (src/platform/entry-codec.ts): every entry comes back
+ * exactly as it went in, URLs equal to their parent's and header key names are left out of
+ * the text, and the earlier forms still load.
+ */
+import type { DiagnosedExchange } from "../../../src/cors/model";
+import { decodeEntry, encodeEntry } from "../../../src/platform/entry-codec";
+
+const API = "https://api.example/v1/items?id=7";
+const h = (name: string, value: string) => ({ name, value });
+
+/** a preflighted PUT redirected once (307) to another URL, whose second preflight failed */
+const redirected: DiagnosedExchange = {
+  exchange: {
+    id: "r41",
+    browser: "chromium",
+    tabId: 3,
+    frameId: 0,
+    initiator: "https://app.example",
+    type: "xmlhttprequest",
+    method: "PUT",
+    url: API,
+    startTime: 100,
+    hops: [
+      {
+        url: API,
+        method: "PUT",
+        requestHeaders: [h("Origin", "https://app.example"), h("Content-Type", "application/json")],
+        startTime: 100,
+        preflightState: "sent",
+        preflight: {
+          requestId: "42",
+          url: API,
+          requestHeaders: [h("Access-Control-Request-Method", "PUT")],
+          startTime: 101,
+          endTime: 110,
+          response: { status: 204, statusText: "No Content", headers: [h("Access-Control-Allow-Origin", "https://app.example")], time: 109, fromCache: false, ip: "10.0.0.1" },
+        },
+        response: { status: 307, statusText: "Temporary Redirect", headers: [h("Location", "https://b.example/x"), h("Set-Cookie", "a=1"), h("Set-Cookie", "b=2")], time: 120 },
+        redirectUrl: "https://b.example/x",
+      },
+      {
+        url: "https://b.example/x",
+        method: "PUT",
+        requestHeaders: null,
+        startTime: 121,
+        preflightState: "sent",
+        preflight: { requestId: "43", url: "https://b.example/x", requestHeaders: null, startTime: 122, endTime: 130, error: "net::ERR_FAILED" },
+      },
+    ],
+    outcome: { state: "failed", error: "net::ERR_FAILED", endTime: 131 },
+    trafficClass: "cross-origin",
+    requestIds: ["41", "42", "43"],
+    captureGap: "after-start",
+  },
+  diagnosis: {
+    verdict: "blocked",
+    explanation: "The redirect target's preflight failed.",
+    warnings: [],
+    cachedPreflight: false,
+    credentials: "unknown",
+    credentialsInferred: true,
+    browser: "chromium",
+  },
+};
+
+test("an entry comes back exactly as encoded (redirect, two preflights, repeated header lines)", () => {
+  const text = encodeEntry(9, redirected);
+  expect(decodeEntry(text)).toEqual({ s: 9, d: redirected });
+});
+
+test("the text leaves out URLs equal to their parent's and header key names", () => {
+  const text = encodeEntry(9, redirected);
+  expect(text.split(API).length - 1).toBe(1); // the exchange's own URL only
+  // hop 0's redirectUrl and its Location header; hop 1's URL is implied by that redirectUrl
+  expect(text.split("https://b.example/x").length - 1).toBe(2);
+  expect(text).not.toContain('"name"');
+  expect(text).toContain('["Location","https://b.example/x","Set-Cookie","a=1","Set-Cookie","b=2"]');
+  expect(text.length).toBeLessThan(JSON.stringify({ s: 9, d: redirected }).length * 0.9);
+});
+
+test("a hop or preflight at another URL than the one it implies keeps its URL", () => {
+  const odd = structuredClone(redirected);
+  const [first, second] = odd.exchange.hops;
+  if (first?.preflight) first.preflight.url = "https://api.example/other";
+  if (second) second.url = "https://c.example/"; // not hop 0's redirect target
+  expect(decodeEntry(encodeEntry(1, odd))).toEqual({ s: 1, d: odd });
+  // a hop without redirectUrl before it: the next one's URL is kept as well
+  delete (first as { redirectUrl?: string }).redirectUrl;
+  expect(decodeEntry(encodeEntry(1, odd))).toEqual({ s: 1, d: odd });
+});
+
+test("the earlier forms load: { s, d } as text and as an object; garbage is null", () => {
+  expect(decodeEntry(JSON.stringify({ s: 3, d: redirected }))).toEqual({ s: 3, d: redirected });
+  expect(decodeEntry({ s: 4, d: redirected })).toEqual({ s: 4, d: redirected });
+  expect(decodeEntry("{not json")).toBeNull();
+  expect(decodeEntry(42)).toBeNull();
+  expect(decodeEntry('{"v":2,"s":1,"d":{"exchange":{"url":"x","hops":[null]}}}')).toBeNull();
+});
+
+test("an entry that cannot be serialised (a cycle) gives empty text", () => {
+  const cyclic = structuredClone(redirected) as DiagnosedExchange & { exchange: { self?: unknown } };
+  cyclic.exchange.self = cyclic;
+  expect(encodeEntry(1, cyclic)).toBe("");
+});
