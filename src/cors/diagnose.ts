@@ -17,7 +17,7 @@ import { headerValue } from "./headers";
 import { FAILURE_IDS } from "./ids";
 import { DEFAULT_MAX_AGE, MAX_AGE_CAP, preflightCacheLifetime } from "./max-age";
 import { type MessageMatch, matchBrowserMessage } from "./messages";
-import type { BrowserKind, Confidence, CredentialsMode, Diagnosis, Exchange, Failure, FailurePhase, Hop, Warning } from "./model";
+import type { BrowserKind, Confidence, CredentialsMode, Diagnosis, Exchange, ExchangeHints, Failure, FailurePhase, Hop, Warning } from "./model";
 import { isCorsErrorString, netErrorId } from "./net-errors";
 import { normalizeExchange } from "./normalize";
 import { hostOf, isHttpScheme, originOf, schemeOf } from "./origin";
@@ -88,6 +88,9 @@ export function diagnose(exchange: Exchange): Diagnosis {
  */
 function undecidedByGap(ex: Exchange, d: Diagnosis): boolean {
   if (d.verdict === "network-error") return ex.outcome.state === "failed" && isCorsErrorString(ex.outcome.error);
+  // A pending exchange is blocked only when its captured preflight failed (decidedByPreflight):
+  // what is missing then is the request's own end, which carries no evidence (ERR_FAILED).
+  if (d.verdict === "blocked" && ex.outcome.state === "pending") return ex.captureGap === "start";
   if (d.verdict === "blocked") return ex.captureGap === "start" || d.failure?.confidence === "likely";
   if (d.verdict !== "allowed" && d.verdict !== "not-cors") return false;
   const first = ex.hops[0];
@@ -125,6 +128,8 @@ function run(ex: Exchange): Diagnosis {
   };
   const outcome = ex.outcome;
   if (outcome.state === "pending") {
+    const decided = outcome.interrupted ? decidedByPreflight(ex) : null;
+    if (decided) return decided;
     return base(r, "pending", outcome.interrupted ? `Capture was interrupted before the ${method} request to ${url} finished (for example the browser restarted the extension), so CORS Lens cannot say what happened to it.` : `The ${method} request to ${url} has not finished yet.`);
   }
 
@@ -170,6 +175,31 @@ function run(ex: Exchange): Diagnosis {
     return corsFailure(r, evidence);
   }
   return browser === "firefox" ? firefoxCompleted(r, evidence) : chromiumCompleted(r, evidence);
+}
+
+/**
+ * An interrupted exchange (its end was lost, e.g. the worker was stopped) whose preflight
+ * answer is in hand and fails the preflight check is decided all the same: the browser never
+ * sends a request whose preflight failed, so its outcome can only be that block. It gets the
+ * diagnosis the browser's CORS error would have given, but only when the preflight fails
+ * whatever the credentials mode (unknown from webRequest: a credentialed request fails on more
+ * rules), i.e. when it fails both with and without credentials; anything else stays pending.
+ */
+function decidedByPreflight(ex: Exchange): Diagnosis | null {
+  const last = ex.hops[ex.hops.length - 1];
+  const pf = last?.preflight;
+  if (!pf?.response || pf.error !== undefined) return null;
+  const error = ex.browser === "firefox" ? "NS_ERROR_DOM_BAD_URI" : "net::ERR_FAILED";
+  const failed = (hints: ExchangeHints | undefined) => run({ ...ex, hints, outcome: { state: "failed", error, endTime: pf.endTime ?? pf.response?.time ?? 0 } });
+  const blockedAtPreflight = (d: Diagnosis) => d.verdict === "blocked" && d.failure?.phase === "preflight";
+  const modes = ex.hints?.credentials !== undefined ? [ex.hints.credentials] : ["include", "omit"];
+  if (!modes.every((credentials) => blockedAtPreflight(failed({ ...ex.hints, credentials })))) return null;
+  const d = failed(ex.hints);
+  if (!blockedAtPreflight(d)) return null;
+  return {
+    ...d,
+    explanation: `${d.explanation} (The request's own end was not captured — the extension's worker was stopped — but a request whose preflight fails is never sent, so this is its outcome.)`,
+  };
 }
 
 function modeOf(ex: Exchange, first: Hop | undefined): string {

@@ -271,7 +271,7 @@ describe("log lifecycle, badge and live port", () => {
     expect((await badge()).text).toBe("");
   });
 
-  test("an open port gets a snapshot, then each new exchange within 100 ms of completion", async () => {
+  test("an open port gets the rows, then each new exchange in full within 100 ms of completion", async () => {
     const { page, tabId } = await openPage("port");
     await h.extensionPage.evaluate(
       (id: number, name: string) => {
@@ -279,7 +279,7 @@ describe("log lifecycle, badge and live port", () => {
         w.__msgs = [];
         const port = chrome.runtime.connect({ name });
         port.onMessage.addListener((msg) => w.__msgs.push({ at: Date.now(), msg }));
-        port.postMessage({ type: "subscribe", tabId: id });
+        port.postMessage({ type: "subscribe", tabId: id, detail: "full" });
       },
       tabId,
       "cors-lens:tab-log",
@@ -292,7 +292,7 @@ describe("log lifecycle, badge and live port", () => {
       at: number;
       msg: { type: string; entries?: { exchange: { url: string; outcome: { state: string; endTime?: number } } }[] };
     }[];
-    expect(msgs[0]?.msg.type).toBe("snapshot");
+    expect(msgs[0]?.msg.type).toBe("rows");
     const done = msgs.find((m) => m.msg.type === "upsert" && m.msg.entries?.some((e) => e.exchange.url === url && e.exchange.outcome.state === "completed"));
     expect(done).toBeDefined();
     const entry = done?.msg.entries?.find((e) => e.exchange.url === url);

@@ -264,6 +264,23 @@ describe("not CORS", () => {
   test("interrupted", () => expect(check(exchange({ outcome: "interrupted" }), { verdict: "pending" }).explanation).toMatch(/interrupted/));
 });
 
+describe("interrupted after a failed preflight: the request was never sent", () => {
+  const interruptedPut = (preflight: object, browser: "chromium" | "firefox" = "chromium") =>
+    exchange({ browser, method: "PUT", preflight: preflight as never, response: null, outcome: "interrupted" });
+  test("method missing from ACAM: blocked at the preflight, and says what was not captured", () => {
+    const d = check(interruptedPut({ status: 204, headers: ACAO() }), { verdict: "blocked", id: "method-not-allowed", phase: "preflight" });
+    expect(d.explanation).toMatch(/never sent/);
+  });
+  test("404 without ACAO", () => void check(interruptedPut({ status: 404 }), { verdict: "blocked", id: "preflight-acao-missing" }));
+  test("Firefox too", () => void check(interruptedPut({ status: 204, headers: ACAO() }, "firefox"), { verdict: "blocked", phase: "preflight" }));
+  test("a passing preflight decides nothing: still pending", () =>
+    expect(check(interruptedPut(PUT_OK), { verdict: "pending" }).explanation).toMatch(/interrupted/));
+  test("a preflight without its answer decides nothing", () =>
+    void check(exchange({ method: "PUT", preflight: { error: "net::ERR_ABORTED" } as never, response: null, outcome: "interrupted" }), { verdict: "pending" }));
+  test("not interrupted, merely in flight: pending", () =>
+    void check(exchange({ method: "PUT", preflight: { status: 204, headers: ACAO() } as never, response: null, outcome: "pending" }), { verdict: "pending" }));
+});
+
 describe("network errors named as such", () => {
   test.each([
     ["net::ERR_CONNECTION_REFUSED", "non-cors-network-error"],
