@@ -204,6 +204,13 @@ test("narrow width (DevTools docked at the side): one column of lists, a toolbar
     const layout = await toolbarLayout(narrow);
     expect({ width, outside: layout.outside }).toEqual({ width, outside: [] });
     expect(layout.rows).toBeLessThanOrEqual(2);
+    // the main action stays one click away at every width (other tools click it by its name)
+    const exportHar = await narrow.evaluate(() => {
+      const b = [...document.querySelectorAll("button")].find((x) => x.textContent?.trim() === "Export HAR");
+      const r = b?.getBoundingClientRect();
+      return b && r ? { shown: b.getClientRects().length > 0, inside: r.left >= 0 && r.right <= innerWidth } : null;
+    });
+    expect({ width, exportHar }).toEqual({ width, exportHar: { shown: true, inside: true } });
     for (const toggle of await narrow.$$(".fold-toggle")) {
       await toggle.click();
       const menu = await narrow.evaluate((el) => {

@@ -11,6 +11,7 @@ import { downloadHar, jsonDownload, type LogLike, readImport } from "../common/h
 import { gatherEntries } from "../store/loader";
 import type { LogAction, LogState } from "../store/log";
 import { shownLog } from "../store/log";
+import { Fold } from "./Fold";
 
 export interface TransferProps {
   /** pulls the entries of a live log the page does not hold yet; without it (a log whose
@@ -19,9 +20,12 @@ export interface TransferProps {
   state: LogState;
   dispatch(action: LogAction): void;
   settings: Settings | null;
+  /** narrow panel: everything but "Export HAR" (the main action, always one click away) folds
+   * into a menu */
+  folded?: boolean;
 }
 
-export function Transfer({ transport, state, dispatch, settings }: TransferProps) {
+export function Transfer({ transport, state, dispatch, settings, folded = false }: TransferProps) {
   const [importError, setImportError] = useState("");
   const [exportError, setExportError] = useState("");
   const [includeSecrets, setIncludeSecrets] = useState(false);
@@ -67,17 +71,19 @@ export function Transfer({ transport, state, dispatch, settings }: TransferProps
       <button type="button" onClick={onExportHar}>
         Export HAR
       </button>
-      <button type="button" onClick={onExportJson}>
-        Export JSON
-      </button>
-      <label class="check" title="Cookies, Authorization and token-like query values are redacted unless ticked">
-        <input type="checkbox" checked={includeSecrets} onChange={(e) => setIncludeSecrets((e.currentTarget as HTMLInputElement).checked)} />
-        include secrets
-      </label>
-      <label class="file-button">
-        Import HAR
-        <input type="file" accept=".har,.json,application/json" aria-label="Import HAR" onChange={onImport} />
-      </label>
+      <Fold id="toolbar-transfer" label="JSON, import" folded={folded} closeOnAction>
+        <button type="button" onClick={onExportJson}>
+          Export JSON
+        </button>
+        <label class="check" title="Cookies, Authorization and token-like query values are redacted unless ticked">
+          <input type="checkbox" checked={includeSecrets} onChange={(e) => setIncludeSecrets((e.currentTarget as HTMLInputElement).checked)} />
+          include secrets
+        </label>
+        <label class="file-button">
+          Import HAR
+          <input type="file" accept=".har,.json,application/json" aria-label="Import HAR" onChange={onImport} />
+        </label>
+      </Fold>
       {exportError ? (
         <span class="error" role="alert">
           {exportError}
