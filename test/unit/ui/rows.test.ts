@@ -3,9 +3,9 @@
  * loader.ts): a row survives the wire, a reconnect keeps the full entries whose rev is unchanged
  * and pulls only the others, the search says what it could not read yet, exports gather all.
  */
-import { decodeRow, encodeRow, rowOf } from "../../../src/protocol";
+import { decodeRow, decodeRowLine, encodeRow, encodeRowLine, rowOf } from "../../../src/protocol";
 import { gatherEntries, nextSlice } from "../../../src/ui/store/loader";
-import { detailOf, initialState, reduce } from "../../../src/ui/store/log";
+import { decodeRowLines, detailOf, initialState, reduce } from "../../../src/ui/store/log";
 import { applyFilters } from "../../../src/ui/store/select";
 import { entriesFrom, entry, fakeTransport, rowsMessage } from "./fixtures";
 
@@ -55,4 +55,15 @@ test("an export gathers the entries the page does not hold, in log order", async
   const all = await gatherEntries(transport, state.live);
   expect(all.map((e) => e.exchange.id)).toEqual(["a", "b"]);
   expect(transport.requests).toEqual([{ type: "getEntries", tabId: 7, ids: ["a"] }]);
+});
+
+test("a row as a line of text: round trip, redirects, and what is not a line", () => {
+  const row = rowOf(entry({ id: "a", url: "http://api.test/x?q=1" }));
+  expect(decodeRowLine(encodeRowLine(row))).toEqual(row);
+  const redirected = { ...row, redirects: ["http://b.test/1", "http://c.test/2"], failureId: "f1", warnings: 2, preflight: true };
+  expect(decodeRowLine(encodeRowLine(redirected))).toEqual(redirected);
+  expect(decodeRowLine(encodeRowLine({ ...row, url: "http://a.test/\tx\ny" }))?.url).toBe("http://a.test/ x y");
+  expect(decodeRowLine("x\tr\tnot a number")).toBeNull();
+  expect(decodeRowLines("")).toEqual([]);
+  expect(decodeRowLines([encodeRowLine(row), "junk", encodeRowLine({ ...row, id: "b" })].join("\n")).map((r) => r.id)).toEqual(["a", "b"]);
 });
