@@ -16,13 +16,15 @@ import type { BrowserKind, DiagnosedExchange, Exchange } from "../cors/model";
 import {
   ENTRIES_PER_REQUEST,
   encodeRow,
-  encodeRowLine,
+  encodeRows,
   isRequestMessage,
   PORT_NAME,
   type PortClientMessage,
   type PortServerMessage,
   type RequestMessage,
+  type RowText,
   rowOf,
+  rowText,
   type Settings,
   type TabSummary,
   type VerdictCounts,
@@ -122,17 +124,17 @@ export function startBackground(browser: BrowserKind): void {
   const outgoing = new Map<number, Map<string, DiagnosedExchange>>();
   let portFlushScheduled = false;
   const rowCache = new WeakMap<DiagnosedExchange, WireRow>();
-  /** each entry's row as a line of text (encodeRowLine), made once per entry version: an entry
+  /** each entry's row as text (protocol.ts rowText), made once per entry version: an entry
    * changes by being replaced, so a subscribe only joins lines already made */
-  const lineCache = new WeakMap<DiagnosedExchange, string>();
+  const textCache = new WeakMap<DiagnosedExchange, RowText>();
 
-  function cachedLine(entry: DiagnosedExchange): string {
-    let line = lineCache.get(entry);
-    if (line === undefined) {
-      line = encodeRowLine(rowOf(entry));
-      lineCache.set(entry, line);
+  function cachedText(entry: DiagnosedExchange): RowText {
+    let text = textCache.get(entry);
+    if (text === undefined) {
+      text = rowText(rowOf(entry));
+      textCache.set(entry, text);
     }
-    return line;
+    return text;
   }
 
   function cachedRow(entry: DiagnosedExchange): WireRow {
@@ -188,7 +190,7 @@ export function startBackground(browser: BrowserKind): void {
   function sendRows(port: chrome.runtime.Port, tabId: number): void {
     if (outgoing.has(tabId)) flushPorts();
     const log = store.get(tabId);
-    send(tabId, port, { type: "rows", log: { tabId, pageUrl: log.pageUrl, rows: log.entries.map(cachedLine).join("\n"), dropped: log.dropped } });
+    send(tabId, port, { type: "rows", log: { tabId, pageUrl: log.pageUrl, rows: encodeRows(log.entries.map(cachedText)), dropped: log.dropped } });
   }
 
   /** The JSON text of the asked entries that are still in the log, in the asked order. */

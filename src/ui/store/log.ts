@@ -9,7 +9,7 @@
  * the others are pulled again (see loader.ts).
  */
 import type { DiagnosedExchange } from "../../cors/model";
-import { decodeRow, decodeRowLine, type ExchangeRow, type PortServerMessage, revOf, rowOf, type TabLog } from "../../protocol";
+import { decodeRow, decodeRows as decodeRowsText, type ExchangeRow, type PortServerMessage, revOf, rowOf, type TabLog } from "../../protocol";
 
 export interface Filters {
   blockedOnly: boolean;
@@ -113,18 +113,6 @@ export function logFrom(log: TabLog): LogData {
   return { tabId: log.tabId, pageUrl: log.pageUrl, rows, index: indexOf(rows), details, dropped: log.dropped };
 }
 
-/** The rows of a whole log as the worker sent them (protocol.ts TabRows, encodeRowLine); a
- * line that is not one is left out. */
-export function decodeRowLines(text: string): ExchangeRow[] {
-  const rows: ExchangeRow[] = [];
-  if (typeof text !== "string" || text === "") return rows;
-  for (const line of text.split("\n")) {
-    const row = decodeRowLine(line);
-    if (row) rows.push(row);
-  }
-  return rows;
-}
-
 /** Rows as the worker sent them (protocol.ts WireRow); what is not one is left out. */
 export function decodeRows(wire: unknown[]): ExchangeRow[] {
   const rows: ExchangeRow[] = [];
@@ -219,7 +207,7 @@ function applyServer(state: LogState, message: PortServerMessage): LogState {
     case "rows": {
       const { log } = message;
       if (live.tabId !== null && log.tabId !== live.tabId) return state;
-      return keepSelection({ ...state, live: logFromRows(live, log.tabId, log.pageUrl, decodeRowLines(log.rows), log.dropped) });
+      return keepSelection({ ...state, live: logFromRows(live, log.tabId, log.pageUrl, decodeRowsText(log.rows), log.dropped) });
     }
     case "upsert":
       if (message.tabId !== live.tabId) return state;

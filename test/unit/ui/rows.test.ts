@@ -3,9 +3,9 @@
  * loader.ts): a row survives the wire, a reconnect keeps the full entries whose rev is unchanged
  * and pulls only the others, the search says what it could not read yet, exports gather all.
  */
-import { decodeRow, decodeRowLine, encodeRow, encodeRowLine, rowOf } from "../../../src/protocol";
+import { decodeRow, decodeRows, encodeRow, encodeRows, rowOf, rowText } from "../../../src/protocol";
 import { gatherEntries, nextSlice } from "../../../src/ui/store/loader";
-import { decodeRowLines, detailOf, initialState, reduce } from "../../../src/ui/store/log";
+import { detailOf, initialState, reduce } from "../../../src/ui/store/log";
 import { applyFilters } from "../../../src/ui/store/select";
 import { entriesFrom, entry, fakeTransport, rowsMessage } from "./fixtures";
 
@@ -57,13 +57,15 @@ test("an export gathers the entries the page does not hold, in log order", async
   expect(transport.requests).toEqual([{ type: "getEntries", tabId: 7, ids: ["a"] }]);
 });
 
-test("a row as a line of text: round trip, redirects, and what is not a line", () => {
+test("the rows of a log as one string: round trip (URL prefixes shared), redirects, and what is not a row", () => {
   const row = rowOf(entry({ id: "a", url: "http://api.test/x?q=1" }));
-  expect(decodeRowLine(encodeRowLine(row))).toEqual(row);
-  const redirected = { ...row, redirects: ["http://b.test/1", "http://c.test/2"], failureId: "f1", warnings: 2, preflight: true };
-  expect(decodeRowLine(encodeRowLine(redirected))).toEqual(redirected);
-  expect(decodeRowLine(encodeRowLine({ ...row, url: "http://a.test/\tx\ny" }))?.url).toBe("http://a.test/ x y");
-  expect(decodeRowLine("x\tr\tnot a number")).toBeNull();
-  expect(decodeRowLines("")).toEqual([]);
-  expect(decodeRowLines([encodeRowLine(row), "junk", encodeRowLine({ ...row, id: "b" })].join("\n")).map((r) => r.id)).toEqual(["a", "b"]);
+  const redirected = { ...row, id: "b", url: "http://api.test/x?q=2", redirects: ["http://b.test/1", "http://c.test/2"], failureId: "f1", warnings: 2, preflight: true };
+  const other = { ...row, id: "c", url: "http://other.test/" };
+  const text = encodeRows([row, redirected, other, row].map(rowText));
+  expect(decodeRows(text)).toEqual([row, redirected, other, row]);
+  expect(text.split("\n")[1]?.startsWith("20\t2\tb\t")).toBe(true);
+  expect(decodeRows(encodeRows([rowText({ ...row, url: "http://a.test/\tx\ny" })]))[0]?.url).toBe("http://a.test/ x y");
+  expect(decodeRows("0\tx\tr\tnot a number")).toEqual([]);
+  expect(decodeRows("")).toEqual([]);
+  expect(decodeRows(["junk", encodeRows([rowText(row)])].join("\n")).map((r) => r.id)).toEqual(["a"]);
 });
