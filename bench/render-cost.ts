@@ -30,7 +30,7 @@ const INSTRUMENT = `(() => {
     const port = connect(...args);
     const add = port.onMessage.addListener.bind(port.onMessage);
     port.onMessage.addListener = (fn) => add((msg, p) => {
-      if (msg && msg.type === "rows" && b.rowsAt === null) b.rowsAt = performance.now();
+      if (msg && msg.type === "rows" && b.rowsAt === null) { b.rowsAt = performance.now(); b.rowsChars = typeof msg.log.rows === "string" ? msg.log.rows.length : JSON.stringify(msg.log.rows).length; b.sample = JSON.stringify(msg.log.rows).slice(0, 300); }
       return fn(msg, p);
     });
     return port;
@@ -86,7 +86,7 @@ export async function main(): Promise<void> {
     const panel = await h.browser.newPage();
     await panel.evaluateOnNewDocument(INSTRUMENT);
     const url = `chrome-extension://${h.extensionId}/panel.html?tabId=${tabId}&expect=${entries}`;
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       if (round > 0) await panel.goto("about:blank");
       await sleep(1500);
       const ps = round === 0 ? null : await panel.createCDPSession();
@@ -102,7 +102,7 @@ export async function main(): Promise<void> {
         const n = performance.getEntriesByType("navigation")[0];
         return { ...window.__rc, jsEnd: r ? r.responseEnd : null, domInteractive: n ? n.domInteractive : null };
       })()`)) as Record<string, number | null>;
-      console.log(`round ${round} (${round === 0 ? "cold worker cache" : "warm"}): ${Object.entries(t).map(([k, v]) => `${k} ${v?.toFixed(0)}`).join(", ")}`);
+      console.log(`round ${round} (${round === 0 ? "cold worker cache" : "warm"}): ${Object.entries(t).map(([k, v]) => `${k} ${typeof v === "number" ? v.toFixed(0) : v}`).join(", ")}`);
       await stop(ws, "  worker");
       if (ps) await stop(ps, "  page");
       await sleep(4000);
