@@ -5,9 +5,10 @@
  */
 import { render } from "preact";
 import { createRuntimeTransport } from "../platform/transport";
-import { PanelApp } from "../ui/panel/PanelApp";
-import type { PanelHost } from "../ui/panel/Panel";
 import { applyTheme } from "../ui/common/theme";
+import type { PanelHost } from "../ui/panel/Panel";
+import { PanelApp } from "../ui/panel/PanelApp";
+import { withEarlyPort } from "../ui/store/early";
 import "../ui/styles/panel.css";
 
 function tabIdFromQuery(): number | null {
@@ -20,6 +21,9 @@ export function main(): void {
   const devtools = typeof chrome !== "undefined" ? chrome.devtools : undefined;
   const inspected = devtools?.inspectedWindow;
   const tabId = inspected ? inspected.tabId : tabIdFromQuery();
+  // the port first: the worker builds and posts the rows while this page renders
+  const runtimeTransport = createRuntimeTransport();
+  const transport = tabId === null ? runtimeTransport : withEarlyPort(runtimeTransport, { type: "subscribe", tabId, detail: "full" });
   const host: PanelHost = {};
   if (inspected) {
     // DevTools' API to run code in the inspected page (not JS eval in this page); indexed
@@ -47,7 +51,7 @@ export function main(): void {
   if (!root) return;
   render(
     <PanelApp
-      transport={createRuntimeTransport()}
+      transport={transport}
       tabId={tabId}
       host={host}
       onPick={(id) => history.replaceState(null, "", `?tabId=${id}`)}

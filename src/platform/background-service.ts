@@ -6,8 +6,9 @@
  * listeners are registered synchronously (the event that woke the worker must find them),
  * events that arrive while the stored state is being restored are queued and replayed after.
  */
-import { attributeToTabs } from "../capture/attribution";
+
 import { type AssemblerSnapshot, createAssembler } from "../capture/assembler";
+import { attributeToTabs } from "../capture/attribution";
 import type { CaptureEvent } from "../capture/events";
 import { originOf } from "../capture/headers";
 import { diagnose } from "../cors/diagnose";
@@ -15,14 +16,17 @@ import type { BrowserKind, DiagnosedExchange, Exchange } from "../cors/model";
 import {
   ENTRIES_PER_REQUEST,
   encodeRow,
+  encodeRows,
   isRequestMessage,
   PORT_NAME,
   type PortClientMessage,
   type PortServerMessage,
   type RequestMessage,
+  type RowText,
+  rowOf,
+  rowText,
   type Settings,
   type TabSummary,
-  rowOf,
   type VerdictCounts,
   type WireRow,
 } from "../protocol";
@@ -30,8 +34,8 @@ import { createBadge } from "./badge";
 import { registerCaptureListeners, type WebRequestApi } from "./listeners";
 import { createLogStore, type KeyValueStore } from "./log-store";
 import { createRecorder } from "./recorder";
-import { canDeferWrite } from "./write-policy";
 import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./settings";
+import { canDeferWrite } from "./write-policy";
 
 const AUX_KEY = "asm:aux";
 /** an exchange with no event for this long is considered cut off (worker or browser gone) */
@@ -120,6 +124,18 @@ export function startBackground(browser: BrowserKind): void {
   const outgoing = new Map<number, Map<string, DiagnosedExchange>>();
   let portFlushScheduled = false;
   const rowCache = new WeakMap<DiagnosedExchange, WireRow>();
+  /** each entry's row as text (protocol.ts rowText), made once per entry version: an entry
+   * changes by being replaced, so a subscribe only joins lines already made */
+  const textCache = new WeakMap<DiagnosedExchange, RowText>();
+
+  function cachedText(entry: DiagnosedExchange): RowText {
+    let text = textCache.get(entry);
+    if (text === undefined) {
+      text = rowText(rowOf(entry));
+      textCache.set(entry, text);
+    }
+    return text;
+  }
 
   function cachedRow(entry: DiagnosedExchange): WireRow {
     let row = rowCache.get(entry);
@@ -174,7 +190,7 @@ export function startBackground(browser: BrowserKind): void {
   function sendRows(port: chrome.runtime.Port, tabId: number): void {
     if (outgoing.has(tabId)) flushPorts();
     const log = store.get(tabId);
-    send(tabId, port, { type: "rows", log: { tabId, pageUrl: log.pageUrl, rows: log.entries.map(cachedRow), dropped: log.dropped } });
+    send(tabId, port, { type: "rows", log: { tabId, pageUrl: log.pageUrl, rows: encodeRows(log.entries.map(cachedText)), dropped: log.dropped } });
   }
 
   /** The JSON text of the asked entries that are still in the log, in the asked order. */

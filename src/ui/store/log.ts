@@ -9,7 +9,7 @@
  * the others are pulled again (see loader.ts).
  */
 import type { DiagnosedExchange } from "../../cors/model";
-import { decodeRow, type ExchangeRow, type PortServerMessage, revOf, rowOf, type TabLog } from "../../protocol";
+import { decodeRow, decodeRows as decodeRowsText, type ExchangeRow, type PortServerMessage, revOf, rowOf, type TabLog } from "../../protocol";
 
 export interface Filters {
   blockedOnly: boolean;
@@ -207,7 +207,7 @@ function applyServer(state: LogState, message: PortServerMessage): LogState {
     case "rows": {
       const { log } = message;
       if (live.tabId !== null && log.tabId !== live.tabId) return state;
-      return keepSelection({ ...state, live: logFromRows(live, log.tabId, log.pageUrl, decodeRows(log.rows), log.dropped) });
+      return keepSelection({ ...state, live: logFromRows(live, log.tabId, log.pageUrl, decodeRowsText(log.rows), log.dropped) });
     }
     case "upsert":
       if (message.tabId !== live.tabId) return state;

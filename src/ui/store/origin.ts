@@ -2,7 +2,21 @@
  * because grouping 10,000 exchanges on every update must not re-parse 10,000 URLs. */
 const cache = new WeakMap<{ url: string }, string>();
 
+/** http(s)://host[:port] of a URL as the URL parser writes it (lower-case ASCII host, no user,
+ * no default port): the origin is that prefix, no parse needed */
+const SERIALIZED = /^(https?):\/\/([a-z0-9.-]+)(?::(\d+))?(?=[/?#]|$)/;
+
+/** a host the parser leaves as it is: no IDNA label, and an IPv4 address only in dotted-quad form */
+function plainHost(host: string): boolean {
+  if (host.includes("xn--")) return false;
+  const last = host.slice(host.lastIndexOf(".") + 1);
+  if (!/^(\d+|0x[0-9a-f]*)$/.test(last)) return true;
+  return /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.test(host) && host.split(".").every((p) => Number(p) <= 255);
+}
+
 export function originOf(url: string): string {
+  const m = SERIALIZED.exec(url);
+  if (m && m[3] !== (m[1] === "http" ? "80" : "443") && !(m[3] ?? "").startsWith("0") && Number(m[3] ?? 0) <= 65535 && plainHost(m[2] as string)) return m[0];
   try {
     const origin = new URL(url).origin;
     return origin === "null" ? `${url.split(":")[0]}:` : origin;

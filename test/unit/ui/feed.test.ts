@@ -1,3 +1,4 @@
+import { withEarlyPort } from "../../../src/ui/store/early";
 import { BACKOFF_MS, openFeed } from "../../../src/ui/store/feed";
 import { entry, fakeTransport, rowsMessage } from "./fixtures";
 
@@ -62,4 +63,38 @@ test("a connect that throws is retried like a disconnect", () => {
   fail = false;
   timers.runNext();
   expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7, detail: "full" }]);
+});
+
+test("an early port: subscribed before the feed opens, adopted with its messages, not subscribed twice", () => {
+  const transport = fakeTransport();
+  const early = withEarlyPort(transport, { type: "subscribe", tabId: 7, detail: "full" });
+  expect(transport.posted).toEqual([{ type: "subscribe", tabId: 7, detail: "full" }]);
+  transport.push(rowsMessage([entry({ id: "a", url: "http://api.test/" })]));
+  const timers = manualTimers();
+  const messages: string[] = [];
+  const states: string[] = [];
+  const feed = openFeed(early, 7, "full", (m) => messages.push(m.type), (c) => states.push(c), timers);
+  expect(messages).toEqual(["rows"]);
+  expect(states.at(-1)).toBe("live");
+  expect(transport.connections).toBe(1);
+  expect(transport.posted.length).toBe(1);
+  // a reconnect is an ordinary one
+  transport.disconnect();
+  timers.runNext();
+  expect(transport.connections).toBe(2);
+  expect(transport.posted.length).toBe(2);
+  feed.close();
+  expect(transport.isOpen()).toBe(false);
+});
+
+test("an early port that closed before the feed opens is not used", () => {
+  const transport = fakeTransport();
+  const early = withEarlyPort(transport, { type: "subscribe", tabId: 7, detail: "full" });
+  transport.disconnect();
+  const messages: string[] = [];
+  openFeed(early, 7, "full", (m) => messages.push(m.type), () => undefined, manualTimers());
+  expect(transport.connections).toBe(2);
+  expect(transport.posted.length).toBe(2);
+  transport.push(rowsMessage([]));
+  expect(messages).toEqual(["rows"]);
 });

@@ -11,7 +11,7 @@ import type {
   TabLog,
   Transport,
 } from "../../../src/protocol";
-import { DEFAULT_SETTINGS, encodeRow, rowOf } from "../../../src/protocol";
+import { DEFAULT_SETTINGS, encodeRows, rowOf, rowText } from "../../../src/protocol";
 
 export interface EntrySpec {
   id: string;
@@ -101,7 +101,7 @@ export function tabLog(entries: DiagnosedExchange[], extra: Partial<TabLog> = {}
 export function rowsMessage(entries: DiagnosedExchange[], extra: { tabId?: number; pageUrl?: string | null; dropped?: number } = {}): PortServerMessage {
   return {
     type: "rows",
-    log: { tabId: extra.tabId ?? 7, pageUrl: extra.pageUrl === undefined ? "http://page.test/app" : extra.pageUrl, rows: entries.map((e) => encodeRow(rowOf(e))), dropped: extra.dropped ?? 0 },
+    log: { tabId: extra.tabId ?? 7, pageUrl: extra.pageUrl === undefined ? "http://page.test/app" : extra.pageUrl, rows: encodeRows(entries.map((e) => rowText(rowOf(e)))), dropped: extra.dropped ?? 0 },
   };
 }
 

@@ -3,7 +3,7 @@
  * loader.ts): a row survives the wire, a reconnect keeps the full entries whose rev is unchanged
  * and pulls only the others, the search says what it could not read yet, exports gather all.
  */
-import { decodeRow, encodeRow, rowOf } from "../../../src/protocol";
+import { decodeRow, decodeRows, encodeRow, encodeRows, rowOf, rowText } from "../../../src/protocol";
 import { gatherEntries, nextSlice } from "../../../src/ui/store/loader";
 import { detailOf, initialState, reduce } from "../../../src/ui/store/log";
 import { applyFilters } from "../../../src/ui/store/select";
@@ -55,4 +55,17 @@ test("an export gathers the entries the page does not hold, in log order", async
   const all = await gatherEntries(transport, state.live);
   expect(all.map((e) => e.exchange.id)).toEqual(["a", "b"]);
   expect(transport.requests).toEqual([{ type: "getEntries", tabId: 7, ids: ["a"] }]);
+});
+
+test("the rows of a log as one string: round trip (URL prefixes shared), redirects, and what is not a row", () => {
+  const row = rowOf(entry({ id: "a", url: "http://api.test/x?q=1" }));
+  const redirected = { ...row, id: "b", url: "http://api.test/x?q=2", redirects: ["http://b.test/1", "http://c.test/2"], failureId: "f1", warnings: 2, preflight: true };
+  const other = { ...row, id: "c", url: "http://other.test/" };
+  const text = encodeRows([row, redirected, other, row].map(rowText));
+  expect(decodeRows(text)).toEqual([row, redirected, other, row]);
+  expect(text.split("\n")[1]?.startsWith("20\t2\tb\t")).toBe(true);
+  expect(decodeRows(encodeRows([rowText({ ...row, url: "http://a.test/\tx\ny" })]))[0]?.url).toBe("http://a.test/ x y");
+  expect(decodeRows("0\tx\tr\tnot a number")).toEqual([]);
+  expect(decodeRows("")).toEqual([]);
+  expect(decodeRows(["junk", encodeRows([rowText(row)])].join("\n")).map((r) => r.id)).toEqual(["a"]);
 });

@@ -1,0 +1,116 @@
+/**
+ * Where the panel's first render of N exchanges goes (`npx tsx bench/render-cost.ts [entries]
+ * [extension folder]`, after `node build.mjs`): fills a tab's log (replay.ts), opens the
+ * standalone panel once, then reopens it while the page and the worker are recorded with the
+ * CDP profiler, and prints the page's milestones (panel.js loaded, port connected, rows
+ * arrived, first row, every row) and both sides' busy time and top functions.
+ * A tool for finding causes, not part of `npm run bench`.
+ */
+import type { CDPSession, Target } from "puppeteer";
+import { launchChromiumWithExtension } from "../test/support/chromium";
+import { startTestServers } from "../test/support/server";
+import { selfTimes } from "./profile";
+import { installReplay, recordTemplate, replay } from "./replay";
+import { sleep } from "./stats";
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+const INSTRUMENT = `(() => {
+  const b = (window.__rc = { connectAt: null, rowsAt: null, firstRowAt: null, allAt: null, frameAt: null });
+  const runtime = chrome.runtime;
+  const connect = runtime.connect.bind(runtime);
+  runtime.connect = (...args) => {
+    if (b.connectAt === null) b.connectAt = performance.now();
+    const port = connect(...args);
+    const add = port.onMessage.addListener.bind(port.onMessage);
+    port.onMessage.addListener = (fn) => add((msg, p) => {
+      if (msg && msg.type === "rows" && b.rowsAt === null) { b.rowsAt = performance.now(); b.rowsChars = typeof msg.log.rows === "string" ? msg.log.rows.length : JSON.stringify(msg.log.rows).length; b.sample = JSON.stringify(msg.log.rows).slice(0, 300); }
+      return fn(msg, p);
+    });
+    return port;
+  };
+  const wanted = new URLSearchParams(location.search).get("expect");
+  const observer = new MutationObserver(() => {
+    if (b.allAt !== null || !document.getElementById("exchange-0")) return;
+    if (b.firstRowAt === null) b.firstRowAt = performance.now();
+    if (!(document.body.textContent || "").includes(wanted + " of " + wanted + " exchanges shown")) return;
+    b.allAt = performance.now();
+    observer.disconnect();
+    requestAnimationFrame(() => setTimeout(() => { b.frameAt = performance.now(); }, 0));
+  });
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
+})()`;
+
+const isExtensionWorker = (t: Target) => t.type() === "service_worker" && t.url().startsWith("chrome-extension://");
+
+async function start(session: CDPSession): Promise<void> {
+  await session.send("Profiler.enable");
+  await session.send("Profiler.setSamplingInterval", { interval: 200 });
+  await session.send("Profiler.start");
+}
+
+async function stop(session: CDPSession, label: string): Promise<void> {
+  const { profile } = (await session.send("Profiler.stop")) as unknown as { profile: CpuProfile };
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
+  let busy = 0;
+  for (let i = 0; i < profile.samples.length; i++) if (!idle.has(profile.samples[i] as number)) busy += (profile.timeDeltas[i] ?? 0) / 1000;
+  console.log(`${label}: busy ${busy.toFixed(0)} ms`);
+  for (const { name, ms } of selfTimes(profile).slice(0, 14)) console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
+}
+
+export async function main(): Promise<void> {
+  const entries = Number(process.argv[2] ?? 10000);
+  const servers = await startTestServers();
+  const h = await launchChromiumWithExtension(process.argv[3] ? { extensionPath: process.argv[3] } : {});
+  try {
+    await h.request({ type: "setSettings", settings: { maxExchangesPerTab: entries, maxBytesPerTab: 1024 * 1024 * 1024 } });
+    const page = await h.newPage(`${servers.pageOrigin}/page?title=rc`);
+    const tabId = await h.tabIdOf(page);
+    const template = await recordTemplate(h, servers, page, tabId, 200);
+    await page.goto(`${servers.pageOrigin}/page?title=rc`, { waitUntil: "load" });
+    await sleep(300);
+    const worker = await h.worker();
+    await installReplay(worker, template);
+    await replay(worker, 0, Math.ceil(entries / template.fetches), tabId);
+    console.log(`held ${(await h.request({ type: "getLog", tabId })).entries.length}`);
+    await sleep(1000);
+    const target = h.browser.targets().find(isExtensionWorker);
+    if (!target) throw new Error("no worker target");
+    const ws = await target.createCDPSession();
+    const panel = await h.browser.newPage();
+    await panel.evaluateOnNewDocument(INSTRUMENT);
+    const url = `chrome-extension://${h.extensionId}/panel.html?tabId=${tabId}&expect=${entries}`;
+    for (let round = 0; round < 2; round++) {
+      if (round > 0) await panel.goto("about:blank");
+      await sleep(1500);
+      const ps = round === 0 ? null : await panel.createCDPSession();
+      await start(ws);
+      if (ps) await start(ps);
+      await panel.goto(url, { waitUntil: "load" });
+      await panel.waitForFunction("window.__rc && window.__rc.frameAt !== null", { timeout: 20000, polling: 50 }).catch(async (e) => {
+        console.log(await panel.evaluate("JSON.stringify(window.__rc) + document.body.textContent.slice(0, 300)"));
+        throw e;
+      });
+      const t = (await panel.evaluate(`(() => {
+        const r = performance.getEntriesByType("resource").find((e) => e.name.endsWith("panel.js"));
+        const n = performance.getEntriesByType("navigation")[0];
+        return { ...window.__rc, jsEnd: r ? r.responseEnd : null, domInteractive: n ? n.domInteractive : null };
+      })()`)) as Record<string, number | null>;
+      console.log(`round ${round} (${round === 0 ? "cold worker cache" : "warm"}): ${Object.entries(t).map(([k, v]) => `${k} ${typeof v === "number" ? v.toFixed(0) : v}`).join(", ")}`);
+      await stop(ws, "  worker");
+      if (ps) await stop(ps, "  page");
+      await sleep(4000);
+    }
+  } finally {
+    await h.close();
+    await servers.close();
+  }
+}
+
+if (process.argv[1]?.endsWith("render-cost.ts")) await main();
