@@ -144,13 +144,16 @@ export async function benchPanel(h: ExtHarness, servers: TestServers, options: P
     await installReplay(worker, template);
     await replay(worker, 0, Math.ceil(options.exchanges / template.fetches), tabId);
     const held = (await h.request({ type: "getLog", tabId })).entries.length;
-    if (held !== options.exchanges) throw new Error(`the tab's log holds ${held} exchanges, expected ${options.exchanges}`);
-    log(`  panel: tab ${tabId} holds ${held} exchanges`);
+    // The log keeps at most STORED_BYTES_MAX (8 MB) across tabs, what storage.session's 10 MB
+    // quota allows: with the bench's long URLs that is fewer than 10,000 exchanges. Measured
+    // with what the log holds, and said so in the table (the budget counts as missed then).
+    if (held < 2) throw new Error(`the tab's log holds ${held} exchanges`);
+    log(`  panel: tab ${tabId} holds ${held} exchanges${held < options.exchanges ? ` (of ${options.exchanges} replayed: the storage bound)` : ""}`);
 
     // first render, several page loads
     await panel.evaluateOnNewDocument(INSTRUMENT);
     await panel.bringToFront();
-    const url = `chrome-extension://${h.extensionId}/panel.html?tabId=${tabId}&expect=${options.exchanges}`;
+    const url = `chrome-extension://${h.extensionId}/panel.html?tabId=${tabId}&expect=${held}`;
     const renders: RenderTimes[] = [];
     for (let i = 0; i < options.renders; i++) {
       const times = await firstRender(panel, url);
@@ -167,7 +170,7 @@ export async function benchPanel(h: ExtHarness, servers: TestServers, options: P
     const filtered = (await panel.evaluate(`(${FILTER})(${JSON.stringify(sequence)})`)) as { needle: string; ms: number; shown: number }[];
     const filterTimes = filtered.filter((f) => f.needle !== "").map((f) => f.ms);
     for (const f of filtered) {
-      if (f.needle !== "" && !(f.shown > 0 && f.shown < options.exchanges)) throw new Error(`filter "${f.needle}" shows ${f.shown} exchanges`);
+      if (f.needle !== "" && !(f.shown > 0 && f.shown < held)) throw new Error(`filter "${f.needle}" shows ${f.shown} exchanges`);
     }
 
     // live latency, with the exchange list scrolled to its end (where new rows arrive)
@@ -187,11 +190,12 @@ export async function benchPanel(h: ExtHarness, servers: TestServers, options: P
     log(`  panel: latency ${latencies.map((l) => l.toFixed(0)).join(" ")}${missed ? `, ${missed} rows never shown` : ""}`);
 
     const part = "panel";
-    const n = options.exchanges.toLocaleString("en");
-    const render = fromSummary(part, `first render of all ${n} exchanges (navigation → frame with every row listed)`, "ms", summarize(renders.map((r) => r.renderedAt ?? Number.NaN)), {
+    const n = held.toLocaleString("en");
+    const short = held < options.exchanges ? ` — the log held ${n} of ${options.exchanges.toLocaleString("en")} (8 MB storage bound)` : "";
+    const render = fromSummary(part, `first render of all ${n} exchanges (navigation → frame with every row listed)${short}`, "ms", summarize(renders.map((r) => r.renderedAt ?? Number.NaN)), {
       budget: "< 500",
     });
-    render.met = render.value < 500;
+    render.met = held >= options.exchanges && render.value < 500;
     const transfer = fromSummary(part, "  rows of every exchange arrive", "ms", summarize(renders.map((r) => r.snapshotAt ?? Number.NaN)));
     const firstRow = fromSummary(part, "  first exchange row in the DOM", "ms", summarize(renders.map((r) => r.firstRowAt ?? Number.NaN)));
     const details = fromSummary(part, "  every full entry held (background pull, after the render)", "ms", summarize(renders.map((r) => r.detailsAt ?? Number.NaN)));
