@@ -99,12 +99,23 @@ test("the toolbar badge counts the tab's blocked requests", async () => {
 });
 
 /** The first finished file in `dir` ending in `suffix` (Firefox writes `<name>.part` first). */
+function isWholeJson(path: string): boolean {
+  try {
+    JSON.parse(readFileSync(path, "utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function waitForDownload(dir: string, suffix: string, timeoutMs = 15000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const files = existsSync(dir) ? readdirSync(dir) : [];
     const done = files.find((f) => f.endsWith(suffix));
-    if (done !== undefined && !files.includes(`${done}.part`)) return join(dir, done);
+    // Firefox creates the file empty, writes a .part beside it and moves it over at the end:
+    // done when no .part is left and the file holds a whole JSON document
+    if (done !== undefined && !files.some((f) => f.endsWith(".part")) && isWholeJson(join(dir, done))) return join(dir, done);
     if (Date.now() > deadline) throw new Error(`no *${suffix} in ${dir} after ${timeoutMs} ms (found: ${files.join(", ") || "nothing"})`);
     await new Promise((r) => setTimeout(r, 100));
   }
