@@ -201,6 +201,8 @@ test("narrow width (DevTools docked at the side): one column of lists, a toolbar
   for (const width of [560, 400]) {
     await narrow.setViewport({ width, height: 720 });
     await narrow.waitForFunction((w) => innerWidth === w, {}, width);
+    // the groups fold on the media query's change event, a render later than the resize
+    await narrow.waitForFunction((w) => document.querySelectorAll(".fold.folded").length === (w < 520 ? 2 : 1), {}, width);
     const layout = await toolbarLayout(narrow);
     expect({ width, outside: layout.outside }).toEqual({ width, outside: [] });
     expect(layout.rows).toBeLessThanOrEqual(2);
