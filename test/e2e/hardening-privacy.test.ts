@@ -83,7 +83,8 @@ describe("no captured data leaves the browser", () => {
     // a worker restart in the middle of the session: the new worker is watched too
     await h.killWorker();
     await run();
-    await h.waitForExchanges(tabId, (es) => es.filter((e) => e.exchange.outcome.state !== "pending").length >= 7);
+    // decided: a request whose end the kill cut off is decided too when its failed preflight was seen
+    await h.waitForExchanges(tabId, (es) => es.filter((e) => e.diagnosis.verdict !== "pending").length >= 7);
     for (const w of h.browser.targets()) await watch(w);
     // the exports stay local (Blob URLs); the popup and panel re-read the log
     await panel.bringToFront();
