@@ -80,7 +80,8 @@ export function diagnose(exchange: Exchange): Diagnosis {
  * evidence that may be what was lost:
  * - a failure that reads like a CORS block (net::ERR_FAILED) with no rule found is a network
  *   error only when the evidence is complete: the deciding response or preflight may be gone;
- * - a blocked verdict whose rule is only likely was inferred around missing evidence: the
+ * - a blocked verdict whose rule is only likely was inferred around missing evidence (unless a
+ *   captured preflight that fails in every credentials mode decided it): the
  *   missing part may name another rule; when the start was not seen, earlier hops (a
  *   redirect, its Origin) may be what decided, so no rule stands;
  * - the request mode comes from the request's headers: unobserved, cors (allowed) and no-cors
@@ -88,9 +89,15 @@ export function diagnose(exchange: Exchange): Diagnosis {
  */
 function undecidedByGap(ex: Exchange, d: Diagnosis): boolean {
   if (d.verdict === "network-error") return ex.outcome.state === "failed" && isCorsErrorString(ex.outcome.error);
-  // A pending exchange is blocked only when its captured preflight failed (decidedByPreflight):
-  // what is missing then is the request's own end, which carries no evidence (ERR_FAILED).
-  if (d.verdict === "blocked" && ex.outcome.state === "pending") return ex.captureGap === "start";
+  // A preflight that fails whatever the credentials mode stopped the request (blockedByPreflight):
+  // the request's own events, which a gap may have lost, carry no evidence then (ERR_FAILED).
+  // With the start lost, an earlier redirect could have decided instead, unless the preflight's
+  // Origin shows none tainted it.
+  if (d.verdict === "blocked" && d.failure?.phase === "preflight" && blockedByPreflight(ex) !== null) {
+    return ex.captureGap === "start" && !preflightUntainted(ex);
+  }
+  // A pending exchange is blocked only by its captured preflight (decidedByPreflight).
+  if (d.verdict === "blocked" && ex.outcome.state === "pending") return true;
   if (d.verdict === "blocked") return ex.captureGap === "start" || d.failure?.confidence === "likely";
   if (d.verdict !== "allowed" && d.verdict !== "not-cors") return false;
   const first = ex.hops[0];
@@ -178,14 +185,14 @@ function run(ex: Exchange): Diagnosis {
 }
 
 /**
- * An interrupted exchange (its end was lost, e.g. the worker was stopped) whose preflight
- * answer is in hand and fails the preflight check is decided all the same: the browser never
- * sends a request whose preflight failed, so its outcome can only be that block. It gets the
- * diagnosis the browser's CORS error would have given, but only when the preflight fails
- * whatever the credentials mode (unknown from webRequest: a credentialed request fails on more
- * rules), i.e. when it fails both with and without credentials; anything else stays pending.
+ * The last hop's preflight answer is in hand and fails the preflight check whatever the
+ * credentials mode (unknown from webRequest: a credentialed request fails on more rules), i.e.
+ * both with and without credentials: the browser stops there and never sends the request, so
+ * its outcome is that block even when events of the request itself were lost. Returns the
+ * diagnosis the browser's CORS error gives it (the engine's own credentials inference picks
+ * the rule), or null.
  */
-function decidedByPreflight(ex: Exchange): Diagnosis | null {
+function blockedByPreflight(ex: Exchange): Diagnosis | null {
   const last = ex.hops[ex.hops.length - 1];
   const pf = last?.preflight;
   if (!pf?.response || pf.error !== undefined) return null;
@@ -195,11 +202,25 @@ function decidedByPreflight(ex: Exchange): Diagnosis | null {
   const modes = ex.hints?.credentials !== undefined ? [ex.hints.credentials] : ["include", "omit"];
   if (!modes.every((credentials) => blockedAtPreflight(failed({ ...ex.hints, credentials })))) return null;
   const d = failed(ex.hints);
-  if (!blockedAtPreflight(d)) return null;
+  return blockedAtPreflight(d) ? d : null;
+}
+
+/** An interrupted exchange (its end was lost, e.g. the worker was stopped) blocked by its
+ * preflight (blockedByPreflight) is decided all the same; anything else stays pending. */
+function decidedByPreflight(ex: Exchange): Diagnosis | null {
+  const d = blockedByPreflight(ex);
+  if (!d) return null;
   return {
     ...d,
     explanation: `${d.explanation} (The request's own end was not captured — the extension's worker was stopped — but a request whose preflight fails is never sent, so this is its outcome.)`,
   };
+}
+
+/** The preflight went out with the page's own origin: no cross-origin redirect before it (lost
+ * with the start of the capture) turned its Origin into `null`. */
+function preflightUntainted(ex: Exchange): boolean {
+  const origin = headerValue(ex.hops[ex.hops.length - 1]?.preflight?.requestHeaders ?? null, "origin");
+  return origin !== null && ex.initiator !== null && origin === ex.initiator;
 }
 
 function modeOf(ex: Exchange, first: Hop | undefined): string {

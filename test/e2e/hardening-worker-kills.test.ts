@@ -26,6 +26,7 @@ import { launchChromiumWithExtension, type ExtHarness } from "../support/chromiu
 import { specUrl, type RouteSpec, startTestServers, type TestServers } from "../support/server";
 import type { DiagnosedExchange, Verdict } from "../../src/cors/model";
 import { headerValue } from "../../src/capture/headers";
+import { diagnose } from "../../src/cors/diagnose";
 
 jest.setTimeout(120000);
 
@@ -384,6 +385,14 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     if (pairing) {
       f.mispaired++;
       problems.push(`mispaired: ${p.kind} #${p.i}: ${pairing}`);
+      continue;
+    }
+    // the log's diagnosis is the engine's verdict on the exchange the log holds (a diagnosis
+    // made before the exchange last changed would be stale)
+    const fresh = diagnose(exchange);
+    if (fresh.verdict !== diagnosis.verdict || fresh.failure?.id !== diagnosis.failure?.id) {
+      f.misdiagnosed++;
+      problems.push(`stale diagnosis: ${p.kind} #${p.i}: log says ${diagnosis.verdict} ${diagnosis.failure?.id ?? ""}, its exchange gives ${fresh.verdict} ${fresh.failure?.id ?? ""} (${captured(exchange)})`);
       continue;
     }
     if (diagnosis.verdict === "pending") {

@@ -281,6 +281,34 @@ describe("interrupted after a failed preflight: the request was never sent", () 
     void check(exchange({ method: "PUT", preflight: { status: 204, headers: ACAO() } as never, response: null, outcome: "pending" }), { verdict: "pending" }));
 });
 
+describe("events lost while a failing preflight was captured (captureGap): the preflight decides", () => {
+  // The worker-kill test's case: the PUT's start was seen, a kill lost events in between, its
+  // end (ERR_FAILED) came to the next worker. The PUT's headers are never seen (never sent).
+  const gapPut = (gap: "start" | "after-start", preflight: object, preflightOrigin?: string) => {
+    const ex = exchange({ method: "PUT", preflight: preflight as never, response: null, outcome: FAILED });
+    ex.captureGap = gap;
+    ex.hops[0]!.requestHeaders = null;
+    if (preflightOrigin !== undefined) {
+      const pf = ex.hops[0]!.preflight!;
+      pf.requestHeaders = (pf.requestHeaders ?? []).map((h) => (h.name.toLowerCase() === "origin" ? { ...h, value: preflightOrigin } : h));
+    }
+    return ex;
+  };
+  test("after the start: blocked at the preflight, the rule the engine infers", () =>
+    void check(gapPut("after-start", { status: 204, headers: { ...ACAO(), "Access-Control-Allow-Methods": "GET, POST" } }), { verdict: "blocked", id: "method-not-allowed", phase: "preflight" }));
+  test("start lost, preflight sent with the page's origin: no redirect before it, blocked", () =>
+    void check(gapPut("start", { status: 404 }), { verdict: "blocked", id: "preflight-acao-missing" }));
+  test("start lost, preflight sent with Origin: null (a lost cross-origin redirect may have decided): undecided", () =>
+    expect(check(gapPut("start", { status: 404 }, "null"), { verdict: "pending" }).explanation).toMatch(/interrupted/));
+  test("a preflight that passes without credentials decides nothing (the request may have been sent)", () =>
+    void check(gapPut("after-start", PUT_OK), { verdict: "pending" }));
+  test("interrupted with the start lost, page's origin on the preflight: blocked", () => {
+    const ex = exchange({ method: "PUT", preflight: { status: 204, headers: ACAO() } as never, response: null, outcome: "interrupted" });
+    ex.captureGap = "start";
+    void check(ex, { verdict: "blocked", id: "method-not-allowed" });
+  });
+});
+
 describe("network errors named as such", () => {
   test.each([
     ["net::ERR_CONNECTION_REFUSED", "non-cors-network-error"],
