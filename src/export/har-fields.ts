@@ -6,15 +6,7 @@
  */
 import type { Header } from "../cors/model";
 import type { HarCookie, HarNameValue } from "./har-types";
-import { isSecretParam, REDACTED } from "./redact";
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, " "));
-  } catch {
-    return text;
-  }
-}
+import { isSecretParam, REDACTED, safeDecode } from "./redact";
 
 export function queryStringOf(url: string, redact: boolean): HarNameValue[] {
   const hash = url.indexOf("#");
