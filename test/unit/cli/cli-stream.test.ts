@@ -155,3 +155,18 @@ test("malformed big files: exit 2 and one line on stderr naming the file, never 
     expect(run.err).toMatch(/^cors-lens: [^\n]+\n$/);
   }
 });
+
+test("a piece that is not JSON is named: the log member or the entry's index", () => {
+  const entry = JSON.parse(readFileSync(join(FIXTURES, "chrome-devtools.har"), "utf8")).log.entries[0];
+  const cases: [string, string][] = [
+    [`{"log":{"version":"1.2","creator":{"name":"x","version":tru},"entries":[]}}`, "not valid JSON in log.creator"],
+    [`{"log":{"version":"1.2","entries":[${JSON.stringify(entry)},{"a":tru}]}}`, "not valid JSON in entry 1"],
+  ];
+  for (const [i, [content, message]] of cases.entries()) {
+    const file = join(tempDir(), `piece-${i}.har`);
+    writeFileSync(file, content);
+    const run = streamed(file, false);
+    expect({ code: run.code, out: run.out }).toEqual({ code: 2, out: "" });
+    expect(run.err).toContain(message);
+  }
+});
