@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { scanHarText } from "../../../src/cli/load-har";
-import { runCli, useTempDir } from "../support/cli";
+import { runCli } from "../support/cli";
+import { useTempDir } from "../support/temp-dir";
 
 const ROOT = join(__dirname, "../../..");
 const FIXTURES = join(ROOT, "test/fixtures/har");

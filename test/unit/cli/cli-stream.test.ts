@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { writeHarFile } from "../../../bench/engine";
 import { paintFor } from "../../../src/cli/colors";
 import { analyzeStreaming } from "../../../src/cli/stream-analyze";
-import { type CliRun, captureIo, runCli, useTempDir } from "../support/cli";
+import { type CliRun, captureIo, runCli } from "../support/cli";
+import { useTempDir } from "../support/temp-dir";
 
 const FIXTURES = join(__dirname, "../../fixtures/har");
 const tempDir = useTempDir("cors-lens-stream-");

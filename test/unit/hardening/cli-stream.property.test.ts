@@ -9,7 +9,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { expectWellBehavedRun, runCli, useTempDir } from "../support/cli";
+import { expectWellBehavedRun, runCli } from "../support/cli";
+import { useTempDir } from "../support/temp-dir";
 import { strangeFile } from "./strangers";
 
 const RUNS = 250;

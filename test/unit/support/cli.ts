@@ -1,10 +1,7 @@
 /**
  * Running the CLI in-process for unit tests: an io that collects what `cors-lens` writes, a
- * run of main() with it, and a temporary folder per test file for the logs it reads.
+ * run of main() with it, and what every run on a stranger's file must be.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { CliIo } from "../../../src/cli/io";
 import { type MainDeps, main } from "../../../src/cli/main";
 
@@ -50,21 +47,6 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
   const captured = captureIo(options.isTTY, options.env);
   const code = await main(args, captured.io, options.deps);
   return { code, out: captured.out, err: captured.err };
-}
-
-/** A fresh temporary folder for the tests of this file (made before them, removed after). */
-export function useTempDir(prefix: string): () => string {
-  let dir: string | undefined;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), prefix));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  return () => {
-    if (!dir) throw new Error("useTempDir: the folder exists only while the tests run");
-    return dir;
-  };
 }
 
 /** Characters a log must never put raw on a terminal: C0 (but tab and newline), DEL, C1,
