@@ -71,10 +71,3 @@ export function responseCookies(headers: Header[], redact: boolean): HarCookie[]
   }
   return cookies;
 }
-
-/** Header value by name (case-insensitive); several lines joined with ", "; null when absent. */
-export function headerValue(headers: readonly Header[], name: string): string | null {
-  const lower = name.toLowerCase();
-  const values = headers.filter((h) => h.name.toLowerCase() === lower).map((h) => h.value);
-  return values.length === 0 ? null : values.join(", ");
-}

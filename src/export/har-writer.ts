@@ -5,6 +5,7 @@
  * on its `request` entry. Bodies are never exported. Redaction (on by default in the UI) is
  * applied here, per field, from the original values.
  */
+import { headerValue } from "../cors/headers";
 import type {
   BrowserKind,
   Diagnosis,
@@ -14,7 +15,7 @@ import type {
   HttpResponse,
 } from "../cors/model";
 import type { TabLog } from "../protocol";
-import { headerValue, queryStringOf, requestCookies, responseCookies } from "./har-fields";
+import { queryStringOf, requestCookies, responseCookies } from "./har-fields";
 import type {
   CorsLensEntry,
   CorsLensFailureJson,
