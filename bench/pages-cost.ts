@@ -15,56 +15,14 @@
 import type { CDPSession, Page, Target } from "puppeteer";
 import { launchChromiumWithExtension } from "../test/support/chromium";
 import { startTestServers } from "../test/support/server";
-import { selfTimes } from "./profile";
+import { isExtensionWorker, printProfile, startProfiling, stopProfiling } from "./cdp-profile";
 import { installReplay, recordTemplate, replay } from "./replay";
 import { sleep } from "./stats";
 
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
-
-const isExtensionWorker = (t: Target) => t.type() === "service_worker" && t.url().startsWith("chrome-extension://");
-
-/** Busy time (every sample but idle) and the longest run of busy samples, in ms. */
-function busy(profile: CpuProfile): { total: number; busy: number; longest: number } {
-  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
-  let total = 0;
-  let sum = 0;
-  let run = 0;
-  let longest = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-    total += dt;
-    if (idle.has(profile.samples[i] as number)) {
-      run = 0;
-      continue;
-    }
-    sum += dt;
-    run += dt;
-    longest = Math.max(longest, run);
-  }
-  return { total, busy: sum, longest };
-}
-
-async function startProfiling(target: Target): Promise<CDPSession> {
+async function profile(target: Target): Promise<CDPSession> {
   const session = await target.createCDPSession();
-  await session.send("Profiler.enable");
-  await session.send("Profiler.setSamplingInterval", { interval: 200 });
-  await session.send("Profiler.start");
-  // a worker that starts while a client attaches waits for the debugger: let it run
-  await session.send("Runtime.runIfWaitingForDebugger").catch(() => undefined);
+  await startProfiling(session);
   return session;
-}
-
-async function stopProfiling(session: CDPSession, label: string): Promise<void> {
-  const { profile } = (await session.send("Profiler.stop")) as unknown as { profile: CpuProfile };
-  const b = busy(profile);
-  console.log(`${label}: worker busy ${b.busy.toFixed(0)} ms of ${b.total.toFixed(0)} ms, longest busy stretch ${b.longest.toFixed(0)} ms`);
-  for (const { name, ms } of selfTimes(profile).slice(0, 12)) console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
 }
 
 /** The page lists every exchange and (current build) holds every full entry. */
@@ -106,14 +64,14 @@ export async function main(): Promise<void> {
 
     const target = h.browser.targets().find(isExtensionWorker);
     if (!target) throw new Error("no worker target");
-    let session = await startProfiling(target);
+    let session = await profile(target);
     const panel = await h.browser.newPage();
     const t0 = Date.now();
     await panel.goto(`chrome-extension://${h.extensionId}/panel.html?tabId=${tabId}`, { waitUntil: "load" });
     await waitLoaded(panel, held, "panel");
     const opened = Date.now() - t0;
     await sleep(300);
-    await stopProfiling(session, `panel opens (loaded in ${opened} ms)`);
+    printProfile(`worker while the panel opens (loaded in ${opened} ms)`, await stopProfiling(session), 12);
 
     const popup = await h.browser.newPage();
     await popup.goto(`chrome-extension://${h.extensionId}/popup.html?tabId=${tabId}`, { waitUntil: "load" });
@@ -123,7 +81,7 @@ export async function main(): Promise<void> {
     const t1 = Date.now();
     await h.killWorker();
     // the old target is gone; the pages' reconnect starts the next worker
-    session = await startProfiling(await h.browser.waitForTarget(isExtensionWorker, { timeout: 30000 }));
+    session = await profile(await h.browser.waitForTarget(isExtensionWorker, { timeout: 30000 }));
     // the pages notice the stop and reconnect within ~100 ms; the window is at least 4 s
     await sleep(300);
     try {
@@ -136,7 +94,7 @@ export async function main(): Promise<void> {
       throw error;
     }
     await sleep(Math.max(300, 4000 - (Date.now() - t1)));
-    await stopProfiling(session, `panel and popup reconnect after a worker stop (recorded ${Date.now() - t1} ms from the stop)`);
+    printProfile(`worker while the panel and popup reconnect after a worker stop (recorded ${Date.now() - t1} ms from the stop)`, await stopProfiling(session), 12);
   } finally {
     await h.close();
     await servers.close();

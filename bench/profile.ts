@@ -14,21 +14,9 @@ import * as esbuild from "esbuild";
 import { launchChromiumWithExtension } from "../test/support/chromium";
 import { repoRoot } from "../test/support/paths";
 import { startTestServers } from "../test/support/server";
+import { isExtensionWorker, printProfile, startProfiling, stopProfiling } from "./cdp-profile";
 import { sleep } from "./stats";
 import { burstExpression, requestMix } from "./traffic";
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
 
 /** dist/chrome with an unminified background.js */
 async function unminifiedExtension(): Promise<string> {
@@ -48,21 +36,6 @@ async function unminifiedExtension(): Promise<string> {
   return dir;
 }
 
-/** Self time per function (ms), largest first. */
-export function selfTimes(profile: CpuProfile): { name: string; ms: number }[] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const totals = new Map<string, number>();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const node = byId.get(profile.samples[i] as number);
-    if (!node) continue;
-    const f = node.callFrame;
-    const where = f.url ? `${f.url.split("/").pop()}:${f.lineNumber + 1}` : "";
-    const name = `${f.functionName || "(anonymous)"} ${where}`.trim();
-    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-  }
-  return [...totals.entries()].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
-}
-
 export async function main(): Promise<void> {
   const requests = Number(process.argv[2] ?? 500);
   const prebuilt = process.argv[3];
@@ -71,11 +44,9 @@ export async function main(): Promise<void> {
   const h = await launchChromiumWithExtension({ extensionPath: dir });
   try {
     const page = await h.newPage(`${servers.pageOrigin}/page?title=profile`);
-    const target = h.browser.targets().find((t) => t.type() === "service_worker" && t.url().startsWith("chrome-extension://"));
+    const target = h.browser.targets().find(isExtensionWorker);
     if (!target) throw new Error("no worker target");
     const session = await target.createCDPSession();
-    await session.send("Profiler.enable");
-    await session.send("Profiler.setSamplingInterval", { interval: 200 });
     // warm up once (JIT, storage), then profile one burst
     await page.evaluate(burstExpression(requestMix(servers), requests, "warm"));
     await page.reload({ waitUntil: "load" });
@@ -87,16 +58,14 @@ export async function main(): Promise<void> {
         area.set = (items) => { w.calls++; for (const v of Object.values(items)) { w.keys++; if (typeof v === "string") w.chars += v.length; } return set(items); };
       })()`,
     });
-    await session.send("Profiler.start");
+    await startProfiling(session);
     const burst = (await page.evaluate(burstExpression(requestMix(servers), requests, "profiled"))) as { ms: number };
     await sleep(1000);
-    const { profile } = (await session.send("Profiler.stop")) as unknown as { profile: CpuProfile };
+    const profile = await stopProfiling(session);
     const writes = await session.send("Runtime.evaluate", { expression: "JSON.stringify(globalThis.__profileWrites)", returnByValue: true });
     console.log(`storage.session during the burst: ${writes.result.value}`);
-    const total = profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
-    const idle = selfTimes(profile).find((t) => t.name.startsWith("(idle)"))?.ms ?? 0;
-    console.log(`burst of ${requests}: ${burst.ms.toFixed(0)} ms in the page; worker profile ${total.toFixed(0)} ms, busy ${(total - idle).toFixed(0)} ms`);
-    for (const { name, ms } of selfTimes(profile).slice(0, 30)) console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
+    console.log(`burst of ${requests}: ${burst.ms.toFixed(0)} ms in the page`);
+    printProfile("worker", profile, 30);
     const out = resolve(repoRoot(), "test-output/profiles");
     mkdirSync(out, { recursive: true });
     const file = join(out, `worker-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`);

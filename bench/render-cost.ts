@@ -6,20 +6,11 @@
  * arrived, first row, every row) and both sides' busy time and top functions.
  * A tool for finding causes, not part of `npm run bench`.
  */
-import type { CDPSession, Target } from "puppeteer";
 import { launchChromiumWithExtension } from "../test/support/chromium";
 import { startTestServers } from "../test/support/server";
-import { selfTimes } from "./profile";
+import { isExtensionWorker, printProfile, startProfiling, stopProfiling } from "./cdp-profile";
 import { installReplay, recordTemplate, replay } from "./replay";
 import { sleep } from "./stats";
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
 
 const INSTRUMENT = `(() => {
   const b = (window.__rc = { connectAt: null, rowsAt: null, firstRowAt: null, allAt: null, frameAt: null });
@@ -47,23 +38,6 @@ const INSTRUMENT = `(() => {
   observer.observe(document, { childList: true, subtree: true, characterData: true });
 })()`;
 
-const isExtensionWorker = (t: Target) => t.type() === "service_worker" && t.url().startsWith("chrome-extension://");
-
-async function start(session: CDPSession): Promise<void> {
-  await session.send("Profiler.enable");
-  await session.send("Profiler.setSamplingInterval", { interval: 200 });
-  await session.send("Profiler.start");
-}
-
-async function stop(session: CDPSession, label: string): Promise<void> {
-  const { profile } = (await session.send("Profiler.stop")) as unknown as { profile: CpuProfile };
-  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
-  let busy = 0;
-  for (let i = 0; i < profile.samples.length; i++) if (!idle.has(profile.samples[i] as number)) busy += (profile.timeDeltas[i] ?? 0) / 1000;
-  console.log(`${label}: busy ${busy.toFixed(0)} ms`);
-  for (const { name, ms } of selfTimes(profile).slice(0, 14)) console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
-}
-
 export async function main(): Promise<void> {
   const entries = Number(process.argv[2] ?? 10000);
   const servers = await startTestServers();
@@ -90,8 +64,8 @@ export async function main(): Promise<void> {
       if (round > 0) await panel.goto("about:blank");
       await sleep(1500);
       const ps = round === 0 ? null : await panel.createCDPSession();
-      await start(ws);
-      if (ps) await start(ps);
+      await startProfiling(ws);
+      if (ps) await startProfiling(ps);
       await panel.goto(url, { waitUntil: "load" });
       await panel.waitForFunction("window.__rc && window.__rc.frameAt !== null", { timeout: 20000, polling: 50 }).catch(async (e) => {
         console.log(await panel.evaluate("JSON.stringify(window.__rc) + document.body.textContent.slice(0, 300)"));
@@ -103,8 +77,8 @@ export async function main(): Promise<void> {
         return { ...window.__rc, jsEnd: r ? r.responseEnd : null, domInteractive: n ? n.domInteractive : null };
       })()`)) as Record<string, number | null>;
       console.log(`round ${round} (${round === 0 ? "cold worker cache" : "warm"}): ${Object.entries(t).map(([k, v]) => `${k} ${typeof v === "number" ? v.toFixed(0) : v}`).join(", ")}`);
-      await stop(ws, "  worker");
-      if (ps) await stop(ps, "  page");
+      printProfile("  worker", await stopProfiling(ws), 14);
+      if (ps) printProfile("  page", await stopProfiling(ps), 14);
       await sleep(4000);
     }
   } finally {

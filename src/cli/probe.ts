@@ -8,8 +8,10 @@
  */
 import { diagnose } from "../cors/diagnose";
 import { walkExchange } from "../cors/evaluate";
+import { REDIRECT_STATUSES } from "../cors/finding";
 import type { BrowserKind, DiagnosedExchange, Exchange, Header, Hop, Outcome } from "../cors/model";
 import { normalizeMethod } from "../cors/methods";
+import { originOf } from "../cors/origin";
 import { needsPreflight } from "../cors/preflight";
 import type { Sender } from "./http";
 
@@ -23,16 +25,7 @@ export interface ProbeRequest {
 }
 
 const MAX_REDIRECTS = 20;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const UA: Header = { name: "User-Agent", value: "cors-lens (browser-faithful CORS check)" };
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return "null";
-  }
-}
 
 function redirectedMethod(method: string, status: number): string {
   const upper = method.toUpperCase();

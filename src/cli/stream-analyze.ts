@@ -44,6 +44,15 @@ const NON_ASCII = /[^\u0000-\u007f]/;
 const utf8 = (latin1: string): string => (NON_ASCII.test(latin1) ? Buffer.from(latin1, "latin1").toString("utf8") : latin1);
 const TAIL_BYTES = 64 * 1024;
 
+/** A piece the scanner cut (latin1), parsed; `where` names it in the error. */
+function parsePiece(latin1: string, where: string): unknown {
+  try {
+    return JSON.parse(utf8(latin1));
+  } catch {
+    throw new LoadError(`not valid JSON in ${where}`);
+  }
+}
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -249,12 +258,7 @@ function analyzeWith(spill: ReturnType<typeof createSpill>, path: string, size: 
 
   const scanner = createHarScanner({
     logMember(name, text, afterEntries) {
-      let value: unknown;
-      try {
-        value = JSON.parse(utf8(text));
-      } catch {
-        throw new LoadError(`not valid JSON in log.${safeName(name)}`);
-      }
+      const value = parsePiece(text, `log.${safeName(name)}`);
       wholeLog[utf8(name)] = value;
       if (!afterEntries) headLog[utf8(name)] = value;
     },
@@ -265,12 +269,7 @@ function analyzeWith(spill: ReturnType<typeof createSpill>, path: string, size: 
         stream.push(null);
         return;
       }
-      let raw: unknown;
-      try {
-        raw = JSON.parse(utf8(text));
-      } catch {
-        throw new LoadError(`not valid JSON in entry ${index}`);
-      }
+      const raw = parsePiece(text, `entry ${index}`);
       validator?.add(index, raw);
       if (!stream.push(raw)) validator?.unheld(index);
     },

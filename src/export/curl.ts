@@ -8,9 +8,9 @@
  * special, and a single quote is written as '\'' , so no header value, URL or method chosen
  * by a hostile page or server can end the quoting and run a command.
  */
+import { headerValue } from "../cors/headers";
 import type { Exchange, Header, Hop } from "../cors/model";
 import { needsPreflight } from "../cors/preflight";
-import { headerValue } from "./har-fields";
 import { redactExchange } from "./redact";
 
 export interface CurlOptions {

@@ -6,15 +6,7 @@
  */
 import type { Header } from "../cors/model";
 import type { HarCookie, HarNameValue } from "./har-types";
-import { isSecretParam, REDACTED } from "./redact";
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, " "));
-  } catch {
-    return text;
-  }
-}
+import { isSecretParam, REDACTED, safeDecode } from "./redact";
 
 export function queryStringOf(url: string, redact: boolean): HarNameValue[] {
   const hash = url.indexOf("#");
@@ -78,11 +70,4 @@ export function responseCookies(headers: Header[], redact: boolean): HarCookie[]
     }
   }
   return cookies;
-}
-
-/** Header value by name (case-insensitive); several lines joined with ", "; null when absent. */
-export function headerValue(headers: readonly Header[], name: string): string | null {
-  const lower = name.toLowerCase();
-  const values = headers.filter((h) => h.name.toLowerCase() === lower).map((h) => h.value);
-  return values.length === 0 ? null : values.join(", ");
 }

@@ -46,11 +46,17 @@ export interface NormEntry {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** A header value that is not a string: numbers and booleans spelled out, anything else empty
+ * (String() of an object runs the file's own `toString`, and `{"toString": 1}` makes it throw). */
+function valueText(v: unknown): string {
+  return typeof v === "number" || typeof v === "boolean" ? String(v) : "";
+}
+
 function headersOf(v: unknown): Header[] {
   if (!Array.isArray(v)) return [];
   const out: Header[] = [];
   for (const h of v) {
-    if (isObj(h) && typeof h.name === "string") out.push({ name: h.name, value: typeof h.value === "string" ? h.value : String(h.value ?? "") });
+    if (isObj(h) && typeof h.name === "string") out.push({ name: h.name, value: typeof h.value === "string" ? h.value : valueText(h.value) });
   }
   return out;
 }

@@ -16,9 +16,9 @@
  * Malformed input: a file that is not a HAR throws HarReadError; unusable entries are skipped
  * and counted in `warnings`. Never more than `maxEntries` entries are read.
  */
+import { headerValue } from "../cors/headers";
 import type { BrowserKind, Exchange, Hop, HttpResponse, Outcome, Preflight, TrafficClass, Header } from "../cors/model";
 import { needsPreflight } from "../cors/preflight";
-import { headerValue } from "./har-fields";
 import { type NormEntry, normalizeEntry } from "./har-normalize";
 
 export class HarReadError extends Error {

@@ -64,6 +64,16 @@ type For = (typeof For)[keyof typeof For];
 
 const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 
+/**
+ * How many backslashes stand right before `end` in `t`, looking back no further than `from`
+ * (where the scan of the string resumed: a backslash before it was already paired).
+ */
+const backslashesBefore = (t: string, end: number, from: number): number => {
+  let k = end - 1;
+  while (k >= from && t.charCodeAt(k) === 92) k--;
+  return end - 1 - k;
+};
+
 export function createHarScanner(sink: HarScanSink): HarScanner {
   let text = "";
   let pos = 0;
@@ -123,24 +133,14 @@ export function createHarScanner(sink: HarScanSink): HarScanner {
         }
         const q = t.indexOf('"', i);
         if (q < 0) {
-          let k = n - 1;
-          let run = 0;
-          while (k >= i && t.charCodeAt(k) === 92) {
-            run++;
-            k--;
-          }
-          escaped = run % 2 === 1;
+          // the chunk ends inside the string: an odd run of backslashes escapes what comes next
+          escaped = backslashesBefore(t, n, i) % 2 === 1;
           i = n;
           break;
         }
-        let k = q - 1;
-        let run = 0;
-        while (k >= i && t.charCodeAt(k) === 92) {
-          run++;
-          k--;
-        }
+        const quoteEscaped = backslashesBefore(t, q, i) % 2 === 1;
         i = q + 1;
-        if (run % 2 === 1) continue;
+        if (quoteEscaped) continue;
         inString = false;
         if (depth === 0) {
           pos = i;

@@ -5,6 +5,7 @@
  * on its `request` entry. Bodies are never exported. Redaction (on by default in the UI) is
  * applied here, per field, from the original values.
  */
+import { headerValue } from "../cors/headers";
 import type {
   BrowserKind,
   Diagnosis,
@@ -14,7 +15,7 @@ import type {
   HttpResponse,
 } from "../cors/model";
 import type { TabLog } from "../protocol";
-import { headerValue, queryStringOf, requestCookies, responseCookies } from "./har-fields";
+import { queryStringOf, requestCookies, responseCookies } from "./har-fields";
 import type {
   CorsLensEntry,
   CorsLensFailureJson,
@@ -126,30 +127,18 @@ function toEntry(raw: RawRequest, redact: boolean, pageref: string | undefined):
 }
 
 function failureJson(f: Failure): CorsLensFailureJson {
-  const out: CorsLensFailureJson = {
+  // key order as the table of har-format.md, for readable files
+  return {
     id: f.id,
     phase: f.phase,
+    ...(f.hop !== undefined ? { hop: f.hop } : {}),
     header: f.header,
     received: f.received,
     required: f.required,
+    ...(f.missing !== undefined ? { missing: [...f.missing] } : {}),
     confidence: f.confidence,
+    ...(f.confidence === "likely" && f.candidates !== undefined ? { candidates: [...f.candidates] } : {}),
     browserMessage: f.browserMessage,
-  };
-  if (f.hop !== undefined) out.hop = f.hop;
-  if (f.missing !== undefined) out.missing = [...f.missing];
-  if (f.confidence === "likely" && f.candidates !== undefined) out.candidates = [...f.candidates];
-  // key order as the table of har-format.md, for readable files
-  return {
-    id: out.id,
-    phase: out.phase,
-    ...(out.hop !== undefined ? { hop: out.hop } : {}),
-    header: out.header,
-    received: out.received,
-    required: out.required,
-    ...(out.missing !== undefined ? { missing: out.missing } : {}),
-    confidence: out.confidence,
-    ...(out.candidates !== undefined ? { candidates: out.candidates } : {}),
-    browserMessage: out.browserMessage,
   };
 }
 

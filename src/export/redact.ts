@@ -36,7 +36,8 @@ export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(name.toLowerCase());
 }
 
-function safeDecode(text: string): string {
+/** decodeURIComponent of a form-encoded part (`+` is a space); the text as is when malformed. */
+export function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text.replace(/\+/g, " "));
   } catch {

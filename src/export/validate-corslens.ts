@@ -112,7 +112,7 @@ function checkRedacted(entry: Obj, at: string, problems: string[]): void {
     }
   }
   for (const c of [...headersOf(req.cookies), ...headersOf(res.cookies)]) {
-    if (c.value !== REDACTED) problems.push(`${at}: cookie ${String(c.name)} is not redacted`);
+    if (c.value !== REDACTED) problems.push(`${at}: cookie ${typeof c.name === "string" ? c.name : "(a name that is not a string)"} is not redacted`);
   }
   for (const q of headersOf(req.queryString)) {
     if (typeof q.name === "string" && isSecretParam(q.name) && q.value !== REDACTED) problems.push(`${at}: query parameter ${q.name} is not redacted`);

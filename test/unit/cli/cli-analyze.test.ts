@@ -1,25 +1,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { scanHarText } from "../../../src/cli/load-har";
-import { main } from "../../../src/cli/main";
+import { runCli } from "../support/cli";
+import { useTempDir } from "../support/temp-dir";
 
 const ROOT = join(__dirname, "../../..");
 const FIXTURES = join(ROOT, "test/fixtures/har");
-let dir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "cors-lens-cli-"));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(args: string[], tty = false, env: Record<string, string> = {}) {
-  let out = "";
-  let err = "";
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: tty, env });
-  return { code, out, err };
-}
+const tempDir = useTempDir("cors-lens-cli-");
 
 function entry(i: number, path: string, res: [string, string][]) {
   return {
@@ -33,7 +21,7 @@ function entry(i: number, path: string, res: [string, string][]) {
 }
 
 test("a file with blocked requests: exit 1, report grouped by target origin with failure, explanation and fix", async () => {
-  const { code, out, err } = await run(["analyze", join(FIXTURES, "chrome-devtools.har")]);
+  const { code, out, err } = await runCli(["analyze", join(FIXTURES, "chrome-devtools.har")]);
   expect(code).toBe(1);
   expect(err).toBe("");
   expect(out).toContain("Total: 2 blocked, 2 allowed, 1 network error, 1 not CORS");
@@ -45,9 +33,9 @@ test("a file with blocked requests: exit 1, report grouped by target origin with
 });
 
 test("a file where nothing is blocked: exit 0; --json is machine-readable", async () => {
-  const file = join(dir, "clean.har");
+  const file = join(tempDir(), "clean.har");
   writeFileSync(file, JSON.stringify({ log: { version: "1.2", creator: { name: "WebInspector", version: "537.36" }, entries: [entry(0, "/a", [["Access-Control-Allow-Origin", "*"]])] } }));
-  const { code, out } = await run(["analyze", file, "--json"]);
+  const { code, out } = await runCli(["analyze", file, "--json"]);
   expect(code).toBe(0);
   const json = JSON.parse(out);
   expect(json.counts).toEqual({ allowed: 1, blocked: 0, "network-error": 0, "not-cors": 0, pending: 0 });
@@ -56,7 +44,7 @@ test("a file where nothing is blocked: exit 0; --json is machine-readable", asyn
 });
 
 test("--browser firefox applies Firefox's rules; --json lists failures with fixes", async () => {
-  const { code, out } = await run(["analyze", join(FIXTURES, "firefox-netmonitor.har"), "--json"]);
+  const { code, out } = await runCli(["analyze", join(FIXTURES, "firefox-netmonitor.har"), "--json"]);
   expect(code).toBe(1);
   const json = JSON.parse(out);
   expect(json.browser).toBe("firefox");
@@ -68,59 +56,59 @@ test("CORS Lens files: HAR export (checked against the format) and Export JSON",
   const { toHar } = await import("../../../src/export/har-writer");
   const { toCorsLensJson } = await import("../../../src/export/json-export");
   const { sampleLog } = await import("../export/sample-log");
-  const harFile = join(dir, "lens.har");
+  const harFile = join(tempDir(), "lens.har");
   const har = toHar(sampleLog, { redact: true, browser: "chromium", browserVersion: "156", creatorVersion: "0.1.0" });
   writeFileSync(harFile, JSON.stringify(har));
-  const fromHar = await run(["analyze", harFile, "--json"]);
+  const fromHar = await runCli(["analyze", harFile, "--json"]);
   expect(JSON.parse(fromHar.out).warnings).toEqual([]);
-  const jsonFile = join(dir, "lens.json");
+  const jsonFile = join(tempDir(), "lens.json");
   writeFileSync(jsonFile, JSON.stringify(toCorsLensJson(sampleLog, { redact: false, browser: "chromium" })));
-  const fromJson = await run(["analyze", jsonFile, "--json"]);
+  const fromJson = await runCli(["analyze", jsonFile, "--json"]);
   expect(JSON.parse(fromJson.out).counts).toEqual(JSON.parse(fromHar.out).counts);
   har.log.entries.reverse();
   writeFileSync(harFile, JSON.stringify(har));
-  expect(JSON.parse((await run(["analyze", harFile, "--json"])).out).warnings[0]).toContain("does not follow the CORS Lens HAR format");
+  expect(JSON.parse((await runCli(["analyze", harFile, "--json"])).out).warnings[0]).toContain("does not follow the CORS Lens HAR format");
   writeFileSync(jsonFile, JSON.stringify({ format: "cors-lens-json", version: 7 }));
-  const bad = await run(["analyze", jsonFile]);
+  const bad = await runCli(["analyze", jsonFile]);
   expect([bad.code, bad.err]).toEqual([2, expect.stringContaining("not a valid CORS Lens JSON export")]);
 });
 
 test("colours only on a terminal, and never with NO_COLOR", async () => {
   const file = join(FIXTURES, "chrome-devtools.har");
-  expect((await run(["analyze", file], true)).out).toContain("\u001b[31m");
-  expect((await run(["analyze", file], true, { NO_COLOR: "1" })).out).not.toContain("\u001b[");
+  expect((await runCli(["analyze", file], { isTTY: true })).out).toContain("\u001b[31m");
+  expect((await runCli(["analyze", file], { isTTY: true, env: { NO_COLOR: "1" } })).out).not.toContain("\u001b[");
 });
 
 test("hostile header values are printed as inert text", async () => {
-  const file = join(dir, "hostile.har");
+  const file = join(tempDir(), "hostile.har");
   const blocked = { ...entry(0, "/x", [["Access-Control-Allow-Origin", "http://evil.test\u001b[2J\u001b]0;pwned\u0007"]]), _error: "net::ERR_FAILED" };
   writeFileSync(file, JSON.stringify({ log: { entries: [blocked] } }));
-  const { out } = await run(["analyze", file]);
+  const { out } = await runCli(["analyze", file]);
   expect(out).not.toContain("\u001b");
   expect(out).toContain("\\x1b[2J");
 });
 
 test.each([
-  ["a missing file", () => join(dir, "nope.har"), "cannot read"],
-  ["a truncated file", () => { const f = join(dir, "cut.har"); writeFileSync(f, readFileSync(join(FIXTURES, "chrome-devtools.har"), "utf8").slice(0, 500)); return f; }, "is not valid JSON"],
-  ["an empty file", () => { const f = join(dir, "empty.har"); writeFileSync(f, ""); return f; }, "is empty"],
-  ["JSON that is not a HAR", () => { const f = join(dir, "pkg.json"); writeFileSync(f, JSON.stringify({ name: "x" })); return f; }, 'no "log" object'],
-  ["a directory", () => dir, "is not a file"],
+  ["a missing file", () => join(tempDir(), "nope.har"), "cannot read"],
+  ["a truncated file", () => { const f = join(tempDir(), "cut.har"); writeFileSync(f, readFileSync(join(FIXTURES, "chrome-devtools.har"), "utf8").slice(0, 500)); return f; }, "is not valid JSON"],
+  ["an empty file", () => { const f = join(tempDir(), "empty.har"); writeFileSync(f, ""); return f; }, "is empty"],
+  ["JSON that is not a HAR", () => { const f = join(tempDir(), "pkg.json"); writeFileSync(f, JSON.stringify({ name: "x" })); return f; }, 'no "log" object'],
+  ["a directory", () => tempDir(), "is not a file"],
 ])("%s → exit 2 with a message", async (_name, make, message) => {
-  const { code, err, out } = await run(["analyze", make()]);
+  const { code, err, out } = await runCli(["analyze", make()]);
   expect(code).toBe(2);
   expect(err).toContain(message);
   expect(out).toBe("");
 });
 
 test("usage errors → exit 2; --help and --version → exit 0", async () => {
-  expect((await run(["analyze"])).code).toBe(2);
-  expect((await run(["analyze", "a.har", "--browser", "edge"])).err).toContain("--browser must be chromium, firefox");
-  expect((await run(["frobnicate"])).err).toContain("unknown command frobnicate");
-  const help = await run(["--help"]);
+  expect((await runCli(["analyze"])).code).toBe(2);
+  expect((await runCli(["analyze", "a.har", "--browser", "edge"])).err).toContain("--browser must be chromium, firefox");
+  expect((await runCli(["frobnicate"])).err).toContain("unknown command frobnicate");
+  const help = await runCli(["--help"]);
   expect(help.code).toBe(0);
   expect(help.out).toMatch(/only on servers you are\s+responsible for/);
-  expect(await run(["--version"])).toEqual({ code: 0, out: "cors-lens test\n", err: "" });
+  expect(await runCli(["--version"])).toEqual({ code: 0, out: "cors-lens test\n", err: "" });
 });
 
 describe("large files", () => {
@@ -143,13 +131,13 @@ describe("large files", () => {
   });
 
   test("a 100 MB HAR is analyzed with entries capped, in bounded time", async () => {
-    const file = join(dir, "big.har");
+    const file = join(tempDir(), "big.har");
     const body = "x".repeat(4000);
     const one = JSON.stringify(entry(0, "/big", [["Access-Control-Allow-Origin", "*"]])).replace('"text":"ok"', `"text":"${body}"`);
     const count = Math.ceil((100 * 1024 * 1024) / one.length);
     writeFileSync(file, `{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[${Array.from({ length: count }, () => one).join(",")}]}}`);
     const started = Date.now();
-    const { code, err, out } = await run(["analyze", file, "--json", "--max-entries", "5000"]);
+    const { code, err, out } = await runCli(["analyze", file, "--json", "--max-entries", "5000"]);
     expect(code).toBe(0);
     expect(err).toBe("");
     const json = JSON.parse(out);
@@ -163,7 +151,7 @@ test("the bundled CLI through bin/cors-lens.mjs", () => {
   execFileSync(process.execPath, ["build.mjs"], { cwd: ROOT, stdio: "ignore" });
   const version = spawnSync(process.execPath, [join(ROOT, "bin/cors-lens.mjs"), "--version"], { encoding: "utf8" });
   expect(version.stdout).toMatch(/^cors-lens \d+\.\d+\.\d+\n$/);
-  const bad = spawnSync(process.execPath, [join(ROOT, "bin/cors-lens.mjs"), "analyze", join(dir, "missing.har")], { encoding: "utf8" });
+  const bad = spawnSync(process.execPath, [join(ROOT, "bin/cors-lens.mjs"), "analyze", join(tempDir(), "missing.har")], { encoding: "utf8" });
   expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining("cannot read")]);
   const blocked = spawnSync(process.execPath, [join(ROOT, "bin/cors-lens.mjs"), "analyze", join(FIXTURES, "chrome-devtools.har")], { encoding: "utf8" });
   expect(blocked.status).toBe(1);

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { main } from "../../../src/cli/main";
+import { runCli } from "../support/cli";
 
 const ORIGIN = "http://app.test";
 let server: Server;
@@ -66,13 +66,6 @@ beforeEach(() => {
   seen.length = 0;
 });
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false, env: {} });
-  return { code, out, err };
-}
-
 interface JsonResult {
   results: { browser: string; verdict: string; failure: { id: string; phase: string } | null; fix: { preflight: { name: string; value: string }[]; response: { name: string; value: string }[] } | null }[];
   audit?: { label: string; origin: string; severity: string; trustedWithCredentials: boolean }[];
@@ -81,7 +74,7 @@ interface JsonResult {
 const verdicts = (json: JsonResult) => json.results.map((r) => `${r.browser} ${r.verdict}${r.failure ? ` ${r.failure.id}` : ""}`);
 
 test("allowed: exit 0, both browsers, a PUT with a preflight sent as a browser does", async () => {
-  const { code, out } = await run(["check", `${base}/allowed`, "--origin", ORIGIN, "--method", "PUT", "--header", "Content-Type: application/json", "--json"]);
+  const { code, out } = await runCli(["check", `${base}/allowed`, "--origin", ORIGIN, "--method", "PUT", "--header", "Content-Type: application/json", "--json"]);
   expect(verdicts(JSON.parse(out))).toEqual(["chromium allowed", "firefox allowed"]);
   expect(code).toBe(0);
   const options = seen.find((s) => s.method === "OPTIONS");
@@ -96,7 +89,7 @@ test("allowed: exit 0, both browsers, a PUT with a preflight sent as a browser d
 });
 
 test("acao-missing: exit 1, the rule and the fix header", async () => {
-  const { code, out } = await run(["check", `${base}/no-acao`, "--origin", ORIGIN, "--json"]);
+  const { code, out } = await runCli(["check", `${base}/no-acao`, "--origin", ORIGIN, "--json"]);
   const json = JSON.parse(out) as JsonResult;
   expect(verdicts(json)).toEqual(["chromium blocked acao-missing", "firefox blocked acao-missing"]);
   expect(json.results[0]?.fix?.response).toContainEqual({ name: "Access-Control-Allow-Origin", value: ORIGIN });
@@ -106,35 +99,35 @@ test("acao-missing: exit 1, the rule and the fix header", async () => {
 });
 
 test("method-not-allowed: the actual request is never sent", async () => {
-  const { code, out } = await run(["check", `${base}/methods`, "--origin", ORIGIN, "--method", "DELETE", "--json"]);
+  const { code, out } = await runCli(["check", `${base}/methods`, "--origin", ORIGIN, "--method", "DELETE", "--json"]);
   expect(verdicts(JSON.parse(out))).toEqual(["chromium blocked method-not-allowed", "firefox blocked method-not-allowed"]);
   expect(code).toBe(1);
   expect(seen.map((s) => s.method)).toEqual(["OPTIONS", "OPTIONS"]);
 });
 
 test("wildcard with --credentials", async () => {
-  const { code, out } = await run(["check", `${base}/wildcard`, "--origin", ORIGIN, "--credentials", "--browser", "chromium", "--json"]);
+  const { code, out } = await runCli(["check", `${base}/wildcard`, "--origin", ORIGIN, "--credentials", "--browser", "chromium", "--json"]);
   expect(verdicts(JSON.parse(out))).toEqual(["chromium blocked acao-wildcard-with-credentials"]);
   expect(code).toBe(1);
-  const plain = await run(["check", `${base}/wildcard`, "--origin", ORIGIN, "--browser", "chromium", "--json"]);
+  const plain = await runCli(["check", `${base}/wildcard`, "--origin", ORIGIN, "--browser", "chromium", "--json"]);
   expect(verdicts(JSON.parse(plain.out))).toEqual(["chromium allowed"]);
 });
 
 test("Access-Control-Request-Headers: lower-case, sorted, comma without space; safelisted ones left out", async () => {
-  await run(["check", `${base}/reflect`, "--origin", ORIGIN, "--browser", "firefox", "--header", "X-B: 1", "--header", "Content-Type: application/json", "--header", "X-A: 2", "--header", "Accept-Language: en"]);
+  await runCli(["check", `${base}/reflect`, "--origin", ORIGIN, "--browser", "firefox", "--header", "X-B: 1", "--header", "Content-Type: application/json", "--header", "X-A: 2", "--header", "Accept-Language: en"]);
   const options = seen.find((s) => s.method === "OPTIONS");
   expect(options?.headers.find(([n]) => n === "Access-Control-Request-Headers")).toEqual(["Access-Control-Request-Headers", "content-type,x-a,x-b"]);
 });
 
 test("a cross-origin redirect taints the origin: the next hop sends Origin: null", async () => {
-  const { code, out } = await run(["check", `${base}/hop`, "--origin", ORIGIN, "--browser", "chromium", "--json"]);
+  const { code, out } = await runCli(["check", `${base}/hop`, "--origin", ORIGIN, "--browser", "chromium", "--json"]);
   expect(verdicts(JSON.parse(out))).toEqual(["chromium allowed"]);
   expect(code).toBe(0);
   expect(seen.map((s) => `${s.path} ${s.headers.find(([n]) => n === "Origin")?.[1]}`)).toEqual(["/hop http://app.test", "/wildcard null"]);
 });
 
 test("--audit: a server reflecting any origin with credentials is high severity", async () => {
-  const { out } = await run(["check", `${base}/reflect`, "--origin", "https://app.example", "--browser", "chromium", "--audit", "--json"]);
+  const { out } = await runCli(["check", `${base}/reflect`, "--origin", "https://app.example", "--browser", "chromium", "--audit", "--json"]);
   const json = JSON.parse(out) as JsonResult;
   expect(json.audit?.map((a) => `${a.label} ${a.origin} ${a.severity}`)).toEqual([
     "foreign site https://evil.example high",
@@ -143,7 +136,7 @@ test("--audit: a server reflecting any origin with credentials is high severity"
     "suffix look-alike https://evilapp.example high",
     "http variant http://app.example high",
   ]);
-  const strict = await run(["check", `${base}/allowed`, "--origin", ORIGIN, "--browser", "chromium", "--audit"]);
+  const strict = await runCli(["check", `${base}/allowed`, "--origin", ORIGIN, "--browser", "chromium", "--audit"]);
   expect(strict.out).toContain("Audit (only for servers you are responsible for):");
   expect(strict.out).toContain("ok     foreign site: https://evil.example: not trusted");
 });
@@ -153,7 +146,7 @@ test("a network error: exit 1, named as such", async () => {
   await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
   const port = (closed.address() as AddressInfo).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
-  const { code, out } = await run(["check", `http://127.0.0.1:${port}/x`, "--origin", ORIGIN, "--json"]);
+  const { code, out } = await runCli(["check", `http://127.0.0.1:${port}/x`, "--origin", ORIGIN, "--json"]);
   expect(verdicts(JSON.parse(out))).toEqual(["chromium network-error non-cors-network-error", "firefox network-error non-cors-network-error"]);
   expect(code).toBe(1);
 });
@@ -166,7 +159,7 @@ test.each([
   [["check", "http://x.test/", "--origin", ORIGIN, "--browser", "safari"], "--browser must be chromium, firefox or both"],
   [["check", "http://x.test/", "--origin", ORIGIN, "--frobnicate"], "unknown option --frobnicate"],
 ])("bad arguments %j → exit 2", async (args, message) => {
-  const { code, err } = await run(args);
+  const { code, err } = await runCli(args);
   expect(code).toBe(2);
   expect(err).toContain(message);
 });

@@ -5,54 +5,38 @@
  * does) and DevTools, Firefox and chrome-har exports repeated many times. A small look-ahead
  * window makes the reader cut hundreds of segments. No timing is asserted.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeHarFile } from "../../../bench/engine";
 import { paintFor } from "../../../src/cli/colors";
-import { main } from "../../../src/cli/main";
 import { analyzeStreaming } from "../../../src/cli/stream-analyze";
+import { type CliRun, captureIo, runCli } from "../support/cli";
+import { useTempDir } from "../support/temp-dir";
 
 const FIXTURES = join(__dirname, "../../fixtures/har");
-let dir: string;
+const tempDir = useTempDir("cors-lens-stream-");
 let lensHar: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "cors-lens-stream-"));
-  lensHar = join(dir, "recording.har");
+  lensHar = join(tempDir(), "recording.har");
   writeHarFile(lensHar, 3000);
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
 
 /** The whole-file path (JSON.parse of the file, readHar, diagnose). */
-async function whole(file: string, extra: string[] = []): Promise<Run> {
-  let out = "";
-  let err = "";
-  const code = await main(["analyze", file, ...extra], { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false, env: {} }, { streamAboveBytes: Number.POSITIVE_INFINITY });
-  return { code, out, err };
+function whole(file: string, extra: string[] = []): Promise<CliRun> {
+  return runCli(["analyze", file, ...extra], { deps: { streamAboveBytes: Number.POSITIVE_INFINITY } });
 }
 
 /** The streaming path alone; code null when it hands the file back to the whole-file path. */
-function streamed(file: string, json: boolean, window = 40): Run {
-  let out = "";
-  let err = "";
-  const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (err += t), isTTY: false, env: {} };
-  const code = analyzeStreaming(file, statSync(file).size, { file, json, maxEntries: 200_000, window }, io, paintFor(io));
-  return { code, out, err };
+function streamed(file: string, json: boolean, window = 40): Omit<CliRun, "code"> & { code: number | null } {
+  const captured = captureIo();
+  const code = analyzeStreaming(file, statSync(file).size, { file, json, maxEntries: 200_000, window }, captured.io, paintFor(captured.io));
+  return { code, out: captured.out, err: captured.err };
 }
 
 /** main() with the streaming threshold at 0: streamed, or read whole when the stream gives up. */
-async function viaMain(file: string, extra: string[] = []): Promise<Run> {
-  let out = "";
-  let err = "";
-  const code = await main(["analyze", file, ...extra], { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false, env: {} }, { streamAboveBytes: 0, streamWindow: 40 });
-  return { code, out, err };
+function viaMain(file: string, extra: string[] = []): Promise<CliRun> {
+  return runCli(["analyze", file, ...extra], { deps: { streamAboveBytes: 0, streamWindow: 40 } });
 }
 
 /** A browser export repeated `copies` times, one copy a second later than the one before. */
@@ -71,7 +55,7 @@ function repeated(fixture: string, copies: number, uniqueUrls: boolean): string 
       entries.push(copy);
     }
   }
-  const file = join(dir, `${fixture}-${copies}-${uniqueUrls}.har`);
+  const file = join(tempDir(), `${fixture}-${copies}-${uniqueUrls}.har`);
   writeFileSync(file, JSON.stringify({ log: { ...har.log, entries } }, null, 1));
   return file;
 }
@@ -133,7 +117,7 @@ test("a CORS Lens file whose tail says something else than its last bytes sugges
   // a nested object in log._corsLens: the tail is not predicted, the reader must not guess
   har.log._corsLens = { ...har.log._corsLens, browser: "firefox", extra: { nested: true } };
   har.log.browser = { name: "Firefox", version: "153" };
-  const file = join(dir, "tail.har");
+  const file = join(tempDir(), "tail.har");
   writeFileSync(file, JSON.stringify(har));
   const reference = await whole(file);
   expect(reference.out).toContain("(Firefox rules,");
@@ -164,11 +148,26 @@ test("malformed big files: exit 2 and one line on stderr naming the file, never 
     text.replace('"entries": [', '"entries": {'),
   ];
   for (const [i, content] of cases.entries()) {
-    const file = join(dir, `bad-${i}.har`);
+    const file = join(tempDir(), `bad-${i}.har`);
     writeFileSync(file, content);
     const run = await viaMain(file);
     expect([i, run.code]).toEqual([i, 2]);
     expect(run.out).toBe("");
     expect(run.err).toMatch(/^cors-lens: [^\n]+\n$/);
+  }
+});
+
+test("a piece that is not JSON is named: the log member or the entry's index", () => {
+  const entry = JSON.parse(readFileSync(join(FIXTURES, "chrome-devtools.har"), "utf8")).log.entries[0];
+  const cases: [string, string][] = [
+    [`{"log":{"version":"1.2","creator":{"name":"x","version":tru},"entries":[]}}`, "not valid JSON in log.creator"],
+    [`{"log":{"version":"1.2","entries":[${JSON.stringify(entry)},{"a":tru}]}}`, "not valid JSON in entry 1"],
+  ];
+  for (const [i, [content, message]] of cases.entries()) {
+    const file = join(tempDir(), `piece-${i}.har`);
+    writeFileSync(file, content);
+    const run = streamed(file, false);
+    expect({ code: run.code, out: run.out }).toEqual({ code: 2, out: "" });
+    expect(run.err).toContain(message);
   }
 });

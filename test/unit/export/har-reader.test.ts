@@ -189,6 +189,16 @@ describe("malformed input", () => {
     );
   });
 
+  test("a header value that is not a string: numbers kept as text, objects empty (even one whose toString the file replaced)", () => {
+    const text = `{"log":{"entries":[{"startedDateTime":"2026-01-01T00:00:00.000Z","request":{"method":"GET","url":"http://api.test/x","headers":[{"name":"Origin","value":{"toString":1}},{"name":"X-Count","value":3}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":{}}]}}]}}`;
+    const [ex] = readHar(JSON.parse(text)).exchanges;
+    expect(ex?.hops[0]?.requestHeaders).toEqual([
+      { name: "Origin", value: "" },
+      { name: "X-Count", value: "3" },
+    ]);
+    expect(ex?.hops[0]?.response?.headers).toEqual([{ name: "Access-Control-Allow-Origin", value: "" }]);
+  });
+
   test("maxEntries bounds the work and says so", () => {
     const entries = Array.from({ length: 50 }, (_, i) => ({
       startedDateTime: new Date(1_000_000 + i).toISOString(),

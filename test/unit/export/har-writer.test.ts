@@ -131,6 +131,7 @@ describe("validateCorsLensHar catches violations", () => {
     ["entries out of order", (h: ReturnType<typeof fresh>) => { h.log.entries.reverse(); }, "start-time order"],
     ["a wrong version", (h: ReturnType<typeof fresh>) => { h.log._corsLens.version = 2; }, "version must be 1"],
     ["a secret left in a redacted file", (h: ReturnType<typeof fresh>) => { h.log._corsLens.redacted = true; }, "Authorization is not redacted"],
+    ["an unredacted cookie whose name is an object with its own toString", (h: ReturnType<typeof fresh>) => { h.log._corsLens.redacted = true; (h.log.entries[0] as HarEntry).request.cookies = JSON.parse('[{"name":{"toString":1},"value":"v"}]'); }, "cookie (a name that is not a string) is not redacted"],
     ["a body", (h: ReturnType<typeof fresh>) => { Object.assign((h.log.entries[0] as HarEntry).request, { postData: { mimeType: "text/plain", text: "x" } }); }, "postData"],
   ])("%s", (_name, mutate, message) => {
     const har = fresh();

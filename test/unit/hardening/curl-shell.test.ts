@@ -5,18 +5,15 @@
  * argument, byte for byte, and nothing else runs.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toCurl } from "../../../src/export/curl";
 import type { Exchange } from "../../../src/cors/model";
+import { useTempDir } from "../support/temp-dir";
 import { PAYLOADS } from "./payloads";
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "cors-lens-curl-"));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tempDir = useTempDir("cors-lens-curl-");
 
 const attacks = (marker: string) => [
   `$(touch ${marker})`,
@@ -84,7 +81,7 @@ test(`${values.length} hostile header values: one argument each, byte for byte`,
 });
 
 test("shell metacharacters in a header value, a URL and a method run nothing", () => {
-  const marker = join(dir, "pwned");
+  const marker = join(tempDir(), "pwned");
   for (const attack of attacks(marker)) {
     const ex = exchangeWith("X-Attack", attack, `http://api.test/${encodeURIComponent("a")}?q=${attack.replace(/[\s#]/g, "")}`);
     ex.method = `GET${attack.replace(/\s/g, "")}`;
