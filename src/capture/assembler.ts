@@ -32,6 +32,8 @@
  * "Waiting for a preflight" = the hop has no preflight and no response yet, and (Chromium
  * only) has not sent its headers yet.
  */
+
+import { redirectedMethod } from "../cors/methods";
 import type { BrowserKind, Exchange, Hop, HttpResponse, Preflight, TrafficClass } from "../cors/model";
 import { normalizeExchange } from "../cors/normalize";
 import { needsPreflight } from "../cors/preflight";
@@ -168,13 +170,6 @@ const OBSERVED_SCHEMES = new Set(["http:", "https:", "ws:", "wss:", "ftp:", "fil
 function unobservableScheme(url: string): boolean {
   const m = /^([a-z][a-z0-9+.-]*:)/i.exec(url.trim());
   return m !== null && !OBSERVED_SCHEMES.has((m[1] as string).toLowerCase());
-}
-
-function redirectedMethod(method: string, status: number): string {
-  const upper = method.toUpperCase();
-  if (status === 303 && upper !== "HEAD") return "GET";
-  if ((status === 301 || status === 302) && upper === "POST") return "GET";
-  return method;
 }
 
 function classify(ex: Exchange): TrafficClass {

@@ -9,8 +9,8 @@
 import { diagnose } from "../cors/diagnose";
 import { walkExchange } from "../cors/evaluate";
 import { REDIRECT_STATUSES } from "../cors/finding";
+import { normalizeMethod, redirectedMethod } from "../cors/methods";
 import type { BrowserKind, DiagnosedExchange, Exchange, Header, Hop, Outcome } from "../cors/model";
-import { normalizeMethod } from "../cors/methods";
 import { originOf } from "../cors/origin";
 import { needsPreflight } from "../cors/preflight";
 import type { Sender } from "./http";
@@ -26,13 +26,6 @@ export interface ProbeRequest {
 
 const MAX_REDIRECTS = 20;
 const UA: Header = { name: "User-Agent", value: "cors-lens (browser-faithful CORS check)" };
-
-function redirectedMethod(method: string, status: number): string {
-  const upper = method.toUpperCase();
-  if (status === 303 && upper !== "HEAD") return "GET";
-  if ((status === 301 || status === 302) && upper === "POST") return "GET";
-  return method;
-}
 
 function exchangeOf(req: ProbeRequest, browser: BrowserKind, hops: Hop[], outcome: Outcome, start: number): Exchange {
   const sameOrigin = hops.every((h) => originOf(h.url) === req.origin);

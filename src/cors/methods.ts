@@ -24,3 +24,12 @@ export function normalizeMethod(method: string): string {
 export function isNormalizedMethod(method: string): boolean {
   return NORMALIZED.has(method.toUpperCase());
 }
+
+/** The method of the request that follows a redirect (Fetch, HTTP-redirect fetch): a 303 turns
+ * anything but HEAD into GET, a 301 or 302 turns POST into GET; otherwise it is kept. */
+export function redirectedMethod(method: string, status: number): string {
+  const upper = method.toUpperCase();
+  if (status === 303 && upper !== "HEAD") return "GET";
+  if ((status === 301 || status === 302) && upper === "POST") return "GET";
+  return method;
+}

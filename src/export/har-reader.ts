@@ -17,7 +17,8 @@
  * and counted in `warnings`. Never more than `maxEntries` entries are read.
  */
 import { headerValue } from "../cors/headers";
-import type { BrowserKind, Exchange, Hop, HttpResponse, Outcome, Preflight, TrafficClass, Header } from "../cors/model";
+import { redirectedMethod } from "../cors/methods";
+import type { BrowserKind, Exchange, Header, Hop, HttpResponse, Outcome, Preflight, TrafficClass } from "../cors/model";
 import { needsPreflight } from "../cors/preflight";
 import { type NormEntry, normalizeEntry } from "./har-normalize";
 
@@ -124,13 +125,6 @@ function webRequestType(resourceType: string | undefined): string {
     default:
       return resourceType;
   }
-}
-
-function redirectedMethod(method: string, status: number): string {
-  const upper = method.toUpperCase();
-  if (status === 303 && upper !== "HEAD") return "GET";
-  if ((status === 301 || status === 302) && upper === "POST") return "GET";
-  return method;
 }
 
 function redirectTarget(e: NormEntry): string | null {

@@ -2,7 +2,7 @@
 import { corsCheck } from "../../../src/cors/cors-check";
 import { parseNameList, parseTokenList } from "../../../src/cors/list-parse";
 import { preflightCacheLifetime } from "../../../src/cors/max-age";
-import { isForbiddenMethod, isSafelistedMethod, normalizeMethod } from "../../../src/cors/methods";
+import { isForbiddenMethod, isSafelistedMethod, normalizeMethod, redirectedMethod } from "../../../src/cors/methods";
 import { mimeEssence } from "../../../src/cors/mime";
 import { originOf } from "../../../src/cors/origin";
 import { needsPreflight } from "../../../src/cors/preflight";
@@ -31,6 +31,15 @@ describe("methods", () => {
   test("only the six are normalized: delete → DELETE, patch stays patch", () => {
     expect(["delete", "get", "options", "patch", "Purge", "mkcol"].map(normalizeMethod)).toEqual(["DELETE", "GET", "OPTIONS", "patch", "Purge", "mkcol"]);
   });
+  test.each([
+    ["POST", 301, "GET"],
+    ["POST", 302, "GET"],
+    ["PUT", 302, "PUT"],
+    ["PUT", 303, "GET"],
+    ["HEAD", 303, "HEAD"],
+    ["POST", 307, "POST"],
+    ["post", 308, "post"],
+  ])("after a redirect: %s + %d → %s", (method, status, want) => expect(redirectedMethod(method, status)).toBe(want));
 });
 
 describe("CORS-safelisted request headers", () => {
