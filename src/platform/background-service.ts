@@ -337,11 +337,9 @@ export function startBackground(browser: BrowserKind): void {
     }
   }
 
-  // Settings changed from another page (options) apply at once. The local area's own event:
-  // a listener of chrome.storage.onChanged also gets every storage.session write, old and new
-  // values copied into the worker (measured: ~0.25 ms of the worker's CPU per write).
-  chrome.storage.local.onChanged.addListener((changes) => {
-    if (changes[SETTINGS_KEY]) settings = mergeSettings(defaultSettings(), changes[SETTINGS_KEY].newValue);
+  // Settings changed from another page (options) apply at once.
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && changes[SETTINGS_KEY]) settings = mergeSettings(defaultSettings(), changes[SETTINGS_KEY].newValue);
   });
 
   chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
@@ -390,16 +388,13 @@ export function startBackground(browser: BrowserKind): void {
   // ---- restore -----------------------------------------------------------------------
   const whenReady = (async () => {
     try {
-      // all three settled before going on, whichever fails: the journal replay below needs the
-      // store's load to be over (a failed settings read must not cut it short)
-      const [local, session, loaded] = await Promise.allSettled([
+      const [local, session] = await Promise.all([
         chrome.storage.local.get(SETTINGS_KEY),
         chrome.storage.session.get(AUX_KEY),
         store.load(),
       ]);
-      if (loaded.status === "rejected") throw loaded.reason;
-      settings = mergeSettings(defaultSettings(), local.status === "fulfilled" ? local.value[SETTINGS_KEY] : undefined);
-      const aux = parseAux(session.status === "fulfilled" ? session.value[AUX_KEY] : undefined);
+      settings = mergeSettings(defaultSettings(), local[SETTINGS_KEY]);
+      const aux = parseAux(session[AUX_KEY]);
       // In-flight exchanges are the stored entries still pending (worker copies back to -1),
       // including those a previous restart marked interrupted (they may still finish), but not
       // those the staleness sweep ended.

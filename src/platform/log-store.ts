@@ -36,9 +36,10 @@
  *   longer than a change did), under `j:<worker start>:<n>` (one key per call);
  * - the changes of the log that applying the event makes (inside `covered()`) are only held;
  * - a compaction writes every held change (entries, tab metadata, the auxiliary state given to
- *   writeAlso) and the watermark `jw` = the list of the journal keys whose events they hold, in
- *   ONE call. Those keys are removed once that call succeeded (a worker stopped in between
- *   leaves keys that the watermark says to skip; the next compaction lists them again). A compaction happens when no event came for `idleMs`, when the journal reached
+ *   writeAlso) and the watermark `jw` = the newest journal key, in ONE call: the stored entries
+ *   then hold every journaled event up to the watermark. The journal keys it covers are removed
+ *   once that call succeeded (a worker stopped in between leaves keys that the watermark says
+ *   to skip). A compaction happens when no event came for `idleMs`, when the journal reached
  *   `maxBytes` (a starting worker replays it: this bounds its restore), and at the next call
  *   after any change made outside `covered()` (a cleared log, a closed tab, the restore's own
  *   marks), which no replay would redo;
@@ -97,10 +98,8 @@ export interface JournalOptions {
 }
 
 /** Journal keys: `j:<boot id>:<n>`, sortable in the order written (boot ids are Date.now()
- * padded to 15 digits, n to 6). The watermark key holds the list of the journal keys whose
- * events the stored entries already hold (written in the same call as those entries): a list,
- * not "every key up to", because a key this worker never read (written late by a stopped
- * worker, or not loaded) must not be skipped by the next one. */
+ * padded to 15 digits, n to 6). The watermark key holds the last journal key whose events the
+ * stored entries already hold (written in the same call as those entries). */
 export const JOURNAL_PREFIX = "j:";
 export const WATERMARK_KEY = "jw";
 export const JOURNAL_IDLE_MS = 200;
@@ -243,6 +242,8 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   /** journal keys in storage or on their way, oldest first, with their size as storage counts it */
   const journalKeys: { key: string; bytes: number }[] = [];
   let journalBytes = 0;
+  /** the newest journal key written or found (what a compaction's watermark says it holds) */
+  let lastJournalKey: string | null = null;
   let coveredDepth = 0;
   /** a change that no journaled event redoes is waiting: the next call is a compaction */
   let mustCompact = false;
@@ -309,6 +310,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     const bytes = storedSize(key, text);
     journalKeys.push({ key, bytes });
     journalBytes += bytes;
+    lastJournalKey = key;
     call([kv.set({ [key]: text })], done, null);
   }
 
@@ -352,9 +354,9 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       encoder.reset();
       mustCompact = false;
       compactRequested = false;
-      if (journalKeys.length > 0) {
+      if (lastJournalKey !== null && journalKeys.length > 0) {
+        pendingSet.set(WATERMARK_KEY, { value: lastJournalKey });
         covered = journalKeys.splice(0).map((k) => k.key);
-        pendingSet.set(WATERMARK_KEY, { value: covered });
         journalBytes = 0;
       }
     }
@@ -612,23 +614,19 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   /** Reads the journal of earlier workers: every key counts for the storage bound (and goes at
    * the next compaction); the events after the watermark are to be replayed. */
   function loadJournal(all: Record<string, unknown>): void {
-    const mark = all[WATERMARK_KEY];
-    const held = new Set(Array.isArray(mark) ? mark.filter((k): k is string => typeof k === "string") : []);
+    const watermark = typeof all[WATERMARK_KEY] === "string" ? (all[WATERMARK_KEY] as string) : "";
     const keys = Object.keys(all)
       .filter((k) => k.startsWith(JOURNAL_PREFIX))
       .sort();
     let decoder = createJournalDecoder();
     let boot = "";
-    const own = journal ? `${JOURNAL_PREFIX}${journal.bootId}:` : null;
     for (const key of keys) {
-      // this worker's own keys (written while it loads) are counted already, and their events
-      // are the ones it queued: not to be replayed twice
-      if (own !== null && key.startsWith(own)) continue;
       const value = all[key];
       const bytes = storedSize(key, typeof value === "string" ? value : JSON.stringify(value ?? null));
       journalKeys.push({ key, bytes });
       journalBytes += bytes;
-      if (held.has(key)) continue;
+      if (lastJournalKey === null || key > lastJournalKey) lastJournalKey = key;
+      if (key <= watermark) continue;
       // each worker's journal has its own base (see event-journal.ts)
       const keyBoot = key.slice(JOURNAL_PREFIX.length, key.lastIndexOf(":"));
       if (keyBoot !== boot) {
