@@ -35,10 +35,15 @@ import { registerCaptureListeners, type WebRequestApi } from "./listeners";
 import { createLogStore, type KeyValueStore } from "./log-store";
 import { createRecorder } from "./recorder";
 import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./settings";
+import { canDeferWrite } from "./write-policy";
 
 const AUX_KEY = "asm:aux";
 /** an exchange with no event for this long is considered cut off (worker or browser gone) */
 const STALE_MS = 10 * 60 * 1000;
+/** Events that arrive while a starting worker restores its state are journaled under
+ * `j:<worker start>:<n>` at once: a worker stopped before its restore ends (it happens when
+ * the browser stops it again right away) leaves them to the next one instead of losing them. */
+const JOURNAL_PREFIX = "j:";
 /** most recently finished exchanges handed back to the assembler on restore (late events) */
 const FINISHED_ON_RESTORE = 256;
 /** What a page gets on subscribe: every exchange's row (protocol.ts WireRow, ~120 bytes in five
@@ -51,13 +56,31 @@ const MAX_IDS_PER_REQUEST = ENTRIES_PER_REQUEST * 4;
  * milliseconds (headers, response started, completed); the page needs it once. */
 const PORT_FLUSH_MS = 25;
 
-/** storage.session as the log store's KeyValueStore. */
-function sessionStore(): KeyValueStore {
+/** storage.session as the log store's KeyValueStore; `onLoad` also sees the keys the log
+ * store ignores (the journal), from the same read. */
+function sessionStore(onLoad: (all: Record<string, unknown>) => void): KeyValueStore {
   return {
-    get: () => chrome.storage.session.get(null),
+    get: async () => {
+      const all = await chrome.storage.session.get(null);
+      onLoad(all);
+      return all;
+    },
     set: (items) => chrome.storage.session.set(items),
     remove: (keys) => chrome.storage.session.remove(keys),
   };
+}
+
+/** Journaled events of earlier workers, oldest first. */
+function journalOf(all: Record<string, unknown>): { keys: string[]; events: CaptureEvent[] } {
+  const keys = Object.keys(all)
+    .filter((k) => k.startsWith(JOURNAL_PREFIX))
+    .sort();
+  const events: CaptureEvent[] = [];
+  for (const key of keys) {
+    const value = all[key] as Partial<CaptureEvent> | null;
+    if (value && typeof value.kind === "string" && typeof value.requestId === "string") events.push(value as CaptureEvent);
+  }
+  return { keys, events };
 }
 
 export function countVerdicts(entries: DiagnosedExchange[]): VerdictCounts {
@@ -78,12 +101,15 @@ export function startBackground(browser: BrowserKind): void {
   (globalThis as { __corsLensRecorder?: unknown }).__corsLensRecorder = recorder;
 
   const assembler = createAssembler({ browser });
-  // Every event is journaled as it comes (log-store.ts, "Journal"): storage gets the event,
-  // and the entries it changed only when the journal is compacted.
-  const store = createLogStore(sessionStore(), {
-    onWriteError: (error) => console.warn("[cors-lens] storage write failed", error),
-    journal: { bootId: String(Date.now()).padStart(15, "0") },
-  });
+  let journal: { keys: string[]; events: CaptureEvent[] } = { keys: [], events: [] };
+  const store = createLogStore(
+    sessionStore((all) => {
+      journal = journalOf(all);
+    }),
+    { onWriteError: (error) => console.warn("[cors-lens] storage write failed", error) },
+  );
+  const bootId = String(Date.now()).padStart(15, "0");
+  const journalKeys: string[] = [];
   const badge = createBadge();
   let settings: Settings = defaultSettings();
   let ready = false;
@@ -202,7 +228,7 @@ export function startBackground(browser: BrowserKind): void {
     return store.tabIds().filter((id) => id >= 0 && originOf(store.pageUrl(id)) === origin);
   }
 
-  function record(exchange: Exchange): void {
+  function record(exchange: Exchange, deferWrite = false): void {
     let diagnosis: DiagnosedExchange["diagnosis"];
     try {
       diagnosis = diagnose(exchange);
@@ -212,7 +238,7 @@ export function startBackground(browser: BrowserKind): void {
     }
     for (const ex of attributeToTabs(exchange, tabsForOrigin)) {
       const entry: DiagnosedExchange = { exchange: ex, diagnosis: ex === exchange ? diagnosis : { ...diagnosis } };
-      const change = store.upsert(ex.tabId, entry, settings);
+      const change = store.upsert(ex.tabId, entry, settings, { deferWrite });
       for (const e of change.upserted) queueUpsert(ex.tabId, e);
       if (change.dropped !== undefined) {
         // pending updates first: the page drops from its head what the worker dropped, so it
@@ -245,18 +271,7 @@ export function startBackground(browser: BrowserKind): void {
     });
   }
 
-  /** Applies a journaled event: its changes of the log are what replaying the journal redoes,
-   * so the store writes them at its next compaction. */
   function handle(event: CaptureEvent): void {
-    store.covered(() => apply(event));
-    if (++eventsSinceSweep >= 200) {
-      // not redone by a replay (it depends on the time): written as any other change
-      eventsSinceSweep = 0;
-      for (const exchange of assembler.flushInterrupted(STALE_MS)) record(exchange);
-    }
-  }
-
-  function apply(event: CaptureEvent): void {
     recorder.record(event);
     if (settings.paused) return;
     const navigation = event.type === "main_frame" && event.kind === "beforeRequest";
@@ -267,17 +282,26 @@ export function startBackground(browser: BrowserKind): void {
     if (siteDisabled(settings, event.url) || siteDisabled(settings, event.tabId >= 0 ? store.pageUrl(event.tabId) : null)) {
       return;
     }
-    for (const exchange of assembler.push(event)) record(exchange);
+    const auxBefore = assembler.auxVersion();
+    const changed = assembler.push(event);
+    const auxChanged = assembler.auxVersion() !== auxBefore;
+    for (const exchange of changed) record(exchange, canDeferWrite(event, exchange, browser, auxChanged));
     saveAux();
+    if (++eventsSinceSweep >= 200) {
+      eventsSinceSweep = 0;
+      for (const exchange of assembler.flushInterrupted(STALE_MS)) record(exchange);
+    }
   }
 
   registerCaptureListeners(chrome.webRequest as unknown as WebRequestApi, browser, (event) => {
-    // journaled at once, also while a starting worker restores its state: a worker stopped
-    // before its restore ends (the browser may stop it again right away) leaves the event to
-    // the next one instead of losing it
-    store.append(event);
-    if (ready) handle(event);
-    else queue.push(event);
+    if (ready) {
+      handle(event);
+      return;
+    }
+    queue.push(event);
+    const key = `${JOURNAL_PREFIX}${bootId}:${String(journalKeys.length).padStart(6, "0")}`;
+    journalKeys.push(key);
+    chrome.storage.session.set({ [key]: event }).catch(() => undefined);
   });
 
   // ---- messages ----------------------------------------------------------------------
@@ -416,8 +440,8 @@ export function startBackground(browser: BrowserKind): void {
       console.warn("[cors-lens] restoring the log failed; starting empty", error);
     } finally {
       ready = true;
-      // events that earlier workers journaled after their last compaction
-      for (const event of store.journaled()) handle(event);
+      // events earlier workers journaled but did not live to apply
+      for (const event of journal.events) handle(event);
       // What is in flight now (restored, or begun in that journal) may have lost events while
       // no worker ran: until one arrives, say that capture was interrupted rather than that it
       // has not finished.
@@ -429,9 +453,10 @@ export function startBackground(browser: BrowserKind): void {
         }
       }
       for (const event of queue.splice(0)) handle(event);
-      // Every journaled event is now part of the log in memory: the journal may be compacted
-      // into the stored entries (a worker stopped before that replays it again).
-      store.startCompacting();
+      // Every journaled event is now part of the log; the journal goes once the log's writes
+      // are done (a worker stopped in between replays it: replaying an event is harmless).
+      const done = [...journal.keys, ...journalKeys];
+      if (done.length > 0) void store.flushed().then(() => chrome.storage.session.remove(done).catch(() => undefined));
     }
   })();
 }

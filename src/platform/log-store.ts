@@ -26,37 +26,14 @@
  * last written size (a new one with the tab's average), so the byte bounds are exact from one
  * write to the next and never more than one call's changes behind.
  *
- * Journal (options.journal; the worker always uses it). Every call to storage.session costs
- * the worker a few tenths of a millisecond plus about 0.1 µs per byte, and an entry is ~3 KB
- * that changed 4 to 8 times per request: rewriting it on every change was most of the worker's
- * cost in a burst of requests. In journal mode storage holds a snapshot of the log plus the
- * events that came after it:
- * - `append(event)` puts the event, in the compact form of event-journal.ts (~160 bytes),
- *   into the next storage call, coalesced exactly like the writes above (so an event waits no
- *   longer than a change did), under `j:<worker start>:<n>` (one key per call);
- * - the changes of the log that applying the event makes (inside `covered()`) are only held;
- * - a compaction writes every held change (entries, tab metadata, the auxiliary state given to
- *   writeAlso) and the watermark `jw` = the newest journal key, in ONE call: the stored entries
- *   then hold every journaled event up to the watermark. The journal keys it covers are removed
- *   once that call succeeded (a worker stopped in between leaves keys that the watermark says
- *   to skip). A compaction happens when no event came for `idleMs`, when the journal reached
- *   `maxBytes` (a starting worker replays it: this bounds its restore), and at the next call
- *   after any change made outside `covered()` (a cleared log, a closed tab, the restore's own
- *   marks), which no replay would redo;
- * - `load()` reads the entries and the journal after the watermark (`journaled()`); the
- *   worker replays those events through the assembler, as they came, then `startCompacting()`.
- * The journal's bytes count in the bound of all tabs below.
- *
  * Besides the per-tab bounds (settings), all tabs together keep to `maxStoredBytes`:
  * storage.session holds 10 MB in all, and a write past that fails — the log's entries were
  * then only in the worker's memory, and a stopped worker lost them (two busy tabs of the
  * default 8 MB bound each did that). The globally oldest entries go first.
  */
-import type { CaptureEvent } from "../capture/events";
 import type { DiagnosedExchange } from "../cors/model";
 import type { TabLog } from "../protocol";
 import { decodeEntry, encodeEntry } from "./entry-codec";
-import { type CompactEvent, createJournalDecoder, createJournalEncoder } from "./event-journal";
 
 export interface KeyValueStore {
   get(): Promise<Record<string, unknown>>;
@@ -84,30 +61,7 @@ export interface LogStoreOptions {
   /** longest wait of a change behind a call in flight (default WRITE_WAIT_MS; 0: no wait, one
    * call per task as changes come) */
   maxWaitMs?: number;
-  /** journal mode (see "Journal" above); without it every change is written as it comes */
-  journal?: JournalOptions;
 }
-
-export interface JournalOptions {
-  /** this worker's start (sortable: Date.now() padded), the journal keys' middle part */
-  bootId: string;
-  /** compaction when no event came for this long (default JOURNAL_IDLE_MS) */
-  idleMs?: number;
-  /** compaction once the journal holds this many bytes (default JOURNAL_MAX_BYTES) */
-  maxBytes?: number;
-}
-
-/** Journal keys: `j:<boot id>:<n>`, sortable in the order written (boot ids are Date.now()
- * padded to 15 digits, n to 6). The watermark key holds the last journal key whose events the
- * stored entries already hold (written in the same call as those entries). */
-export const JOURNAL_PREFIX = "j:";
-export const WATERMARK_KEY = "jw";
-export const JOURNAL_IDLE_MS = 200;
-/** A starting worker replays what the journal holds (about 5,000 events per MB): this keeps
- * its restore well under a second. */
-export const JOURNAL_MAX_BYTES = 512 * 1024;
-
-export const journalKey = (bootId: string, n: number) => `${JOURNAL_PREFIX}${bootId}:${String(n).padStart(6, "0")}`;
 
 /** storage.session's quota is 10 MB (chrome.storage.session.QUOTA_BYTES); the rest is room for
  * the tabs' metadata, the assembler's state and a starting worker's journal. */
@@ -171,18 +125,6 @@ export interface LogStore {
   writeAlso(key: string, value: string | (() => string | undefined)): void;
   /** one entry of a tab by exchange id (pages pull full entries by id) */
   entryOf(tabId: number, id: string): DiagnosedExchange | undefined;
-  /** Journal mode: persists an event (in the next storage call, as part of the journal). */
-  append(event: CaptureEvent): void;
-  /** Journal mode: runs `fn`, whose changes of the log are what applying an appended event
-   * does (replaying the journal redoes them), so they are written at the next compaction only.
-   * Any change made outside makes the next storage call a compaction. */
-  covered<T>(fn: () => T): T;
-  /** Journal mode: the journaled events that the stored entries do not hold yet, oldest first
-   * (read by load(); the worker replays them) */
-  journaled(): CaptureEvent[];
-  /** Journal mode: allows compactions (call once every journaled and queued event is applied:
-   * before that, the log in memory does not hold them yet) */
-  startCompacting(): void;
 }
 
 const entryKey = (tabId: number, id: string) => `e:${tabId}:${id}`;
@@ -230,31 +172,6 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   /** settles when the call that will carry the pending changes is answered */
   let next: Deferred | null = null;
 
-  // ---- journal mode (options.journal) ----
-  const journal = options.journal;
-  const idleMs = journal?.idleMs ?? JOURNAL_IDLE_MS;
-  const journalMax = journal?.maxBytes ?? JOURNAL_MAX_BYTES;
-  const encoder = createJournalEncoder();
-  /** appended events not written yet (compact form, in order) */
-  let pendingEvents: CompactEvent[] = [];
-  /** this worker's journal keys so far */
-  let chunks = 0;
-  /** journal keys in storage or on their way, oldest first, with their size as storage counts it */
-  const journalKeys: { key: string; bytes: number }[] = [];
-  let journalBytes = 0;
-  /** the newest journal key written or found (what a compaction's watermark says it holds) */
-  let lastJournalKey: string | null = null;
-  let coveredDepth = 0;
-  /** a change that no journaled event redoes is waiting: the next call is a compaction */
-  let mustCompact = false;
-  /** the journal went idle (or a restore ended with a journal to fold in) */
-  let compactRequested = false;
-  let compacting = false;
-  let lastEventAt = 0;
-  let idleTimer: ReturnType<typeof setTimeout> | null = null;
-  /** the events load() found after the watermark */
-  let replay: CaptureEvent[] = [];
-
   function schedule(): void {
     next ??= deferred();
     if (scheduled) return;
@@ -291,48 +208,6 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     }
   }
 
-  /** A compaction writes every entry changed since the last one: when the journal is idle, when
-   * a change that no event redoes waits, or when the journal grew large enough to slow a
-   * restore (which replays it). */
-  function compactionDue(): boolean {
-    return compacting && (mustCompact || compactRequested || journalBytes >= journalMax);
-  }
-
-  /** Journal mode, no compaction due: the appended events go as one journal key. */
-  function writeJournal(done: Deferred | null): void {
-    if (pendingEvents.length === 0) {
-      done?.resolve();
-      return;
-    }
-    const key = journalKey((journal as JournalOptions).bootId, chunks++);
-    const text = JSON.stringify(pendingEvents);
-    pendingEvents = [];
-    const bytes = storedSize(key, text);
-    journalKeys.push({ key, bytes });
-    journalBytes += bytes;
-    lastJournalKey = key;
-    call([kv.set({ [key]: text })], done, null);
-  }
-
-  /** Issues a storage call (its parts together); `after` runs once they all succeeded. */
-  function call(writes: Promise<void>[], done: Deferred | null, after: (() => Promise<void>) | null): void {
-    inFlight++;
-    const previous = lastCall;
-    lastCall = Promise.all(writes)
-      .then(() => after?.())
-      .then(
-        () => undefined,
-        (error: unknown) => onWriteError(error),
-      )
-      .then(() => previous) // answered in order (storage does; this keeps flushed() honest)
-      .then(() => {
-        inFlight--;
-        done?.resolve();
-        // what changed while the call was in flight goes in one call, now
-        if (inFlight === 0 && next && !scheduled) flush();
-      });
-  }
-
   function flush(): void {
     scheduled = false;
     if (waitTimer !== null) {
@@ -341,25 +216,6 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     }
     const done = next;
     next = null;
-    if (journal && !compactionDue()) {
-      writeJournal(done);
-      return;
-    }
-    // Without a journal: every change. A compaction: the log's changes (which hold every
-    // event appended so far: the events waiting are not written) and, in the same call, the
-    // watermark that says so; the journal keys it covers go once that call succeeded.
-    let covered: string[] = [];
-    if (journal) {
-      pendingEvents = [];
-      encoder.reset();
-      mustCompact = false;
-      compactRequested = false;
-      if (lastJournalKey !== null && journalKeys.length > 0) {
-        pendingSet.set(WATERMARK_KEY, { value: lastJournalKey });
-        covered = journalKeys.splice(0).map((k) => k.key);
-        journalBytes = 0;
-      }
-    }
     const items: Record<string, unknown> = {};
     let count = 0;
     for (const [key, pending] of pendingSet) {
@@ -378,38 +234,31 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       done?.resolve();
       return;
     }
-    call(writes, done, covered.length > 0 ? () => kv.remove(covered) : null);
-  }
-
-  /** A change of the log: written with the next call, or in journal mode with the next
-   * compaction when an appended event redoes it (inside covered()). */
-  function changed(): void {
-    if (journal && coveredDepth > 0) return;
-    if (journal) mustCompact = true;
-    schedule();
+    inFlight++;
+    const previous = lastCall;
+    lastCall = Promise.all(writes)
+      .then(
+        () => undefined,
+        (error: unknown) => onWriteError(error),
+      )
+      .then(() => previous) // answered in order (storage does; this keeps flushed() honest)
+      .then(() => {
+        inFlight--;
+        done?.resolve();
+        // what changed while the call was in flight goes in one call, now
+        if (inFlight === 0 && next && !scheduled) flush();
+      });
   }
 
   function put(key: string, value: Pending): void {
     pendingRemove.delete(key);
     pendingSet.set(key, value);
-    changed();
+    schedule();
   }
 
   function drop(key: string): void {
     pendingSet.delete(key);
     pendingRemove.add(key);
-    changed();
-  }
-
-  function idleCheck(): void {
-    idleTimer = null;
-    const quiet = Date.now() - lastEventAt;
-    if (quiet < idleMs) {
-      idleTimer = setTimeout(idleCheck, idleMs - quiet);
-      return;
-    }
-    if (journalKeys.length === 0 && pendingEvents.length === 0) return;
-    compactRequested = true;
     schedule();
   }
 
@@ -439,11 +288,10 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     put(tabKey(t.tabId), { value: { pageUrl: t.pageUrl, dropped: t.dropped } });
   }
 
-  const store: LogStore = {
+  return {
     async load() {
       const all = await kv.get();
       const loaded: { tabId: number; seq: number; entry: DiagnosedExchange; bytes: number }[] = [];
-      if (journal) loadJournal(all);
       for (const [key, value] of Object.entries(all)) {
         const m = /^([et]):(-?\d+)(?::(.*))?$/.exec(key);
         if (!m) continue;
@@ -501,7 +349,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
         trimmed.add(t);
       }
       // The storage budget of all tabs: the globally oldest first, the newest entry always stays.
-      let total = journalBytes;
+      let total = 0;
       for (const other of tabs.values()) total += other.bytes;
       while (total > maxStoredBytes) {
         let victim: TabState | null = null;
@@ -578,83 +426,5 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     },
 
     entryOf: (tabId, id) => tabs.get(tabId)?.entries.get(id)?.entry,
-
-    append(event) {
-      if (!journal) return;
-      pendingEvents.push(encoder.encode(event));
-      lastEventAt = Date.now();
-      if (compacting && idleTimer === null) idleTimer = setTimeout(idleCheck, idleMs);
-      schedule();
-    },
-
-    covered(fn) {
-      coveredDepth++;
-      try {
-        return fn();
-      } finally {
-        coveredDepth--;
-      }
-    },
-
-    journaled: () => replay,
-
-    startCompacting() {
-      if (!journal || compacting) return;
-      compacting = true;
-      replay = [];
-      // a journal left by earlier workers (or written during the restore) is folded in soon
-      if (journalKeys.length > 0 || pendingEvents.length > 0) {
-        lastEventAt = Date.now();
-        idleTimer ??= setTimeout(idleCheck, idleMs);
-      }
-      if (mustCompact) schedule();
-    },
   };
-
-  /** Reads the journal of earlier workers: every key counts for the storage bound (and goes at
-   * the next compaction); the events after the watermark are to be replayed. */
-  function loadJournal(all: Record<string, unknown>): void {
-    const watermark = typeof all[WATERMARK_KEY] === "string" ? (all[WATERMARK_KEY] as string) : "";
-    const keys = Object.keys(all)
-      .filter((k) => k.startsWith(JOURNAL_PREFIX))
-      .sort();
-    let decoder = createJournalDecoder();
-    let boot = "";
-    for (const key of keys) {
-      const value = all[key];
-      const bytes = storedSize(key, typeof value === "string" ? value : JSON.stringify(value ?? null));
-      journalKeys.push({ key, bytes });
-      journalBytes += bytes;
-      if (lastJournalKey === null || key > lastJournalKey) lastJournalKey = key;
-      if (key <= watermark) continue;
-      // each worker's journal has its own base (see event-journal.ts)
-      const keyBoot = key.slice(JOURNAL_PREFIX.length, key.lastIndexOf(":"));
-      if (keyBoot !== boot) {
-        boot = keyBoot;
-        decoder = createJournalDecoder();
-      }
-      if (typeof value === "string") {
-        let list: unknown;
-        try {
-          list = JSON.parse(value);
-        } catch {
-          continue;
-        }
-        if (!Array.isArray(list)) continue;
-        for (const item of list) {
-          const event = decoder.decode(item);
-          if (event) replay.push(event);
-        }
-      } else if (isRawEvent(value)) {
-        replay.push(value); // one event as an earlier version journaled it
-      }
-    }
-  }
-
-  return store;
-}
-
-function isRawEvent(value: unknown): value is CaptureEvent {
-  const e = value as Partial<CaptureEvent> | null;
-  return typeof e === "object" && e !== null && typeof e.kind === "string" && typeof e.requestId === "string";
 }
