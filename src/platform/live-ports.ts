@@ -18,11 +18,11 @@ import {
 } from "../protocol";
 import type { LogStore } from "./log-store";
 
-/** What a page gets on subscribe: every exchange's row (protocol.ts WireRow, ~120 bytes in five
- * values), in one message. Sending the full entries (~4 KB each) kept a restarted worker busy for
- * seconds with a long log open, and webRequest events that wait behind that work are lost if
- * the worker is stopped again; pages now pull full entries with getEntries, a slice at a time.
- * Rows are cached per entry object: an unchanged entry's row is not rebuilt for the next page. */
+/** What a page gets on subscribe: every exchange's row, in one message (protocol.ts
+ * encodeRows: ~45 characters a row with the benchmark's URLs). Sending the full entries (~4 KB
+ * each) kept a restarted worker busy for seconds with a long log open, and webRequest events
+ * that wait behind that work are lost if the worker is stopped again; pages pull full entries
+ * with getEntries, a slice at a time (at most this many ids per request). */
 const MAX_IDS_PER_REQUEST = ENTRIES_PER_REQUEST * 4;
 /** Live updates are gathered this long: an exchange changes several times within a few
  * milliseconds (headers, response started, completed); the page needs it once. */
