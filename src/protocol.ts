@@ -238,16 +238,20 @@ export interface RowText {
   /** the nine fields of kindOf, cleaned, joined by tabs */
   kind: string;
   redirects: string[];
+  /** the URL up to its last "/", "?", "&" or "=" (made here, once per entry version) */
+  stem: string;
 }
 
 export function rowText(row: ExchangeRow): RowText {
+  const url = clean(row.url);
   return {
-    url: clean(row.url),
+    url,
     id: clean(row.id),
     rev: clean(row.rev),
     startTime: row.startTime,
     kind: kindFields(row).map(clean).join("\t"),
     redirects: row.redirects.map(clean),
+    stem: stemOf(url),
   };
 }
 
@@ -255,9 +259,10 @@ function clean(text: string): string {
   return text.includes("\t") || text.includes("\n") ? text.replace(/[\t\n]/g, " ") : text;
 }
 
-function commonPrefix(a: string, b: string): number {
+/** The length of the common prefix of a and b, known to be at least `from`. */
+function commonPrefix(a: string, b: string, from = 0): number {
   const max = Math.min(a.length, b.length);
-  let n = 0;
+  let n = from;
   while (n < max && a.charCodeAt(n) === b.charCodeAt(n)) n++;
   return n;
 }
@@ -281,13 +286,12 @@ export function encodeRows(rows: readonly RowText[]): string {
   let previousId = "";
   let previousTime = 0;
   for (let i = 0; i < rows.length; i++) {
-    const { url, id, rev, startTime, kind, redirects } = rows[i] as RowText;
+    const { url, id, rev, startTime, kind, redirects, stem } = rows[i] as RowText;
     let ref = 1;
     let prefix = i > 0 ? commonPrefix(url, (rows[i - 1] as RowText).url) : 0;
-    const stem = stemOf(url);
     const same = stems.get(stem);
     if (same !== undefined && same < i - 1) {
-      const shared = commonPrefix(url, (rows[same] as RowText).url);
+      const shared = commonPrefix(url, (rows[same] as RowText).url, stem.length);
       if (shared > prefix) {
         prefix = shared;
         ref = i - same;
