@@ -68,13 +68,28 @@ export function createLivePorts(store: Pick<LogStore, "get" | "entryOf">, whenRe
   }
 
   // ---- rows made ahead: the first page to open on a long log found none made (10,000 rows
-  // were ~0.4 s of the worker's time, before the page got anything); made when the worker is
-  // idle instead, a subscribe only joins them
+  // were ~0.4 s of the worker's time, before the page got anything). Once the log is still,
+  // the worker makes each entry's row and then the tab's whole rows text (what a subscribe
+  // sends), so a page opening on a still log gets it at once; any change of the tab drops
+  // that text (it would also keep replaced entries alive), and a subscribe during traffic
+  // makes it from the rows, most of them made already.
   const changedTabs = new Set<number>();
   let lastChangeAt = 0;
   let prepareTimer: ReturnType<typeof setTimeout> | null = null;
+  /** a tab's rows text and the entries it was made of, in order */
+  const tabText = new Map<number, { entries: DiagnosedExchange[]; text: string }>();
+
+  /** The rows text of a log, reused when made of the very same entries. */
+  function rowsOf(tabId: number, entries: DiagnosedExchange[]): string {
+    const made = tabText.get(tabId);
+    if (made && made.entries.length === entries.length && made.entries.every((e, i) => e === entries[i])) return made.text;
+    const text = encodeRows(entries.map(cachedText));
+    tabText.set(tabId, { entries, text });
+    return text;
+  }
 
   function noteChange(tabId: number): void {
+    tabText.delete(tabId);
     changedTabs.add(tabId);
     lastChangeAt = Date.now();
     prepareTimer ??= setTimeout(prepare, PREPARE_IDLE_MS);
@@ -92,13 +107,17 @@ export function createLivePorts(store: Pick<LogStore, "get" | "entryOf">, whenRe
     const tabId = changedTabs.values().next().value;
     if (tabId === undefined) return;
     let made = 0;
-    for (const entry of store.get(tabId).entries) {
+    const { entries } = store.get(tabId);
+    for (const entry of entries) {
       if (textCache.has(entry)) continue;
       if (made++ >= PREPARE_PER_TASK) break;
       cachedText(entry);
     }
     // done with this tab unless it had more to make (a later change adds it again)
-    if (made <= PREPARE_PER_TASK) changedTabs.delete(tabId);
+    if (made <= PREPARE_PER_TASK) {
+      changedTabs.delete(tabId);
+      rowsOf(tabId, entries);
+    }
     if (changedTabs.size > 0) prepareTimer = setTimeout(prepare, 0);
   }
 
@@ -120,6 +139,7 @@ export function createLivePorts(store: Pick<LogStore, "get" | "entryOf">, whenRe
   }
 
   function post(tabId: number, message: PortServerMessage): void {
+    tabText.delete(tabId);
     if (message.type === "cleared") outgoing.delete(tabId);
     else if (portFlushScheduled) flushPorts();
     for (const port of [...(subscribers.get(tabId)?.keys() ?? [])]) send(tabId, port, message);
@@ -158,7 +178,7 @@ export function createLivePorts(store: Pick<LogStore, "get" | "entryOf">, whenRe
   function sendRows(port: chrome.runtime.Port, tabId: number): void {
     if (outgoing.has(tabId)) flushPorts();
     const log = store.get(tabId);
-    send(tabId, port, { type: "rows", log: { tabId, pageUrl: log.pageUrl, rows: encodeRows(log.entries.map(cachedText)), dropped: log.dropped } });
+    send(tabId, port, { type: "rows", log: { tabId, pageUrl: log.pageUrl, rows: rowsOf(tabId, log.entries), dropped: log.dropped } });
   }
 
   function entriesJson(tabId: number, ids: unknown): string {
@@ -205,6 +225,7 @@ export function createLivePorts(store: Pick<LogStore, "get" | "entryOf">, whenRe
   function removeTab(tabId: number): void {
     subscribers.delete(tabId);
     changedTabs.delete(tabId);
+    tabText.delete(tabId);
   }
 
   return { onConnect, queueUpsert, post, removeTab, entriesJson };

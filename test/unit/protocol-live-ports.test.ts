@@ -16,7 +16,7 @@ function fakePort() {
   const listeners: Listener[] = [];
   const port = {
     name: PORT_NAME,
-    postMessage: (m: PortServerMessage) => sent.push(structuredClone(m)),
+    postMessage: (m: PortServerMessage) => sent.push(m),
     onMessage: { addListener: (fn: Listener) => listeners.push(fn) },
     onDisconnect: { addListener: () => undefined },
   };
@@ -95,7 +95,7 @@ test("getEntries answers the entries still held, in the asked order", () => {
   expect(ports.entriesJson(7, "not a list")).toBe("[]");
 });
 
-test("rows are made ahead once the log has been still for a second, not during the traffic", () => {
+test("rows are made ahead once the log has been still for a second, not during the traffic", async () => {
   jest.useFakeTimers();
   let reads = 0;
   const counted = (e: DiagnosedExchange) =>
@@ -125,4 +125,25 @@ test("rows are made ahead once the log has been still for a second, not during t
   const made = reads;
   jest.advanceTimersByTime(5000);
   expect(reads).toBe(made);
+  // a page opening now gets the rows text made ahead: no entry is read again
+  const page = fakePort();
+  ports.onConnect(page.port);
+  page.receive({ type: "subscribe", tabId: 7, detail: "full" });
+  await jest.advanceTimersByTimeAsync(0);
+  expect(reads).toBe(made);
+  const [message] = page.sent;
+  if (message?.type !== "rows") throw new Error("no rows message");
+  expect(decodeRows(message.log.rows)).toEqual(entries.map(rowOf));
+  // after a change, only the changed entry's row is made again
+  const changed = counted(entry({ id: "e5", url: "http://api.test/5", start: 5, failure: { id: "acao-missing" } }));
+  entries[5] = changed;
+  ports.queueUpsert(7, changed);
+  const before = reads;
+  page.receive({ type: "subscribe", tabId: 7, detail: "full" });
+  await jest.advanceTimersByTimeAsync(0);
+  expect(page.sent.slice(-2).map((m) => m.type)).toEqual(["upsert", "rows"]);
+  expect(reads - before).toBe(perRow);
+  const again = page.sent[page.sent.length - 1];
+  if (again?.type !== "rows") throw new Error("no rows message");
+  expect(decodeRows(again.log.rows)[5]?.verdict).toBe("blocked");
 });
