@@ -19,6 +19,7 @@ export async function fetchEntries(transport: Transport, tabId: number, ids: str
 
 /** How many rows have their current full entry. */
 export function detailCount(log: LogData): number {
+  if (log.details.size === 0) return 0;
   let n = 0;
   for (const row of log.rows) if (detailOf(log, row) !== undefined) n++;
   return n;

@@ -131,9 +131,11 @@ export function logFromRows(previous: LogData, tabId: number, pageUrl: string | 
   for (let i = 1; i < rows.length && inOrder; i++) inOrder = (rows[i - 1] as ExchangeRow).startTime <= (rows[i] as ExchangeRow).startTime;
   const sorted = inOrder ? rows : rows.slice().sort(byStart);
   const details = new Map<string, Detail>();
-  for (const row of sorted) {
-    const held = previous.details.get(row.id);
-    if (held !== undefined && held.rev === row.rev) details.set(row.id, held);
+  if (previous.details.size > 0) {
+    for (const row of sorted) {
+      const held = previous.details.get(row.id);
+      if (held !== undefined && held.rev === row.rev) details.set(row.id, held);
+    }
   }
   return { tabId, pageUrl, rows: sorted, index: indexOf(sorted), details, dropped };
 }
