@@ -102,7 +102,7 @@ export async function main(): Promise<void> {
         const n = performance.getEntriesByType("navigation")[0];
         return { ...window.__rc, jsEnd: r ? r.responseEnd : null, domInteractive: n ? n.domInteractive : null };
       })()`)) as Record<string, number | null>;
-      console.log(`round ${round} (${round === 0 ? "cold worker cache" : "warm"}): ${Object.entries(t).map(([k, v]) => `${k} ${typeof v === "number" ? v.toFixed(0) : v}`).join(", ")}`);
+      console.log(`round ${round} (${round === 0 ? "first page to open; the worker made the rows ahead, the log being still" : "again"}): ${Object.entries(t).map(([k, v]) => `${k} ${typeof v === "number" ? v.toFixed(0) : v}`).join(", ")}`);
       await stop(ws, "  worker");
       if (ps) await stop(ps, "  page");
       await sleep(4000);
