@@ -7,8 +7,8 @@
  * - one-shot requests (`runtime.sendMessage`): RequestMap below, a typed request → response;
  * - a long-lived port named PORT_NAME for live updates: the page sends `subscribe`, the
  *   worker answers with `rows` — one compact row per exchange of the tab, every one of them,
- *   packed as WireRow — and then streams `upsert` (full entries, for pages that asked for
- *   them) or `upsertRows` (rows only), `cleared` and `dropped`.
+ *   as one string (encodeRows) — and then streams `upsert` (full entries, for pages that
+ *   asked for them) or `upsertRows` (rows only, as WireRow), `cleared` and `dropped`.
  *
  * Why rows: a stored exchange with its diagnosis is ~4 KB, so a log of 10,000 was ~40 MB through
  * extension messaging and took seconds to show. The list, origin groups, counts and filters
