@@ -75,7 +75,8 @@ export function createLivePorts(store: Pick<LogStore, "get" | "entryOf">, whenRe
   // makes it from the rows, most of them made already.
   const changedTabs = new Set<number>();
   let lastChangeAt = 0;
-  let prepareTimer: ReturnType<typeof setTimeout> | null = null;
+  /** a prepare() task is scheduled */
+  let preparing = false;
   /** a tab's rows text and the entries it was made of, in order */
   const tabText = new Map<number, { entries: DiagnosedExchange[]; text: string }>();
 
@@ -92,18 +93,21 @@ export function createLivePorts(store: Pick<LogStore, "get" | "entryOf">, whenRe
     tabText.delete(tabId);
     changedTabs.add(tabId);
     lastChangeAt = Date.now();
-    prepareTimer ??= setTimeout(prepare, PREPARE_IDLE_MS);
+    if (!preparing) {
+      preparing = true;
+      setTimeout(prepare, PREPARE_IDLE_MS);
+    }
   }
 
   /** Makes the rows of changed tabs, PREPARE_PER_TASK at a time, once the log has been still
    * for PREPARE_IDLE_MS; a change meanwhile puts it off again. */
   function prepare(): void {
-    prepareTimer = null;
     const wait = lastChangeAt + PREPARE_IDLE_MS - Date.now();
     if (wait > 0) {
-      prepareTimer = setTimeout(prepare, wait);
+      setTimeout(prepare, wait);
       return;
     }
+    preparing = false;
     const tabId = changedTabs.values().next().value;
     if (tabId === undefined) return;
     let made = 0;
@@ -118,7 +122,10 @@ export function createLivePorts(store: Pick<LogStore, "get" | "entryOf">, whenRe
       changedTabs.delete(tabId);
       rowsOf(tabId, entries);
     }
-    if (changedTabs.size > 0) prepareTimer = setTimeout(prepare, 0);
+    if (changedTabs.size > 0 && !preparing) {
+      preparing = true;
+      setTimeout(prepare, 0);
+    }
   }
 
   function cachedRow(entry: DiagnosedExchange): WireRow {
