@@ -1,7 +1,9 @@
 /**
  * The worker's live ports: pages (panel, popup) subscribe to a tab over a port named PORT_NAME,
  * get every exchange's row in one message, then the tab's changes as they happen; they pull
- * full entries with getEntries (entriesJson). Moved out of background-service.ts as is.
+ * full entries with getEntries (entriesJson). background-service.ts wires it: onConnect is
+ * its port listener, every changed entry goes through queueUpsert, and its cleared/dropped
+ * messages through post.
  */
 import type { DiagnosedExchange } from "../cors/model";
 import {
