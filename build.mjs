@@ -1,5 +1,7 @@
 // One esbuild script: builds dist/chrome and dist/firefox from the one source manifest,
 // plus the Node CLI in dist/cli. `node build.mjs --watch` rebuilds on change.
+// `node build.mjs --bench` builds only dist/chrome-bench: the Chromium build with the log's
+// storage bound raised (see BENCH_STORED_BYTES), for the panel benchmark; never shipped.
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +10,7 @@ import * as esbuild from "esbuild";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const watch = process.argv.includes("--watch");
+const bench = process.argv.includes("--bench");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 /** Extension bundles: entry point → output name. Each page has an HTML file of the same name. */
@@ -33,10 +36,31 @@ function manifestFor(target) {
   return manifest;
 }
 
-function extensionOptions(target) {
+/** The bench build's one difference: all tabs' log may hold this many bytes instead of
+ * STORED_BYTES_MAX (8 MB, what storage.session's 10 MB quota allows), so that one tab holds the
+ * 10,000 exchanges the panel budget is about. Past the quota the worker keeps them in memory
+ * only (its storage writes fail), which a benchmark that never stops the worker does not see. */
+const BENCH_STORED_BYTES = "80 * 1024 * 1024";
+const BENCH_DIR = "chrome-bench";
+
+/** esbuild plugin: rewrites the STORED_BYTES_MAX declaration of log-store.ts; fails the build
+ * when it is not there, rather than building a bench build that is the shipped one. */
+const raiseStorageBound = {
+  name: "bench-storage-bound",
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]platform[\\/]log-store\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      const declaration = /export const STORED_BYTES_MAX = [^;]+;/;
+      if (!declaration.test(text)) throw new Error(`${args.path}: no STORED_BYTES_MAX declaration to raise for the bench build`);
+      return { contents: text.replace(declaration, `export const STORED_BYTES_MAX = ${BENCH_STORED_BYTES};`), loader: "ts" };
+    });
+  },
+};
+
+function extensionOptions(target, dir = target) {
   return {
     entryPoints: ENTRIES,
-    outdir: join(root, "dist", target),
+    outdir: join(root, "dist", dir),
     bundle: true,
     minify: !watch,
     sourcemap: watch ? "inline" : false,
@@ -66,16 +90,16 @@ const cliOptions = {
 
 /** Copies the static files (HTML, icons) and writes the browser's manifest. Real copies, never
  * symlinks: Firefox ignores symlinked files inside an unpacked add-on. */
-function writeStatic(target) {
-  const out = join(root, "dist", target);
+function writeStatic(target, dir = target) {
+  const out = join(root, "dist", dir);
   mkdirSync(out, { recursive: true });
   for (const page of PAGES) cpSync(join(root, "src/entrypoints", `${page}.html`), join(out, `${page}.html`));
   cpSync(join(root, "icons"), join(out, "icons"), { recursive: true, filter: (src) => !src.endsWith(".svg") });
   writeFileSync(join(out, "manifest.json"), `${JSON.stringify(manifestFor(target), null, 2)}\n`);
 }
 
-function reportSizes(target) {
-  const out = join(root, "dist", target);
+function reportSizes(target, dir = target) {
+  const out = join(root, "dist", dir);
   const rows = Object.keys(ENTRIES).flatMap((name) =>
     ["js", "css"].flatMap((ext) => {
       const file = join(out, `${name}.${ext}`);
@@ -88,7 +112,7 @@ function reportSizes(target) {
     }),
   );
   const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
-  console.log(`dist/${target}:`);
+  console.log(`dist/${dir}:`);
   for (const [file, raw, gz] of rows) console.log(`  ${file.padEnd(16)} ${kb(raw)} min  ${kb(gz)} gzip`);
 }
 
@@ -102,7 +126,17 @@ async function buildOnce() {
   await esbuild.build(cliOptions);
 }
 
-if (watch) {
+async function buildBench() {
+  rmSync(join(root, "dist", BENCH_DIR), { recursive: true, force: true });
+  await esbuild.build({ ...extensionOptions("chrome", BENCH_DIR), plugins: [raiseStorageBound] });
+  writeStatic("chrome", BENCH_DIR);
+  reportSizes("chrome", BENCH_DIR);
+  console.log(`  (bench build: storage bound ${BENCH_STORED_BYTES} bytes instead of STORED_BYTES_MAX)`);
+}
+
+if (bench) {
+  await buildBench();
+} else if (watch) {
   for (const target of TARGETS) {
     writeStatic(target);
     const ctx = await esbuild.context({

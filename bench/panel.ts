@@ -16,6 +16,12 @@
  * The 10,000 exchanges are real events of the benchmark's request mix replayed through the
  * worker's listeners (replay.ts), with the tab's bound raised to 10,000 through the protocol's
  * setSettings, as a user would in the options page.
+ *
+ * The shipped build keeps at most 8 MB of log across tabs (STORED_BYTES_MAX, what
+ * storage.session's 10 MB quota allows): about 2,500 of these exchanges. The budget is about
+ * 10,000, so it is measured with the bench build (`node build.mjs --bench`, dist/chrome-bench:
+ * the one difference is that bound, raised), and the table says so; `build: "shipped"` measures
+ * the first render of what the shipped build holds, without the budget.
  */
 import type { Page } from "puppeteer";
 import type { ExtHarness } from "../test/support/chromium";
@@ -31,6 +37,9 @@ export interface PanelOptions {
   filters: number;
   latencies: number;
   templateFetches: number;
+  /** "bench": the build with the storage bound raised (every figure, budgets counted);
+   * "shipped": the shipped build, first render only of what its bound keeps */
+  build: "bench" | "shipped";
   log?: (line: string) => void;
 }
 
@@ -154,11 +163,12 @@ export async function benchPanel(h: ExtHarness, servers: TestServers, options: P
     await installReplay(worker, template);
     await replay(worker, 0, Math.ceil(options.exchanges / template.fetches), tabId);
     const held = (await h.request({ type: "getLog", tabId })).entries.length;
-    // The log keeps at most STORED_BYTES_MAX (8 MB) across tabs, what storage.session's 10 MB
-    // quota allows: with the bench's long URLs that is fewer than 10,000 exchanges. Measured
-    // with what the log holds, and said so in the table (the budget counts as missed then).
+    // The shipped log keeps at most STORED_BYTES_MAX (8 MB) across tabs: fewer than 10,000 of
+    // the bench's exchanges. The bench build must hold them all; a bench build that does not
+    // is measured anyway, and the table says so (the budget counts as missed then).
     if (held < 2) throw new Error(`the tab's log holds ${held} exchanges`);
-    log(`  panel: tab ${tabId} holds ${held} exchanges${held < options.exchanges ? ` (of ${options.exchanges} replayed: the storage bound)` : ""}`);
+    const build = options.build === "bench" ? "bench build" : "shipped build";
+    log(`  panel (${build}): tab ${tabId} holds ${held} exchanges${held < options.exchanges ? ` (of ${options.exchanges} replayed: the storage bound)` : ""}`);
 
     // first render, several page loads
     await panel.evaluateOnNewDocument(INSTRUMENT);
@@ -169,8 +179,21 @@ export async function benchPanel(h: ExtHarness, servers: TestServers, options: P
       const times = await firstRender(panel, url);
       renders.push(times);
       log(
-        `  panel: all rows ${times.renderedAt?.toFixed(0)} ms (rows arrived at ${times.snapshotAt?.toFixed(0)} ms, first row ${times.firstRowAt?.toFixed(0)} ms, every full entry ${times.detailsAt?.toFixed(0)} ms)`,
+        `  panel (${build}): all rows ${times.renderedAt?.toFixed(0)} ms (rows arrived at ${times.snapshotAt?.toFixed(0)} ms, first row ${times.firstRowAt?.toFixed(0)} ms, every full entry ${times.detailsAt?.toFixed(0)} ms)`,
       );
+    }
+
+    const part = "panel";
+    const n = held.toLocaleString("en");
+    const replayed = options.exchanges.toLocaleString("en");
+    if (options.build === "shipped") {
+      const shipped = fromSummary(
+        part,
+        `shipped build: first render of the ${n} exchanges its 8 MB storage bound keeps (of ${replayed} replayed)`,
+        "ms",
+        summarize(renders.map((r) => r.renderedAt ?? Number.NaN)),
+      );
+      return { rows: [shipped], raw: { render: renders.map((r) => r.renderedAt ?? Number.NaN) } };
     }
 
     // text filter: needles alternate with clearing the box; only the needles are counted
@@ -199,10 +222,8 @@ export async function benchPanel(h: ExtHarness, servers: TestServers, options: P
     }
     log(`  panel: latency ${latencies.map((l) => l.toFixed(0)).join(" ")}${missed ? `, ${missed} rows never shown` : ""}`);
 
-    const part = "panel";
-    const n = held.toLocaleString("en");
-    const short = held < options.exchanges ? ` — the log held ${n} of ${options.exchanges.toLocaleString("en")} (8 MB storage bound)` : "";
-    const render = fromSummary(part, `first render of all ${n} exchanges (navigation → frame with every row listed)${short}`, "ms", summarize(renders.map((r) => r.renderedAt ?? Number.NaN)), {
+    const how = held < options.exchanges ? ` — the log held ${n} of ${replayed} (storage bound not raised?)` : " (bench build: storage bound raised to hold them)";
+    const render = fromSummary(part, `first render of all ${n} exchanges (navigation → frame with every row listed)${how}`, "ms", summarize(renders.map((r) => r.renderedAt ?? Number.NaN)), {
       budget: "< 500",
     });
     render.met = held >= options.exchanges && render.value < 500;

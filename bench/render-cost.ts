@@ -76,7 +76,7 @@ export async function main(): Promise<void> {
         const n = performance.getEntriesByType("navigation")[0];
         return { ...window.__rc, jsEnd: r ? r.responseEnd : null, domInteractive: n ? n.domInteractive : null };
       })()`)) as Record<string, number | null>;
-      console.log(`round ${round} (${round === 0 ? "cold worker cache" : "warm"}): ${Object.entries(t).map(([k, v]) => `${k} ${typeof v === "number" ? v.toFixed(0) : v}`).join(", ")}`);
+      console.log(`round ${round} (${round === 0 ? "first page to open; the worker made the rows ahead, the log being still" : "again"}): ${Object.entries(t).map(([k, v]) => `${k} ${typeof v === "number" ? v.toFixed(0) : v}`).join(", ")}`);
       printProfile("  worker", await stopProfiling(ws), 14);
       if (ps) printProfile("  page", await stopProfiling(ps), 14);
       await sleep(4000);

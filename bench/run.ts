@@ -12,6 +12,9 @@
  *          --extension=<dir> (measure another build of the extension, e.g. a copy made before a
  *          change, for before/after figures)  --out=<file> (instead of bench/results.json)
  *          --compare=name:<dir>[,name:<dir>] (browsing: more builds in the same alternating rounds)
+ *          --panel-extension=<dir> (the panel part's bench build; by default this script makes it
+ *          with `node build.mjs --bench`: dist/chrome-bench, the shipped build with its storage
+ *          bound raised so that one tab holds 10,000 exchanges, see bench/panel.ts)
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -38,6 +41,7 @@ interface Args {
   extension: string | null;
   out: string | null;
   compare: Record<string, string>;
+  panelExtension: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -50,7 +54,7 @@ function parseArgs(argv: string[]): Args {
       .filter((c) => c.includes(":"))
       .map((c) => [c.slice(0, c.indexOf(":")), resolve(c.slice(c.indexOf(":") + 1))]),
   );
-  return { parts, quick: argv.includes("--quick"), readme: argv.includes("--readme"), extension: value("extension"), out: value("out"), compare };
+  return { parts, quick: argv.includes("--quick"), readme: argv.includes("--readme"), extension: value("extension"), out: value("out"), compare, panelExtension: value("panel-extension") };
 }
 
 function chromiumVersion(): string {
@@ -84,7 +88,7 @@ function updateReadme(root: string, table: string, when: string): boolean {
 }
 
 async function main(): Promise<void> {
-  const { parts, quick, readme, extension, out, compare } = parseArgs(process.argv.slice(2));
+  const { parts, quick, readme, extension, out, compare, panelExtension } = parseArgs(process.argv.slice(2));
   const root = repoRoot();
   const dist = extension ? resolve(extension) : resolve(root, "dist/chrome");
   if (!existsSync(join(dist, "manifest.json")) || !existsSync(join(root, "dist/cli/cors-lens.mjs"))) {
@@ -93,6 +97,15 @@ async function main(): Promise<void> {
   // A private copy of the build: other work on this machine may rebuild dist/ during the run.
   const lensDir = mkdtempSync(join(tmpdir(), "cors-lens-bench-ext-"));
   cpSync(dist, lensDir, { recursive: true });
+  // The panel's build with the storage bound raised, made from the same sources now.
+  let benchDir: string | null = null;
+  if (parts.has("panel")) {
+    if (!panelExtension) execFileSync(process.execPath, [join(root, "build.mjs"), "--bench"], { cwd: root, stdio: "inherit" });
+    const source = panelExtension ? resolve(panelExtension) : join(root, "dist/chrome-bench");
+    if (!existsSync(join(source, "manifest.json"))) throw new Error(`${source}: no extension build for the panel part`);
+    benchDir = mkdtempSync(join(tmpdir(), "cors-lens-bench-panel-"));
+    cpSync(source, benchDir, { recursive: true });
+  }
   const log = (line: string) => console.log(line);
   const started = Date.now();
   const loadBefore = loadavg();
@@ -113,28 +126,37 @@ async function main(): Promise<void> {
       rows.push(...r.rows);
       raw.engine = r.raw;
     }
-    if (parts.has("memory") || parts.has("panel")) {
+    if (parts.has("memory")) {
       const h = await launchChromiumWithExtension({ extensionPath: lensDir });
       try {
-        if (parts.has("memory")) {
-          log("worker memory …");
-          const r = await benchMemory(h, servers, { requests: 100_000, templateFetches: 200, log });
-          rows.push(...r.rows);
-          raw.memory = r.points;
-        }
-        if (parts.has("panel")) {
-          log("panel …");
-          const r = await benchPanel(h, servers, { exchanges: 10_000, renders: quick ? 3 : 5, filters: 15, latencies: 50, templateFetches: 200, log });
-          rows.push(...r.rows);
-          raw.panel = r.raw;
-        }
+        log("worker memory …");
+        const r = await benchMemory(h, servers, { requests: 100_000, templateFetches: 200, log });
+        rows.push(...r.rows);
+        raw.memory = r.points;
       } finally {
         await h.close();
       }
     }
+    if (parts.has("panel") && benchDir) {
+      // each build in a browser of its own, on a log of its own
+      const panelRaw: Record<string, Record<string, number[]>> = {};
+      for (const [build, dir] of [["bench", benchDir], ["shipped", lensDir]] as const) {
+        const h = await launchChromiumWithExtension({ extensionPath: dir });
+        try {
+          log(`panel (${build} build) …`);
+          const r = await benchPanel(h, servers, { exchanges: 10_000, renders: quick ? 3 : 5, filters: 15, latencies: 50, templateFetches: 200, build, log });
+          rows.push(...r.rows);
+          panelRaw[build] = r.raw;
+        } finally {
+          await h.close();
+        }
+      }
+      raw.panel = panelRaw;
+    }
   } finally {
     await servers.close();
     rmSync(lensDir, { recursive: true, force: true });
+    if (benchDir) rmSync(benchDir, { recursive: true, force: true });
   }
   const seconds = (Date.now() - started) / 1000;
   const conditions = {
@@ -151,7 +173,7 @@ async function main(): Promise<void> {
   console.log(textTable(rows));
   console.log(`\n${conditions.chromium}, Node ${conditions.node}, ${conditions.cpus}; load average ${conditions.loadAverage.before[0]} → ${conditions.loadAverage.after[0]}; ${conditions.seconds} s`);
   const outFile = out ? resolve(out) : join(root, "bench/results.json");
-  writeFileSync(outFile, `${JSON.stringify({ conditions: { ...conditions, extension: extension ?? "dist/chrome" }, rows, raw }, null, 2)}\n`);
+  writeFileSync(outFile, `${JSON.stringify({ conditions: { ...conditions, extension: extension ?? "dist/chrome", panelExtension: parts.has("panel") ? (panelExtension ?? "dist/chrome-bench (node build.mjs --bench)") : undefined }, rows, raw }, null, 2)}\n`);
   console.log(`written: ${outFile}`);
   if (readme) {
     const when = `${conditions.date.slice(0, 10)}, commit ${conditions.commit}, ${conditions.chromium}, ${conditions.cpus}, load average ${conditions.loadAverage.before[0]}–${conditions.loadAverage.after[0]} (other work was running), ${conditions.seconds} s`;

@@ -7,8 +7,8 @@
  * - one-shot requests (`runtime.sendMessage`): RequestMap below, a typed request → response;
  * - a long-lived port named PORT_NAME for live updates: the page sends `subscribe`, the
  *   worker answers with `rows` — one compact row per exchange of the tab, every one of them,
- *   packed as WireRow — and then streams `upsert` (full entries, for pages that asked for
- *   them) or `upsertRows` (rows only), `cleared` and `dropped`.
+ *   as one string (encodeRows) — and then streams `upsert` (full entries, for pages that
+ *   asked for them) or `upsertRows` (rows only, as WireRow), `cleared` and `dropped`.
  *
  * Why rows: a stored exchange with its diagnosis is ~4 KB, so a log of 10,000 was ~40 MB through
  * extension messaging and took seconds to show. The list, origin groups, counts and filters
@@ -136,17 +136,7 @@ export type WireRow = [string, string, number, string, string] | [string, string
 const SEP = "\u0000";
 
 export function encodeRow(row: ExchangeRow): WireRow {
-  const fields = [
-    row.method,
-    row.type,
-    row.trafficClass,
-    row.verdict,
-    row.status,
-    row.failureId ?? "",
-    row.notCorsId ?? "",
-    row.warnings,
-    (row.preflight ? 1 : 0) | (row.cachedPreflight ? 2 : 0),
-  ].join(SEP);
+  const fields = kindFields(row).join(SEP);
   return row.redirects.length > 0 ? [row.id, row.rev, row.startTime, row.url, fields, row.redirects] : [row.id, row.rev, row.startTime, row.url, fields];
 }
 
@@ -155,16 +145,22 @@ export function decodeRow(wire: unknown): ExchangeRow | null {
   if (!Array.isArray(wire) || wire.length < 5) return null;
   const [id, rev, startTime, url, fields, redirects] = wire as unknown[];
   if (typeof id !== "string" || typeof rev !== "string" || typeof startTime !== "number" || typeof url !== "string" || typeof fields !== "string") return null;
-  const f = fields.split(SEP);
+  const kind = kindOf(fields.split(SEP));
+  if (kind === null) return null;
+  return rowFromFields(id, rev, startTime, url, Array.isArray(redirects) ? redirects.filter((r): r is string => typeof r === "string") : [], kind);
+}
+
+/** The fields of a row that many rows share (method, type, traffic class, verdict, status,
+ * failure, warnings, flags): a log of 10,000 exchanges has a few dozen distinct ones. */
+type RowKind = Pick<ExchangeRow, "method" | "type" | "trafficClass" | "verdict" | "status" | "failureId" | "notCorsId" | "warnings" | "preflight" | "cachedPreflight">;
+
+/** The kind of nine fields: method, type, trafficClass, verdict, status, failureId ("" none),
+ * notCorsId ("" none), warnings, flags (1 preflight, 2 cached preflight); null if not nine. */
+function kindOf(f: readonly string[]): RowKind | null {
   if (f.length !== 9) return null;
   const [method, type, trafficClass, verdict, status, failureId, notCorsId, warnings, flags] = f as [string, string, string, string, string, string, string, string, string];
   return {
-    id,
-    rev,
-    startTime,
     method,
-    url,
-    redirects: Array.isArray(redirects) ? redirects.filter((r): r is string => typeof r === "string") : [],
     type,
     trafficClass: trafficClass as TrafficClass,
     verdict: verdict as Verdict,
@@ -177,92 +173,184 @@ export function decodeRow(wire: unknown): ExchangeRow | null {
   };
 }
 
+/** The nine fields of kindOf, from a row. */
+function kindFields(row: ExchangeRow): string[] {
+  return [
+    row.method,
+    row.type,
+    row.trafficClass,
+    row.verdict,
+    row.status,
+    row.failureId ?? "",
+    row.notCorsId ?? "",
+    String(row.warnings),
+    String((row.preflight ? 1 : 0) | (row.cachedPreflight ? 2 : 0)),
+  ];
+}
+
+/** The one place a decoded row is put together (decodeRow, decodeRows). */
+function rowFromFields(id: string, rev: string, startTime: number, url: string, redirects: string[], k: RowKind): ExchangeRow {
+  return {
+    id,
+    rev,
+    startTime,
+    method: k.method,
+    url,
+    redirects,
+    type: k.type,
+    trafficClass: k.trafficClass,
+    verdict: k.verdict,
+    status: k.status,
+    failureId: k.failureId,
+    notCorsId: k.notCorsId,
+    warnings: k.warnings,
+    preflight: k.preflight,
+    cachedPreflight: k.cachedPreflight,
+  };
+}
+
 /**
  * The rows of a whole log as one string (TabRows.rows). Extension ports serialise messages as
  * JSON: one string costs the worker a few milliseconds where 10,000 arrays of values cost
- * several hundred, and every character counts twice more (the copy to the page, its parse).
- * One line per exchange, lines joined by "\n"; a line is the length of the URL's common prefix
- * with the previous line's URL, the rest of the URL, then RowText.fields, joined by tabs.
+ * several hundred, and every character counts three times (the worker's serialisation, the
+ * copy, the page's parse): 10,000 rows of the benchmark's URLs were 3.9 MB as plain lines and
+ * arrived after ~0.9 s. Hence a compact text, made at subscribe from parts cached per entry
+ * version (RowText):
+ * - a row is a line: `ref, prefix, rest, idPrefix, idRest, time, kind[, redirect URLs]` joined
+ *   by tabs. Its URL is the first `prefix` characters of the URL of the row `ref` lines up
+ *   (of the rows decoded so far; 1 = the previous row; "" before the first) and `rest`: the
+ *   reference is the previous row or the last one whose URL had the same stem (the URL up to
+ *   its last "/", "?", "&" or "="), whichever shares more — the same endpoint called again
+ *   with other parameters. Its id likewise shares `idPrefix` characters with the previous id;
+ *   `time` is the start time minus the previous row's (0 before the first), or "@" and the
+ *   start time itself when that difference does not add back exactly or is no shorter;
+ * - `kind` is the number of a kind line (RowKind: the nine fields of kindOf joined by tabs),
+ *   counted from 0 in order of appearance; a kind line is "=" and those fields, and comes
+ *   before the first row that uses it.
  * Neither a tab nor a newline occurs in a URL (the URL parser removes them) or in the other
  * fields (HTTP tokens, our ids, numbers); one that did would be turned into a space.
  */
 export interface RowText {
   url: string;
-  /** id, rev, startTime, method, type, trafficClass, verdict, status, failureId, notCorsId,
-   * warnings, flags (1 preflight, 2 cached preflight), then the redirect URLs, joined by tabs */
-  fields: string;
+  id: string;
+  rev: string;
+  startTime: number;
+  /** the nine fields of kindOf, cleaned, joined by tabs */
+  kind: string;
+  redirects: string[];
+  /** the URL up to its last "/", "?", "&" or "=" (made here, once per entry version) */
+  stem: string;
 }
 
 export function rowText(row: ExchangeRow): RowText {
-  const fields = [
-    clean(row.id),
-    clean(row.rev),
-    String(row.startTime),
-    clean(row.method),
-    clean(row.type),
-    row.trafficClass,
-    row.verdict,
-    clean(row.status),
-    clean(row.failureId ?? ""),
-    clean(row.notCorsId ?? ""),
-    String(row.warnings),
-    String((row.preflight ? 1 : 0) | (row.cachedPreflight ? 2 : 0)),
-  ];
-  for (const r of row.redirects) fields.push(clean(r));
-  return { url: clean(row.url), fields: fields.join("\t") };
+  const url = clean(row.url);
+  return {
+    url,
+    id: clean(row.id),
+    rev: clean(row.rev),
+    startTime: row.startTime,
+    kind: kindFields(row).map(clean).join("\t"),
+    redirects: row.redirects.map(clean),
+    stem: stemOf(url),
+  };
 }
 
 function clean(text: string): string {
   return text.includes("\t") || text.includes("\n") ? text.replace(/[\t\n]/g, " ") : text;
 }
 
+/** The length of the common prefix of a and b, known to be at least `from`. */
+function commonPrefix(a: string, b: string, from = 0): number {
+  const max = Math.min(a.length, b.length);
+  let n = from;
+  while (n < max && a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  return n;
+}
+
+/** The URL up to (and with) its last "/", "?", "&" or "=". */
+function stemOf(url: string): string {
+  let i = url.length - 1;
+  for (; i >= 0; i--) {
+    const c = url.charCodeAt(i);
+    if (c === 47 || c === 63 || c === 38 || c === 61) break;
+  }
+  return url.slice(0, i + 1);
+}
+
 /** The rows of a log, in this order, as one string. */
 export function encodeRows(rows: readonly RowText[]): string {
   const lines: string[] = [];
-  let previous = "";
-  for (const { url, fields } of rows) {
-    const max = Math.min(url.length, previous.length);
-    let n = 0;
-    while (n < max && url.charCodeAt(n) === previous.charCodeAt(n)) n++;
-    lines.push(`${n}\t${url.slice(n)}\t${fields}`);
-    previous = url;
+  const kinds = new Map<string, number>();
+  /** stem → index of the last row with it */
+  const stems = new Map<string, number>();
+  let previousId = "";
+  let previousTime = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const { url, id, rev, startTime, kind, redirects, stem } = rows[i] as RowText;
+    let ref = 1;
+    let prefix = i > 0 ? commonPrefix(url, (rows[i - 1] as RowText).url) : 0;
+    const same = stems.get(stem);
+    if (same !== undefined && same < i - 1) {
+      const shared = commonPrefix(url, (rows[same] as RowText).url, stem.length);
+      if (shared > prefix) {
+        prefix = shared;
+        ref = i - same;
+      }
+    }
+    stems.set(stem, i);
+    let k = kinds.get(kind);
+    if (k === undefined) {
+      k = kinds.size;
+      kinds.set(kind, k);
+      lines.push(`=\t${kind}`);
+    }
+    const idPrefix = commonPrefix(id, previousId);
+    const delta = startTime - previousTime;
+    const whole = `@${startTime}`;
+    const relative = String(delta);
+    const time = previousTime + delta === startTime && relative.length < whole.length ? relative : whole;
+    const line = `${ref}\t${prefix}\t${url.slice(prefix)}\t${idPrefix}\t${id.slice(idPrefix)}\t${rev}\t${time}\t${k}`;
+    lines.push(redirects.length > 0 ? `${line}\t${redirects.join("\t")}` : line);
+    previousId = id;
+    previousTime = startTime;
   }
   return lines.join("\n");
 }
 
-/** The rows of encodeRows; a line that is not one is left out. */
+/** The rows of encodeRows; a line that is not one is left out (and a row that refers to it
+ * reads "" in its place). Runs once per page load on 10,000 lines, so before the engine has
+ * optimised it: indexed loops and reads, no iterator (for-of, array destructuring) per line. */
 export function decodeRows(text: unknown): ExchangeRow[] {
   const rows: ExchangeRow[] = [];
   if (typeof text !== "string" || text === "") return rows;
-  let previous = "";
-  for (const line of text.split("\n")) {
-    const f = line.split("\t");
-    if (f.length < 14) continue;
-    const [prefix, rest, id, rev, startTime, method, type, trafficClass, verdict, status, failureId, notCorsId, warnings, flags] = f as [
-      string, string, string, string, string, string, string, string, string, string, string, string, string, string,
-    ];
-    const n = Number(prefix);
-    const start = Number(startTime);
-    if (!Number.isInteger(n) || n < 0 || n > previous.length || id === "" || startTime === "" || !Number.isFinite(start)) continue;
-    const url = previous.slice(0, n) + rest;
-    previous = url;
-    rows.push({
-      id,
-      rev,
-      startTime: start,
-      method,
-      url,
-      redirects: f.slice(14),
-      type,
-      trafficClass: trafficClass as TrafficClass,
-      verdict: verdict as Verdict,
-      status,
-      failureId: failureId === "" ? null : failureId,
-      notCorsId: notCorsId === "" ? null : notCorsId,
-      warnings: Number(warnings) || 0,
-      preflight: (Number(flags) & 1) !== 0,
-      cachedPreflight: (Number(flags) & 2) !== 0,
-    });
+  const kinds: (RowKind | null)[] = [];
+  const urls: string[] = [];
+  let previousId = "";
+  let previousTime = 0;
+  const lines = text.split("\n");
+  for (let l = 0; l < lines.length; l++) {
+    const f = (lines[l] as string).split("\t");
+    if (f[0] === "=") {
+      kinds.push(kindOf(f.slice(1)));
+      continue;
+    }
+    if (f.length < 8) continue;
+    const ref = Number(f[0]);
+    const n = Number(f[1]);
+    const idPrefix = Number(f[3]);
+    const time = f[6] as string;
+    const base = urls[urls.length - ref] ?? "";
+    const kind = kinds[Number(f[7])];
+    const start = time.charCodeAt(0) === 64 ? Number(time.slice(1)) : previousTime + Number(time);
+    if (!Number.isInteger(ref) || ref < 1 || !Number.isInteger(n) || n < 0 || n > base.length || !Number.isInteger(idPrefix) || idPrefix < 0 || idPrefix > previousId.length) continue;
+    if (kind === undefined || kind === null || time === "" || !Number.isFinite(start)) continue;
+    const url = n === 0 ? (f[2] as string) : base.slice(0, n) + (f[2] as string);
+    const id = idPrefix === 0 ? (f[4] as string) : previousId.slice(0, idPrefix) + (f[4] as string);
+    if (id === "") continue;
+    urls.push(url);
+    previousId = id;
+    previousTime = start;
+    rows.push(rowFromFields(id, f[5] as string, start, url, f.length > 8 ? f.slice(8) : [], kind));
   }
   return rows;
 }

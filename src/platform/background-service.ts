@@ -13,25 +13,10 @@ import type { CaptureEvent } from "../capture/events";
 import { originOf } from "../capture/headers";
 import { diagnose } from "../cors/diagnose";
 import type { BrowserKind, DiagnosedExchange, Exchange } from "../cors/model";
-import {
-  ENTRIES_PER_REQUEST,
-  encodeRow,
-  encodeRows,
-  isRequestMessage,
-  PORT_NAME,
-  type PortClientMessage,
-  type PortServerMessage,
-  type RequestMessage,
-  type RowText,
-  rowOf,
-  rowText,
-  type Settings,
-  type TabSummary,
-  type VerdictCounts,
-  type WireRow,
-} from "../protocol";
+import { isRequestMessage, type RequestMessage, type Settings, type TabSummary, type VerdictCounts } from "../protocol";
 import { createBadge } from "./badge";
 import { registerCaptureListeners, type WebRequestApi } from "./listeners";
+import { createLivePorts } from "./live-ports";
 import { createLogStore, type KeyValueStore } from "./log-store";
 import { createRecorder } from "./recorder";
 import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./settings";
@@ -46,16 +31,6 @@ const STALE_MS = 10 * 60 * 1000;
 const JOURNAL_PREFIX = "j:";
 /** most recently finished exchanges handed back to the assembler on restore (late events) */
 const FINISHED_ON_RESTORE = 256;
-/** What a page gets on subscribe: every exchange's row (protocol.ts WireRow, ~120 bytes in five
- * values), in one message. Sending the full entries (~4 KB each) kept a restarted worker busy for
- * seconds with a long log open, and webRequest events that wait behind that work are lost if
- * the worker is stopped again; pages now pull full entries with getEntries, a slice at a time.
- * Rows are cached per entry object: an unchanged entry's row is not rebuilt for the next page. */
-const MAX_IDS_PER_REQUEST = ENTRIES_PER_REQUEST * 4;
-/** Live updates are gathered this long: an exchange changes several times within a few
- * milliseconds (headers, response started, completed); the page needs it once. */
-const PORT_FLUSH_MS = 25;
-
 /** storage.session as the log store's KeyValueStore; `onLoad` also sees the keys the log
  * store ignores (the journal), from the same read. */
 function sessionStore(onLoad: (all: Record<string, unknown>) => void): KeyValueStore {
@@ -118,97 +93,9 @@ export function startBackground(browser: BrowserKind): void {
   let savedAuxVersion = -1;
   let eventsSinceSweep = 0;
 
-  // ---- live ports ------------------------------------------------------------------
-  /** open pages by tab, each with what it asked for: full entries (panel) or rows (popup) */
-  const subscribers = new Map<number, Map<chrome.runtime.Port, PortClientMessage["detail"]>>();
-  const outgoing = new Map<number, Map<string, DiagnosedExchange>>();
-  let portFlushScheduled = false;
-  const rowCache = new WeakMap<DiagnosedExchange, WireRow>();
-  /** each entry's row as text (protocol.ts rowText), made once per entry version: an entry
-   * changes by being replaced, so a subscribe only joins lines already made */
-  const textCache = new WeakMap<DiagnosedExchange, RowText>();
-
-  function cachedText(entry: DiagnosedExchange): RowText {
-    let text = textCache.get(entry);
-    if (text === undefined) {
-      text = rowText(rowOf(entry));
-      textCache.set(entry, text);
-    }
-    return text;
-  }
-
-  function cachedRow(entry: DiagnosedExchange): WireRow {
-    let row = rowCache.get(entry);
-    if (!row) {
-      row = encodeRow(rowOf(entry));
-      rowCache.set(entry, row);
-    }
-    return row;
-  }
-
-  function send(tabId: number, port: chrome.runtime.Port, message: PortServerMessage): void {
-    try {
-      port.postMessage(message);
-    } catch {
-      subscribers.get(tabId)?.delete(port);
-    }
-  }
-
-  function post(tabId: number, message: PortServerMessage): void {
-    for (const port of [...(subscribers.get(tabId)?.keys() ?? [])]) send(tabId, port, message);
-  }
-
-  function flushPorts(): void {
-    portFlushScheduled = false;
-    for (const [tabId, changed] of outgoing) {
-      const entries = [...changed.values()];
-      const ports = [...(subscribers.get(tabId) ?? [])];
-      const rows = ports.some(([, detail]) => detail === "rows") ? entries.map(cachedRow) : [];
-      for (const [port, detail] of ports) {
-        send(tabId, port, detail === "full" ? { type: "upsert", tabId, entries } : { type: "upsertRows", tabId, rows });
-      }
-    }
-    outgoing.clear();
-  }
-
-  function queueUpsert(tabId: number, entry: DiagnosedExchange): void {
-    if (!subscribers.get(tabId)?.size) return;
-    let m = outgoing.get(tabId);
-    if (!m) {
-      m = new Map();
-      outgoing.set(tabId, m);
-    }
-    m.set(entry.exchange.id, entry);
-    if (!portFlushScheduled) {
-      portFlushScheduled = true;
-      setTimeout(flushPorts, PORT_FLUSH_MS);
-    }
-  }
-
-  /** Sends a tab's rows to a page that subscribed: every exchange, in one message. Pending live
-   * updates of that tab go first, so that none reaches the page after (older than) its rows. */
-  function sendRows(port: chrome.runtime.Port, tabId: number): void {
-    if (outgoing.has(tabId)) flushPorts();
-    const log = store.get(tabId);
-    send(tabId, port, { type: "rows", log: { tabId, pageUrl: log.pageUrl, rows: encodeRows(log.entries.map(cachedText)), dropped: log.dropped } });
-  }
-
-  /** The JSON text of the asked entries that are still in the log, in the asked order. */
-  function entriesJson(tabId: number, ids: unknown): string {
-    const texts: string[] = [];
-    if (Array.isArray(ids)) {
-      for (const id of ids.slice(0, MAX_IDS_PER_REQUEST)) {
-        const entry = typeof id === "string" ? store.entryOf(tabId, id) : undefined;
-        if (!entry) continue;
-        try {
-          texts.push(JSON.stringify(entry));
-        } catch {
-          // not serialisable (a cycle): the page shows the row without its detail
-        }
-      }
-    }
-    return `[${texts.join(",")}]`;
-  }
+  // ---- live ports (live-ports.ts) ---------------------------------------------------
+  const ports = createLivePorts(store, () => whenReady);
+  const { post, queueUpsert } = ports;
 
   // ---- log updates -----------------------------------------------------------------
   function refreshBadge(tabId: number): void {
@@ -219,7 +106,6 @@ export function startBackground(browser: BrowserKind): void {
 
   function clearTab(tabId: number, pageUrl: string | null): void {
     store.clear(tabId, pageUrl);
-    outgoing.delete(tabId);
     post(tabId, { type: "cleared", tabId, pageUrl });
     refreshBadge(tabId);
   }
@@ -241,14 +127,12 @@ export function startBackground(browser: BrowserKind): void {
       const change = store.upsert(ex.tabId, entry, settings, { deferWrite });
       for (const e of change.upserted) queueUpsert(ex.tabId, e);
       if (change.dropped !== undefined) {
-        // pending updates first: the page drops from its head what the worker dropped, so it
-        // must hold the same entries when the message comes
-        if (portFlushScheduled) flushPorts();
+        // post sends pending updates first: the page drops from its head what the worker
+        // dropped, so it must hold the same entries when the message comes
         post(ex.tabId, { type: "dropped", tabId: ex.tabId, dropped: change.dropped });
       }
       // other tabs' oldest entries that the storage budget of all tabs dropped
       for (const other of change.droppedElsewhere ?? []) {
-        if (portFlushScheduled) flushPorts();
         post(other.tabId, { type: "dropped", tabId: other.tabId, dropped: other.dropped });
         refreshBadge(other.tabId);
       }
@@ -341,7 +225,7 @@ export function startBackground(browser: BrowserKind): void {
       case "getLog":
         return store.get(Number(message.tabId));
       case "getEntries":
-        return { tabId: Number(message.tabId), json: entriesJson(Number(message.tabId), message.ids) };
+        return { tabId: Number(message.tabId), json: ports.entriesJson(Number(message.tabId), message.ids) };
       case "clearLog":
         clearTab(Number(message.tabId), store.pageUrl(Number(message.tabId)));
         await store.flushed();
@@ -379,35 +263,12 @@ export function startBackground(browser: BrowserKind): void {
     return true;
   });
 
-  chrome.runtime.onConnect.addListener((port) => {
-    if (port.name !== PORT_NAME) return;
-    let subscribed: number | null = null;
-    port.onMessage.addListener((raw: unknown) => {
-      const message = raw as Partial<PortClientMessage>;
-      if (message?.type !== "subscribe" || typeof message.tabId !== "number") return;
-      const tabId = message.tabId;
-      const detail = message.detail === "rows" ? "rows" : "full";
-      void whenReady.then(() => {
-        if (subscribed !== null) subscribers.get(subscribed)?.delete(port);
-        subscribed = tabId;
-        let ports = subscribers.get(tabId);
-        if (!ports) {
-          ports = new Map();
-          subscribers.set(tabId, ports);
-        }
-        ports.set(port, detail);
-        sendRows(port, tabId);
-      });
-    });
-    port.onDisconnect.addListener(() => {
-      if (subscribed !== null) subscribers.get(subscribed)?.delete(port);
-    });
-  });
+  chrome.runtime.onConnect.addListener(ports.onConnect);
 
   chrome.tabs.onRemoved.addListener((tabId) => {
     void whenReady.then(() => {
       store.remove(tabId);
-      subscribers.delete(tabId);
+      ports.removeTab(tabId);
     });
   });
 

@@ -31,12 +31,21 @@ export function VirtualList(props: VirtualListProps) {
   const { count, rowHeight, activeIndex, overscan = 8 } = props;
   const ref = useRef<HTMLDivElement | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(FALLBACK_HEIGHT);
+  // The list's height (for scrolling the active row into view and paging) and the height rows
+  // are drawn for: the window's when the list is shorter, so that a list whose height changes
+  // as content arrives (the narrow layout's grid rows follow their content) is not drawn again
+  // when its resize is observed.
+  const height = useRef(FALLBACK_HEIGHT);
+  const windowHeight = () => (typeof innerHeight === "number" ? innerHeight : 0);
+  const [span, setSpan] = useState(() => Math.max(FALLBACK_HEIGHT, windowHeight()));
 
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const measure = () => setHeight(el.clientHeight || FALLBACK_HEIGHT);
+    const measure = () => {
+      height.current = el.clientHeight || FALLBACK_HEIGHT;
+      setSpan(Math.max(height.current, windowHeight()));
+    };
     measure();
     if (typeof ResizeObserver === "undefined") return;
     const observer = new ResizeObserver(measure);
@@ -50,15 +59,15 @@ export function VirtualList(props: VirtualListProps) {
     if (!el || activeIndex < 0) return;
     const top = activeIndex * rowHeight;
     if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + rowHeight > el.scrollTop + height) el.scrollTop = top + rowHeight - height;
-  }, [activeIndex, rowHeight, height]);
+    else if (top + rowHeight > el.scrollTop + height.current) el.scrollTop = top + rowHeight - height.current;
+  }, [activeIndex, rowHeight, span]);
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + overscan);
-  const page = Math.max(1, Math.floor(height / rowHeight) - 1);
+  const last = Math.min(count, Math.ceil((scrollTop + span) / rowHeight) + overscan);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (count === 0) return;
+    const page = Math.max(1, Math.floor(height.current / rowHeight) - 1);
     const move = (to: number) => {
       e.preventDefault();
       props.onActive(Math.max(0, Math.min(count - 1, to)));

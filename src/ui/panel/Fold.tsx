@@ -4,11 +4,13 @@
  * decides when.
  */
 import type { ComponentChildren } from "preact";
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 
 /** Whether a media query matches, following changes (false where matchMedia is missing, e.g. jsdom). */
 export function useMedia(query: string): boolean {
-  const list = typeof matchMedia === "function" ? matchMedia(query) : null;
+  // one MediaQueryList per query, not one per render: making one evaluates the query, which
+  // makes the browser bring its style up to date first (in the middle of a render)
+  const list = useMemo(() => (typeof matchMedia === "function" ? matchMedia(query) : null), [query]);
   const [matches, setMatches] = useState(list?.matches ?? false);
   useEffect(() => {
     if (!list) return;
@@ -16,7 +18,7 @@ export function useMedia(query: string): boolean {
     onChange();
     list.addEventListener("change", onChange);
     return () => list.removeEventListener("change", onChange);
-  }, [query]);
+  }, [list]);
   return matches;
 }
 

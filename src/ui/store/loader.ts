@@ -19,6 +19,7 @@ export async function fetchEntries(transport: Transport, tabId: number, ids: str
 
 /** How many rows have their current full entry. */
 export function detailCount(log: LogData): number {
+  if (log.details.size === 0) return 0;
   let n = 0;
   for (const row of log.rows) if (detailOf(log, row) !== undefined) n++;
   return n;
@@ -59,39 +60,49 @@ export async function gatherEntries(transport: Transport | null, log: LogData): 
 const RETRY_MS = 500;
 
 /** The panel's background pull: keeps requesting the entries the live log lacks (the selected
- * one first) until it holds them all; a failed request (worker stopped) is retried. */
+ * one first) until it holds them all; a failed request (worker stopped) is retried. The next
+ * request goes as soon as an answer comes, before the page stores and draws that answer, so
+ * that the worker makes the next slice meanwhile (it was one slice per frame or two). */
 export function useEntryLoader(transport: Transport, log: LogData, selectedId: string | null, dispatch: (action: LogAction) => void): void {
   const busy = useRef(false);
   const asked = useRef(new Map<string, string>());
   const [retry, setRetry] = useState(0);
   const mounted = useRef(true);
+  const latest = useRef({ log, selectedId });
+  latest.current = { log, selectedId };
   useEffect(
     () => () => {
       mounted.current = false;
     },
     [],
   );
+  // log and selectedId are read through `latest`; a change of either is a reason to look again
   useEffect(() => {
-    const tabId = log.tabId;
-    if (busy.current || tabId === null) return;
-    const slice = nextSlice(log, selectedId, asked.current);
-    if (slice.length === 0) return;
-    busy.current = true;
-    for (const row of slice) asked.current.set(row.id, row.rev);
-    fetchEntries(
-      transport,
-      tabId,
-      slice.map((row) => row.id),
-    ).then(
-      (entries) => {
-        busy.current = false;
-        dispatch({ type: "entries", tabId, entries });
-      },
-      () => {
-        busy.current = false;
-        for (const row of slice) asked.current.delete(row.id);
-        setTimeout(() => mounted.current && setRetry((n) => n + 1), RETRY_MS);
-      },
-    );
+    const pull = () => {
+      const { log: current, selectedId: first } = latest.current;
+      const tabId = current.tabId;
+      if (busy.current || tabId === null || !mounted.current) return;
+      const slice = nextSlice(current, first, asked.current);
+      if (slice.length === 0) return;
+      busy.current = true;
+      for (const row of slice) asked.current.set(row.id, row.rev);
+      fetchEntries(
+        transport,
+        tabId,
+        slice.map((row) => row.id),
+      ).then(
+        (entries) => {
+          busy.current = false;
+          pull();
+          dispatch({ type: "entries", tabId, entries });
+        },
+        () => {
+          busy.current = false;
+          for (const row of slice) asked.current.delete(row.id);
+          setTimeout(() => mounted.current && setRetry((n) => n + 1), RETRY_MS);
+        },
+      );
+    };
+    pull();
   }, [transport, log, selectedId, dispatch, retry]);
 }

@@ -126,11 +126,16 @@ export function decodeRows(wire: unknown[]): ExchangeRow[] {
 /** The rows of a (re)subscription: every exchange of the tab. Details whose rev is unchanged
  * are kept, so that a page reconnecting after a worker restart pulls only what changed. */
 export function logFromRows(previous: LogData, tabId: number, pageUrl: string | null, rows: ExchangeRow[], dropped: number): LogData {
-  const sorted = rows.slice().sort(byStart);
+  // the worker sends its log in order: nearly always sorted already
+  let inOrder = true;
+  for (let i = 1; i < rows.length && inOrder; i++) inOrder = (rows[i - 1] as ExchangeRow).startTime <= (rows[i] as ExchangeRow).startTime;
+  const sorted = inOrder ? rows : rows.slice().sort(byStart);
   const details = new Map<string, Detail>();
-  for (const row of sorted) {
-    const held = previous.details.get(row.id);
-    if (held !== undefined && held.rev === row.rev) details.set(row.id, held);
+  if (previous.details.size > 0) {
+    for (const row of sorted) {
+      const held = previous.details.get(row.id);
+      if (held !== undefined && held.rev === row.rev) details.set(row.id, held);
+    }
   }
   return { tabId, pageUrl, rows: sorted, index: indexOf(sorted), details, dropped };
 }

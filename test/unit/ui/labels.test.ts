@@ -5,7 +5,7 @@ import { shortLabel } from "../../../src/ui/panel/FixView";
 import { pickableTabs } from "../../../src/ui/panel/PanelApp";
 import { countsText } from "../../../src/ui/panel/rows";
 import { failingLine, failingOrigins } from "../../../src/ui/popup/Popup";
-import { originOf } from "../../../src/ui/store/origin";
+import { originOf, targetOrigin } from "../../../src/ui/store/origin";
 import { entry } from "./fixtures";
 
 test("fix tabs show the server's name; the detail in parentheses heads the tab's panel", () => {
@@ -57,9 +57,10 @@ test("the picker offers tabs with captured requests, not the extension's own pag
   expect(pickableTabs(tabs).map((t) => t.tabId)).toEqual([1, 4]);
 });
 
-test("originOf reads a parser-written URL's origin without parsing, and agrees with the URL parser", () => {
+test("originOf and targetOrigin (by the URL's head) read a URL's origin as the URL parser does", () => {
   const urls = ["http://a.test/x", "https://a.test:443/", "http://a.test:80", "http://A.test/", "http://a.test:8080?x", "https://xn--d.test#f", "http://u@a.test/", "http://a.test:080/", "http://127.0.0.1:3000/x", "ftp://a/", "http://1.2.3/", "http://a.0x1/", "http://256.1.1.1/", "http://a.test:99999/", "https://[::1]:8/", "http://a.test?x#y", "data:text/plain,x"];
-  for (const url of urls) {
+  const more = ["http://a.test\\b/c", "blob:http://a.test/uuid", "file:///x/y", "foo://h/p", "data:text/plain,a//b/c", "http:/a.test/x", "http://a.test:80/x//y?z=//w", "https://[::1]/a"];
+  for (const url of [...urls, ...more]) {
     let expected: string;
     try {
       const origin = new URL(url).origin;
@@ -67,6 +68,7 @@ test("originOf reads a parser-written URL's origin without parsing, and agrees w
     } catch {
       expected = "(invalid URL)";
     }
-    expect([url, originOf(url)]).toEqual([url, expected]);
+    if (urls.includes(url)) expect([url, originOf(url)]).toEqual([url, expected]);
+    expect([url, targetOrigin({ url })]).toEqual([url, expected]);
   }
 });

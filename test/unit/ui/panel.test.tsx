@@ -2,7 +2,7 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import { Panel } from "../../../src/ui/panel/Panel";
-import { entry, type FakeTransport, fakeTransport, rowsMessage } from "./fixtures";
+import { entriesFrom, entry, type FakeTransport, fakeTransport, rowsMessage } from "./fixtures";
 
 let container: HTMLElement;
 beforeEach(() => {
@@ -253,4 +253,39 @@ test("the origin's synthesized policy opens on demand, with server tabs", async 
   const tabs = [...policy.querySelectorAll('[role="tab"]')];
   expect(tabs.length).toBeGreaterThan(3);
   expect(tabs[0]?.getAttribute("aria-selected")).toBe("true");
+});
+
+test("the background pull asks for the next slice as soon as an answer comes, and ends holding every entry once", async () => {
+  const many = Array.from({ length: 600 }, (_, i) => entry({ id: `e${i}`, url: `http://api.test/items/${i}`, start: 1000 + i }));
+  const answers: (() => void)[] = [];
+  const transport = fakeTransport({ getEntries: entriesFrom(many) });
+  // hold each answer until the test lets it go
+  const request = transport.request.bind(transport);
+  transport.request = (message) =>
+    message.type === "getEntries" ? new Promise((resolve) => answers.push(() => resolve(request(message)))) : request(message);
+  await mount(transport);
+  await push(transport, rowsMessage(many));
+  const asked = () => transport.requests.filter((r) => r.type === "getEntries") as { ids: string[] }[];
+  const panel = () => container.querySelector(".panel")?.getAttribute("data-details");
+  await act(async () => undefined);
+  expect(asked()).toHaveLength(0); // held by the fake until released; the request is pending
+  expect(answers).toHaveLength(1);
+  // the first answer: the second request is made at once, not from an effect after the page
+  // has drawn the first (effects run after a frame; only microtasks run here)
+  answers[0]?.();
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+  expect(answers).toHaveLength(2);
+  await act(async () => {
+    answers[1]?.();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  });
+  await act(async () => {
+    answers[2]?.();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  });
+  const ids = asked().flatMap((r) => r.ids);
+  expect(asked().map((r) => r.ids.length)).toEqual([250, 250, 100]);
+  expect(new Set(ids).size).toBe(600);
+  expect(answers).toHaveLength(3);
+  expect(panel()).toBe("600/600");
 });

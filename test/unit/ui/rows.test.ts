@@ -63,9 +63,38 @@ test("the rows of a log as one string: round trip (URL prefixes shared), redirec
   const other = { ...row, id: "c", url: "http://other.test/" };
   const text = encodeRows([row, redirected, other, row].map(rowText));
   expect(decodeRows(text)).toEqual([row, redirected, other, row]);
-  expect(text.split("\n")[1]?.startsWith("20\t2\tb\t")).toBe(true);
+  // "http://api.test/x?q=" (20 characters) from the previous row; the second kind of row
+  const lines = text.split("\n");
+  expect(lines[0]?.startsWith("=\tGET\t")).toBe(true);
+  expect(lines[3]).toBe(`1\t20\t2\t0\tb\t${row.rev}\t0\t1\thttp://b.test/1\thttp://c.test/2`);
   expect(decodeRows(encodeRows([rowText({ ...row, url: "http://a.test/\tx\ny" })]))[0]?.url).toBe("http://a.test/ x y");
-  expect(decodeRows("0\tx\tr\tnot a number")).toEqual([]);
+  expect(decodeRows("1\t0\tx\t0\tr\trev\tnot a number\t0")).toEqual([]);
   expect(decodeRows("")).toEqual([]);
   expect(decodeRows(["junk", encodeRows([rowText(row)])].join("\n")).map((r) => r.id)).toEqual(["a"]);
+});
+
+test("rows refer back to the last URL of the same stem, ids and start times to the previous row", () => {
+  const base = rowOf(entry({ id: "r1000", url: "http://api.test/x", start: 1700000000000 }));
+  const longQuery = (n: number, copy: number) => `http://api.test/items?spec=${"Q".repeat(n * 10)}&copy=${copy}`;
+  // two calls of three endpoints, the second round in the same order
+  const rows = [0, 1].flatMap((copy) =>
+    [1, 2, 3].map((n, i) => ({ ...base, id: `r${1000 + copy * 3 + i}`, url: longQuery(n, copy), startTime: base.startTime + copy * 3 + i + 0.25 * copy })),
+  );
+  const text = encodeRows(rows.map(rowText));
+  expect(decodeRows(text)).toEqual(rows);
+  const second = text.split("\n").slice(1).map((l) => l.split("\t"));
+  // the fourth row (copy 1 of the first endpoint) takes its URL from three rows up, all but "1"
+  expect(second[3]?.slice(0, 3)).toEqual(["3", String(longQuery(1, 1).length - 1), "1"]);
+  expect(second[3]?.slice(3, 5)).toEqual(["4", "3"]);
+  // the second round's URLs are one character each on the wire
+  expect(second.slice(3).map((f) => f[2])).toEqual(["1", "1", "1"]);
+});
+
+test("start times come back exactly, fractions included", () => {
+  const base = rowOf(entry({ id: "a", url: "http://api.test/x" }));
+  const times = [0.1, 0.3, 1e12 + 0.7, 1e12 + 0.9, 5, 1764114833123.457, 1764114833123.125, -3];
+  const rows = times.map((startTime, i) => ({ ...base, id: `a${i}`, startTime }));
+  const text = encodeRows(rows.map(rowText));
+  expect(decodeRows(text).map((r) => r.startTime)).toEqual(times);
+  expect(text).toContain("\t@");
 });
