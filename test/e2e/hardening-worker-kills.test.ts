@@ -338,7 +338,9 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     "chrome.storage.session.get(null).then((all) => Object.entries(all).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))",
   )) as [string, string][];
   const storageBytes = (await (await h.worker()).evaluate("chrome.storage.session.getBytesInUse(null)")) as number;
-  const storedUnder = (url: string) => stored.filter(([, v]) => v.includes(JSON.stringify(url).slice(1, -1))).map(([k]) => k.replace(/:\d+:/, ":…:"));
+  // the key says under which tab it was stored ("this tab" or the other one's id)
+  const storedUnder = (url: string) =>
+    stored.filter(([, v]) => v.includes(JSON.stringify(url).slice(1, -1))).map(([k]) => k.replace(`:${tabId}:`, ":this tab:"));
   const byUrl = new Map<string, DiagnosedExchange[]>();
   for (const e of entries) byUrl.set(e.exchange.url, [...(byUrl.get(e.exchange.url) ?? []), e]);
   const serverBy = new Map<string, { options: number[]; actual: number[] }>();
