@@ -94,11 +94,13 @@ function undecidedByGap(ex: Exchange, d: Diagnosis): boolean {
   // With the start lost, an earlier redirect could have decided instead, unless the preflight's
   // Origin shows none tainted it.
   if (d.verdict === "blocked" && d.failure?.phase === "preflight" && blockedByPreflight(ex) !== null) {
-    return ex.captureGap === "start" && !preflightUntainted(ex);
+    return ex.captureGap === "start" && !sentWithPageOrigin(ex, d);
   }
   // A pending exchange is blocked only by its captured preflight (decidedByPreflight).
   if (d.verdict === "blocked" && ex.outcome.state === "pending") return true;
-  if (d.verdict === "blocked") return ex.captureGap === "start" || d.failure?.confidence === "likely";
+  // A certain rule on the response stands with the start lost when the request's own Origin
+  // shows that no earlier (lost) redirect tainted it.
+  if (d.verdict === "blocked") return ex.captureGap === "start" ? !(d.failure?.confidence === "certain" && sentWithPageOrigin(ex, d)) : d.failure?.confidence === "likely";
   if (d.verdict !== "allowed" && d.verdict !== "not-cors") return false;
   const first = ex.hops[0];
   const modeObserved =
@@ -216,10 +218,14 @@ function decidedByPreflight(ex: Exchange): Diagnosis | null {
   };
 }
 
-/** The preflight went out with the page's own origin: no cross-origin redirect before it (lost
- * with the start of the capture) turned its Origin into `null`. */
-function preflightUntainted(ex: Exchange): boolean {
-  const origin = headerValue(ex.hops[ex.hops.length - 1]?.preflight?.requestHeaders ?? null, "origin");
+/** The request that failed (the preflight, or the request on a response failure) went out with
+ * the page's own origin as its Origin: no cross-origin redirect before it, lost with the start
+ * of the capture, turned that into `null`. */
+function sentWithPageOrigin(ex: Exchange, d: Diagnosis): boolean {
+  const f = d.failure;
+  const hop = ex.hops[f?.hop ?? ex.hops.length - 1];
+  const headers = f?.phase === "preflight" ? hop?.preflight?.requestHeaders : f?.phase === "response" ? hop?.requestHeaders : null;
+  const origin = headerValue(headers ?? null, "origin");
   return origin !== null && ex.initiator !== null && origin === ex.initiator;
 }
 

@@ -302,6 +302,23 @@ describe("events lost while a failing preflight was captured (captureGap): the p
     expect(check(gapPut("start", { status: 404 }, "null"), { verdict: "pending" }).explanation).toMatch(/interrupted/));
   test("a preflight that passes without credentials decides nothing (the request may have been sent)", () =>
     void check(gapPut("after-start", PUT_OK), { verdict: "pending" }));
+  test("start lost, a certain rule on the response, sent with the page's Origin: blocked", () => {
+    const ex = exchange({ response: { status: 200 }, outcome: FAILED });
+    ex.captureGap = "start";
+    void check(ex, { verdict: "blocked", id: "acao-missing", phase: "response" });
+  });
+  test("start lost, the response's request sent with Origin: null (a lost redirect may have decided): undecided", () => {
+    const ex = exchange({ response: { status: 200 }, outcome: FAILED });
+    ex.captureGap = "start";
+    ex.hops[0]!.requestHeaders = (ex.hops[0]!.requestHeaders ?? []).map((h) => (h.name.toLowerCase() === "origin" ? { ...h, value: "null" } : h));
+    void check(ex, { verdict: "pending" });
+  });
+  test("start lost, the request's headers lost too: undecided", () => {
+    const ex = exchange({ response: { status: 200 }, outcome: FAILED });
+    ex.captureGap = "start";
+    ex.hops[0]!.requestHeaders = null;
+    void check(ex, { verdict: "pending" });
+  });
   test("interrupted with the start lost, page's origin on the preflight: blocked", () => {
     const ex = exchange({ method: "PUT", preflight: { status: 204, headers: ACAO() } as never, response: null, outcome: "interrupted" });
     ex.captureGap = "start";

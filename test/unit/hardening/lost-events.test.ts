@@ -162,8 +162,13 @@ describe("the engine on an exchange with a capture gap", () => {
     ...(gap ? { captureGap: "after-start" as const } : {}),
   });
 
-  test("a blocked verdict whose start was not seen is left pending: an earlier hop may have decided", () => {
-    expect(diagnose({ ...(blocked as Exchange), captureGap: "start" }).verdict).toBe("pending");
+  test("start not seen: a certain block stands when the request went out with the page's Origin, else an earlier hop may have decided", () => {
+    const ex = blocked as Exchange;
+    expect(diagnose({ ...ex, captureGap: "start" }).verdict).toBe("blocked");
+    // a cross-origin redirect before it (lost with the start) would have sent Origin: null
+    const tainted = ex.hops.map((h) => ({ ...h, requestHeaders: (h.requestHeaders ?? []).map((x) => (x.name.toLowerCase() === "origin" ? { ...x, value: "null" } : x)) }));
+    expect(diagnose({ ...ex, hops: tainted, captureGap: "start" }).verdict).toBe("pending");
+    expect(diagnose({ ...ex, hops: ex.hops.map((h) => ({ ...h, requestHeaders: null })), captureGap: "start" }).verdict).toBe("pending");
   });
 
   test("complete evidence: the recorded verdicts stand, gap or not", () => {
