@@ -171,6 +171,20 @@ const TRAFFIC = `(plan, concurrency, min) => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Evaluates in the extension's worker. The worker found may be stopped before the evaluation
+ * runs (Chromium stops and starts it at will; a page reconnecting starts a new one): then the
+ * current one is looked up again. */
+async function inWorker<T>(expression: string): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await (await h.worker()).evaluate(expression)) as T;
+    } catch (error) {
+      if (attempt >= 5 || !/detached|closed|context/i.test(String(error))) throw error;
+      await sleep(250);
+    }
+  }
+}
+
 async function until(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
@@ -334,10 +348,10 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
 
   // storage.session as the last worker left it: a lost request found there was stored but not
   // read back; one not found there never reached storage
-  const stored = (await (await h.worker()).evaluate(
+  const stored = await inWorker<[string, string][]>(
     "chrome.storage.session.get(null).then((all) => Object.entries(all).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))",
-  )) as [string, string][];
-  const storageBytes = (await (await h.worker()).evaluate("chrome.storage.session.getBytesInUse(null)")) as number;
+  );
+  const storageBytes = await inWorker<number>("chrome.storage.session.getBytesInUse(null)");
   // the key says under which tab it was stored ("this tab" or the other one's id)
   const storedUnder = (url: string) =>
     stored.filter(([, v]) => v.includes(JSON.stringify(url).slice(1, -1))).map(([k]) => k.replace(`:${tabId}:`, ":this tab:"));
