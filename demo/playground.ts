@@ -94,10 +94,12 @@ document.getElementById("run-all").addEventListener("click", async () => {
 /** The sandboxed frame (opaque origin, so its requests carry Origin: null): one fetch, result to the parent. */
 const SANDBOXED_HTML = `<!doctype html><meta charset="utf-8"><script>
 const { url, init } = JSON.parse(decodeURIComponent(location.hash.slice(1)));
-fetch(url, init).then(
-  (response) => parent.postMessage({ ok: true, text: "HTTP " + response.status + " (readable from Origin: null)" }, "*"),
-  (error) => parent.postMessage({ ok: false, text: String(error) }, "*"),
-);
+// The body is read before answering: the parent removes this frame on the answer, and a
+// response still being received then ends as aborted (net::ERR_ABORTED), not as completed.
+fetch(url, init)
+  .then((response) => response.text().then(() => ({ ok: true, text: "HTTP " + response.status + " (readable from Origin: null)" })))
+  .catch((error) => ({ ok: false, text: String(error) }))
+  .then((result) => parent.postMessage(result, "*"));
 </script>`;
 
 interface Reply {
