@@ -16,7 +16,7 @@ import type { CDPSession, Page, Target } from "puppeteer";
 import { launchChromiumWithExtension } from "../test/support/chromium";
 import { startTestServers } from "../test/support/server";
 import { isExtensionWorker, printProfile, startProfiling, stopProfiling } from "./cdp-profile";
-import { installReplay, recordTemplate, replay } from "./replay";
+import { fillTabLog } from "./replay";
 import { sleep } from "./stats";
 
 async function profile(target: Target): Promise<CDPSession> {
@@ -52,13 +52,7 @@ export async function main(): Promise<void> {
     await h.request({ type: "setSettings", settings: { maxExchangesPerTab: entries, maxBytesPerTab: 1024 * 1024 * 1024 } });
     const page = await h.newPage(`${servers.pageOrigin}/page?title=pages`);
     const tabId = await h.tabIdOf(page);
-    const template = await recordTemplate(h, servers, page, tabId, 200);
-    await page.goto(`${servers.pageOrigin}/page?title=pages`, { waitUntil: "load" });
-    await sleep(300);
-    const worker = await h.worker();
-    await installReplay(worker, template);
-    await replay(worker, 0, Math.ceil(entries / template.fetches), tabId);
-    const held = (await h.request({ type: "getLog", tabId })).entries.length;
+    const held = await fillTabLog(h, servers, page, tabId, entries);
     console.log(`tab ${tabId} holds ${held} exchanges`);
     await sleep(1000);
 

@@ -27,7 +27,7 @@ import type { Page } from "puppeteer";
 import type { ExtHarness } from "../test/support/chromium";
 import { ALLOW_ORIGIN, specUrl, type TestServers } from "../test/support/server";
 import type { Settings } from "../src/protocol";
-import { installReplay, recordTemplate, replay } from "./replay";
+import { fillTabLog } from "./replay";
 import { fromSummary, type Row } from "./report";
 import { sleep, summarize } from "./stats";
 
@@ -156,13 +156,7 @@ export async function benchPanel(h: ExtHarness, servers: TestServers, options: P
   const panel = await h.browser.newPage();
   try {
     const tabId = await h.tabIdOf(page);
-    const template = await recordTemplate(h, servers, page, tabId, options.templateFetches);
-    await page.goto(`${servers.pageOrigin}/page?title=panel`, { waitUntil: "load" });
-    await sleep(300);
-    const worker = await h.worker();
-    await installReplay(worker, template);
-    await replay(worker, 0, Math.ceil(options.exchanges / template.fetches), tabId);
-    const held = (await h.request({ type: "getLog", tabId })).entries.length;
+    const held = await fillTabLog(h, servers, page, tabId, options.exchanges, options.templateFetches);
     // The shipped log keeps at most STORED_BYTES_MAX (8 MB) across tabs: fewer than 10,000 of
     // the bench's exchanges. The bench build must hold them all; a bench build that does not
     // is measured anyway, and the table says so (the budget counts as missed then).

@@ -9,7 +9,7 @@
 import { launchChromiumWithExtension } from "../test/support/chromium";
 import { startTestServers } from "../test/support/server";
 import { isExtensionWorker, printProfile, startProfiling, stopProfiling } from "./cdp-profile";
-import { installReplay, recordTemplate, replay } from "./replay";
+import { fillTabLog } from "./replay";
 import { sleep } from "./stats";
 
 const INSTRUMENT = `(() => {
@@ -46,13 +46,7 @@ export async function main(): Promise<void> {
     await h.request({ type: "setSettings", settings: { maxExchangesPerTab: entries, maxBytesPerTab: 1024 * 1024 * 1024 } });
     const page = await h.newPage(`${servers.pageOrigin}/page?title=rc`);
     const tabId = await h.tabIdOf(page);
-    const template = await recordTemplate(h, servers, page, tabId, 200);
-    await page.goto(`${servers.pageOrigin}/page?title=rc`, { waitUntil: "load" });
-    await sleep(300);
-    const worker = await h.worker();
-    await installReplay(worker, template);
-    await replay(worker, 0, Math.ceil(entries / template.fetches), tabId);
-    console.log(`held ${(await h.request({ type: "getLog", tabId })).entries.length}`);
+    console.log(`held ${await fillTabLog(h, servers, page, tabId, entries)}`);
     await sleep(1000);
     const target = h.browser.targets().find(isExtensionWorker);
     if (!target) throw new Error("no worker target");

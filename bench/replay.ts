@@ -73,3 +73,16 @@ export async function installReplay(worker: WebWorker, template: Template): Prom
 export async function replay(worker: WebWorker, fromCopy: number, copies: number, tabId: number | null = null, perTask = 100): Promise<number> {
   return (await worker.evaluate(`globalThis.__benchReplay(${fromCopy}, ${copies}, ${perTask}, ${tabId === null ? "null" : tabId})`)) as number;
 }
+
+/** Fills a tab's log with about `exchanges` exchanges: one real burst of `templateFetches`
+ * recorded in `page`, the page loaded again (a navigation clears its log), then copies of the
+ * burst replayed through the worker. Returns how many the log holds (its bounds may keep fewer). */
+export async function fillTabLog(h: ExtHarness, servers: TestServers, page: Page, tabId: number, exchanges: number, templateFetches = 200): Promise<number> {
+  const template = await recordTemplate(h, servers, page, tabId, templateFetches);
+  await page.goto(page.url(), { waitUntil: "load" });
+  await sleep(300);
+  const worker = await h.worker();
+  await installReplay(worker, template);
+  await replay(worker, 0, Math.ceil(exchanges / template.fetches), tabId);
+  return (await h.request({ type: "getLog", tabId })).entries.length;
+}
