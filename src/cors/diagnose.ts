@@ -93,11 +93,10 @@ function undecidedByGap(ex: Exchange, d: Diagnosis): boolean {
   // the request's own events, which a gap may have lost, carry no evidence then (ERR_FAILED).
   // With the start lost, an earlier redirect could have decided instead, unless the preflight's
   // Origin shows none tainted it.
-  if (d.verdict === "blocked" && d.failure?.phase === "preflight" && blockedByPreflight(ex) !== null) {
+  // (A pending exchange is blocked only through decidedByPreflight, which checked just that.)
+  if (d.verdict === "blocked" && d.failure?.phase === "preflight" && (ex.outcome.state === "pending" || blockedByPreflight(ex) !== null)) {
     return ex.captureGap === "start" && !sentWithPageOrigin(ex, d);
   }
-  // A pending exchange is blocked only by its captured preflight (decidedByPreflight).
-  if (d.verdict === "blocked" && ex.outcome.state === "pending") return true;
   // A certain rule on the response stands with the start lost when the request's own Origin
   // shows that no earlier (lost) redirect tainted it.
   if (d.verdict === "blocked") return ex.captureGap === "start" ? !(d.failure?.confidence === "certain" && sentWithPageOrigin(ex, d)) : d.failure?.confidence === "likely";
