@@ -11,14 +11,22 @@
  * - every header line is `{"name":…,"value":…}`: 20 bytes of key names per line, 30 to 40
  *   lines per preflighted exchange.
  * So a hop or preflight whose URL is the one it implies leaves it out, and header lists are flat
- * `[name, value, name, value, …]` arrays. `decodeEntry` gives back exactly the entry encoded.
- * Version 2 is marked by `"v":2`; text without it is the earlier `{ s, d }` form as is.
+ * `[name, value, name, value, …]` arrays. `decodeEntry` gives back exactly the exchange encoded.
+ *
+ * The diagnosis is not stored (version 3): it was a third of an entry's text (explanation, fix,
+ * evidence), written again with every change of the exchange, while the engine is pure and
+ * makes it again from the exchange in microseconds when a starting worker loads the log.
+ * Version 3 is marked by `"v":3` and keeps the exchange under `x`; version 2 (`"v":2`, the
+ * diagnosed exchange under `d`) and the first `{ s, d }` form still load, with their diagnosis.
  */
-import type { DiagnosedExchange, Exchange, Header, Hop, HttpResponse, Preflight } from "../cors/model";
+import type { Diagnosis, Exchange, Header, Hop, HttpResponse, Preflight } from "../cors/model";
 
+/** What a stored entry gives back: the exchange, and the diagnosis only where an earlier
+ * version stored it (version 3 leaves it to the engine). */
 export interface StoredEntry {
   s: number;
-  d: DiagnosedExchange;
+  exchange: Exchange;
+  diagnosis?: Diagnosis;
 }
 
 type FlatHeaders = string[];
@@ -85,20 +93,34 @@ function unpackHop(hop: Record<string, unknown>, implied: string): Hop {
   return out;
 }
 
-/** The stored text of an entry; "" when it cannot be serialised (a cycle). */
-export function encodeEntry(seq: number, entry: DiagnosedExchange): string {
+/** The stored text of an exchange; "" when it cannot be serialised (a cycle). */
+export function encodeEntry(seq: number, ex: Exchange): string {
   try {
-    const ex = entry.exchange;
     const exchange = { ...ex, hops: ex.hops.map((h, i) => packHop(h, impliedUrl(ex.url, ex.hops[i - 1]))) };
-    return `{"v":2,"s":${seq},"d":${JSON.stringify({ exchange, diagnosis: entry.diagnosis })}}`;
+    return `{"v":3,"s":${seq},"x":${JSON.stringify(exchange)}}`;
   } catch {
     return "";
   }
 }
 
-/** A stored entry as written by any version: compact text (v2), `{ s, d }` text, or the
+/** The exchange of compact text (versions 2 and 3): hops unpacked, URLs put back. */
+function unpackExchange(ex: unknown): Exchange | null {
+  if (typeof ex !== "object" || ex === null) return null;
+  const packed = ex as Record<string, unknown>;
+  if (!Array.isArray(packed.hops) || typeof packed.url !== "string") return null;
+  const url = packed.url;
+  try {
+    const hops: Hop[] = [];
+    for (const h of packed.hops as Record<string, unknown>[]) hops.push(unpackHop(h, impliedUrl(url, hops[hops.length - 1])));
+    return { ...packed, hops } as unknown as Exchange;
+  } catch {
+    return null; // a hop that is not an object: written by something else
+  }
+}
+
+/** A stored entry as written by any version: compact text (v3, v2), `{ s, d }` text, or the
  * `{ s, d }` object itself. Null when it is none of these. */
-export function decodeEntry(value: unknown): Partial<StoredEntry> | null {
+export function decodeEntry(value: unknown): StoredEntry | null {
   let parsed: unknown = value;
   if (typeof value === "string") {
     try {
@@ -108,17 +130,13 @@ export function decodeEntry(value: unknown): Partial<StoredEntry> | null {
     }
   }
   if (typeof parsed !== "object" || parsed === null) return null;
-  const stored = parsed as { v?: unknown; s?: unknown; d?: { exchange?: Record<string, unknown>; diagnosis?: unknown } };
-  if (stored.v !== 2) return stored as Partial<StoredEntry>;
-  const ex = stored.d?.exchange;
-  if (typeof ex !== "object" || ex === null || !Array.isArray(ex.hops) || typeof ex.url !== "string") return null;
-  const url = ex.url;
-  try {
-    const hops: Hop[] = [];
-    for (const h of ex.hops as Record<string, unknown>[]) hops.push(unpackHop(h, impliedUrl(url, hops[hops.length - 1])));
-    const exchange = { ...ex, hops } as unknown as Exchange;
-    return { s: stored.s as number, d: { exchange, diagnosis: stored.d?.diagnosis as DiagnosedExchange["diagnosis"] } };
-  } catch {
-    return null; // a hop that is not an object: written by something else
+  const stored = parsed as { v?: unknown; s?: unknown; x?: unknown; d?: { exchange?: unknown; diagnosis?: Diagnosis } };
+  if (typeof stored.s !== "number") return null;
+  if (stored.v === 3) {
+    const exchange = unpackExchange(stored.x);
+    return exchange && { s: stored.s, exchange };
   }
+  const exchange = stored.v === 2 ? unpackExchange(stored.d?.exchange) : (stored.d?.exchange as Exchange | undefined);
+  if (typeof exchange !== "object" || exchange === null) return null;
+  return { s: stored.s, exchange, diagnosis: stored.d?.diagnosis };
 }

@@ -7,8 +7,9 @@
  * such as Cookie/Set-Cookie; Firefox rejects the option, so the option arrays are chosen per
  * browser (the build's __BROWSER__, confirmed by the API's own OnSendHeadersOptions enum).
  */
-import type { BrowserKind } from "../cors/model";
+
 import type { CaptureEvent, CaptureEventKind } from "../capture/events";
+import type { BrowserKind } from "../cors/model";
 import { normalizeDetails } from "./normalize";
 
 export type EventSink = (event: CaptureEvent) => void;

@@ -4,8 +4,9 @@
  * so that a terminated worker loses nothing.
  *
  * Storage layout:
- * - `e:<tabId>:<exchangeId>` → the JSON text of { s: sequence number, d: DiagnosedExchange } —
- *   one key per exchange, rewritten when that exchange changes. Text, not the object: the
+ * - `e:<tabId>:<exchangeId>` → the compact text of { s: sequence number, x: Exchange }
+ *   (entry-codec.ts; the diagnosis is made again on load) — one key per exchange, rewritten
+ *   when that exchange changes. Text, not the object: the
  *   extension API converts an object graph value by value in the worker (about 1 ms for a 4 KB
  *   exchange here), while JSON.stringify makes the text in microseconds and a string crosses
  *   as one value. The text's length is the entry's size for the byte bound;
@@ -31,7 +32,8 @@
  * then only in the worker's memory, and a stopped worker lost them (two busy tabs of the
  * default 8 MB bound each did that). The globally oldest entries go first.
  */
-import type { DiagnosedExchange } from "../cors/model";
+import { diagnose } from "../cors/diagnose";
+import type { DiagnosedExchange, Diagnosis, Exchange } from "../cors/model";
 import type { TabLog } from "../protocol";
 import { decodeEntry, encodeEntry } from "./entry-codec";
 
@@ -61,6 +63,8 @@ export interface LogStoreOptions {
   /** longest wait of a change behind a call in flight (default WRITE_WAIT_MS; 0: no wait, one
    * call per task as changes come) */
   maxWaitMs?: number;
+  /** makes a loaded entry's diagnosis, which is not stored (entry-codec.ts); default: the engine */
+  diagnose?: (exchange: Exchange) => Diagnosis;
 }
 
 /** storage.session's quota is 10 MB (chrome.storage.session.QUOTA_BYTES); the rest is room for
@@ -157,6 +161,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   const onWriteError = options.onWriteError ?? (() => {});
   const maxWaitMs = options.maxWaitMs ?? WRITE_WAIT_MS;
   const maxStoredBytes = options.maxStoredBytes ?? STORED_BYTES_MAX;
+  const rediagnose = options.diagnose ?? diagnose;
   const tabs = new Map<number, TabState>();
   let seq = 0;
   const pendingSet = new Map<string, Pending>();
@@ -192,7 +197,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     const t = tabs.get(ref.tabId);
     const held = t?.entries.get(ref.id);
     if (!t || !held) return undefined;
-    const text = encodeEntry(held.seq, held.entry);
+    const text = encodeEntry(held.seq, held.entry.exchange);
     const bytes = text === "" ? 0 : storedSize(entryKey(ref.tabId, ref.id), text);
     t.bytes += bytes - held.bytes;
     held.bytes = bytes;
@@ -304,9 +309,15 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
           t.dropped = typeof meta.dropped === "number" ? meta.dropped : 0;
         } else {
           const stored = decodeEntry(value);
-          if (typeof stored?.s !== "number" || !stored.d?.exchange) continue;
-          const bytes = storedSize(key, typeof value === "string" ? value : encodeEntry(stored.s, stored.d));
-          loaded.push({ tabId, seq: stored.s, entry: stored.d, bytes });
+          if (!stored) continue;
+          let diagnosis = stored.diagnosis;
+          try {
+            diagnosis ??= rediagnose(stored.exchange);
+          } catch {
+            continue; // as when it was captured: an exchange the engine cannot diagnose stays out
+          }
+          const bytes = storedSize(key, typeof value === "string" ? value : encodeEntry(stored.s, stored.exchange));
+          loaded.push({ tabId, seq: stored.s, entry: { exchange: stored.exchange, diagnosis }, bytes });
         }
       }
       loaded.sort((a, b) => a.seq - b.seq);

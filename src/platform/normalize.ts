@@ -3,8 +3,9 @@
  * every type (details come from the browser, header values from hostile servers), and never
  * throws: a detail that cannot be understood gives null.
  */
-import type { BrowserKind, Header } from "../cors/model";
+
 import type { CaptureEvent, CaptureEventKind } from "../capture/events";
+import type { BrowserKind, Header } from "../cors/model";
 
 /** A single header value longer than this is cut (a server could send megabytes). */
 export const MAX_HEADER_VALUE = 16 * 1024;

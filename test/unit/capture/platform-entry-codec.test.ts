@@ -64,42 +64,55 @@ const redirected: DiagnosedExchange = {
   },
 };
 
-test("an entry comes back exactly as encoded (redirect, two preflights, repeated header lines)", () => {
-  const text = encodeEntry(9, redirected);
-  expect(decodeEntry(text)).toEqual({ s: 9, d: redirected });
+const { exchange, diagnosis } = redirected;
+
+test("an exchange comes back exactly as encoded (redirect, two preflights, repeated header lines)", () => {
+  const text = encodeEntry(9, exchange);
+  expect(decodeEntry(text)).toEqual({ s: 9, exchange });
 });
 
-test("the text leaves out URLs equal to their parent's and header key names", () => {
-  const text = encodeEntry(9, redirected);
+test("the text leaves out the diagnosis, URLs equal to their parent's and header key names", () => {
+  const text = encodeEntry(9, exchange);
+  expect(text).not.toContain("explanation");
+  expect(text).not.toContain("verdict");
   expect(text.split(API).length - 1).toBe(1); // the exchange's own URL only
   // hop 0's redirectUrl and its Location header; hop 1's URL is implied by that redirectUrl
   expect(text.split("https://b.example/x").length - 1).toBe(2);
   expect(text).not.toContain('"name"');
   expect(text).toContain('["Location","https://b.example/x","Set-Cookie","a=1","Set-Cookie","b=2"]');
-  expect(text.length).toBeLessThan(JSON.stringify({ s: 9, d: redirected }).length * 0.9);
+  expect(text.length).toBeLessThan(JSON.stringify({ s: 9, d: { exchange } }).length * 0.9);
 });
 
 test("a hop or preflight at another URL than the one it implies keeps its URL", () => {
-  const odd = structuredClone(redirected);
-  const [first, second] = odd.exchange.hops;
+  const odd = structuredClone(exchange);
+  const [first, second] = odd.hops;
   if (first?.preflight) first.preflight.url = "https://api.example/other";
   if (second) second.url = "https://c.example/"; // not hop 0's redirect target
-  expect(decodeEntry(encodeEntry(1, odd))).toEqual({ s: 1, d: odd });
+  expect(decodeEntry(encodeEntry(1, odd))).toEqual({ s: 1, exchange: odd });
   // a hop without redirectUrl before it: the next one's URL is kept as well
   delete (first as { redirectUrl?: string }).redirectUrl;
-  expect(decodeEntry(encodeEntry(1, odd))).toEqual({ s: 1, d: odd });
+  expect(decodeEntry(encodeEntry(1, odd))).toEqual({ s: 1, exchange: odd });
 });
 
-test("the earlier forms load: { s, d } as text and as an object; garbage is null", () => {
-  expect(decodeEntry(JSON.stringify({ s: 3, d: redirected }))).toEqual({ s: 3, d: redirected });
-  expect(decodeEntry({ s: 4, d: redirected })).toEqual({ s: 4, d: redirected });
+test("the earlier forms load with the diagnosis they stored: v2 text, { s, d } as text and as an object", () => {
+  // version 2 as the previous release wrote it: the packed exchange and the diagnosis under d
+  const v2 = `{"v":2,"s":5,"d":${JSON.stringify({ exchange: JSON.parse(encodeEntry(5, exchange)).x, diagnosis })}}`;
+  expect(decodeEntry(v2)).toEqual({ s: 5, exchange, diagnosis });
+  expect(decodeEntry(JSON.stringify({ s: 3, d: redirected }))).toEqual({ s: 3, exchange, diagnosis });
+  expect(decodeEntry({ s: 4, d: redirected })).toEqual({ s: 4, exchange, diagnosis });
+});
+
+test("garbage is null", () => {
   expect(decodeEntry("{not json")).toBeNull();
   expect(decodeEntry(42)).toBeNull();
   expect(decodeEntry('{"v":2,"s":1,"d":{"exchange":{"url":"x","hops":[null]}}}')).toBeNull();
+  expect(decodeEntry('{"v":3,"s":1,"x":{"url":"x","hops":[null]}}')).toBeNull();
+  expect(decodeEntry('{"v":3,"x":{"url":"x","hops":[]}}')).toBeNull(); // no sequence number
+  expect(decodeEntry('{"s":1,"d":{}}')).toBeNull();
 });
 
-test("an entry that cannot be serialised (a cycle) gives empty text", () => {
-  const cyclic = structuredClone(redirected) as DiagnosedExchange & { exchange: { self?: unknown } };
-  cyclic.exchange.self = cyclic;
+test("an exchange that cannot be serialised (a cycle) gives empty text", () => {
+  const cyclic = structuredClone(exchange) as typeof exchange & { self?: unknown };
+  cyclic.self = cyclic;
   expect(encodeEntry(1, cyclic)).toBe("");
 });

@@ -3,9 +3,11 @@
  * (count and bytes, oldest first, exact dropped counter), one key per exchange, a reload that
  * gives back the same logs, and how writes are coalesced (one storage call in flight at most).
  */
-import type { DiagnosedExchange } from "../../../src/cors/model";
+import { diagnose } from "../../../src/cors/diagnose";
+import type { DiagnosedExchange, Diagnosis, Exchange } from "../../../src/cors/model";
 import { decodeEntry } from "../../../src/platform/entry-codec";
-import { createLogStore, type KeyValueStore } from "../../../src/platform/log-store";
+import { createLogStore as createStore, type KeyValueStore, type LogStoreOptions } from "../../../src/platform/log-store";
+import { loadFixture, replay } from "./helpers";
 
 interface Call {
   op: "set" | "remove";
@@ -66,11 +68,24 @@ const NO_TIMER = { maxWaitMs: 60_000 };
 /** lets queued microtasks (the end-of-task flush, answers) run */
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-const storedEntry = (value: unknown) => decodeEntry(value)?.d as DiagnosedExchange;
+const storedExchange = (value: unknown) => decodeEntry(value)?.exchange as Exchange;
+
+/** The diagnosis of these tests' entries, made again when a store loads them (the stored text
+ * has none): blocked when the exchange failed. The real engine's is tested at the end. */
+const fakeDiagnose = (ex: Exchange): Diagnosis => ({
+  verdict: ex.outcome.state === "failed" ? "blocked" : "allowed",
+  explanation: "",
+  warnings: [],
+  cachedPreflight: false,
+  credentials: "unknown",
+  credentialsInferred: true,
+  browser: "chromium",
+});
+
+const createLogStore = (kv: KeyValueStore, options: LogStoreOptions = {}) => createStore(kv, { diagnose: fakeDiagnose, ...options });
 
 function entry(id: string, tabId = 1, pad = 0): DiagnosedExchange {
-  return {
-    exchange: {
+  const exchange: Exchange = {
       id,
       browser: "chromium",
       tabId,
@@ -84,9 +99,8 @@ function entry(id: string, tabId = 1, pad = 0): DiagnosedExchange {
       outcome: { state: "completed", endTime: 2 },
       trafficClass: "cross-origin",
       requestIds: [id],
-    },
-    diagnosis: { verdict: "allowed", explanation: "", warnings: [], cachedPreflight: false, credentials: "unknown", credentialsInferred: true, browser: "chromium" },
   };
+  return { exchange, diagnosis: fakeDiagnose(exchange) };
 }
 
 const limits = { maxExchangesPerTab: 3, maxBytesPerTab: 1_000_000 };
@@ -144,7 +158,7 @@ test("writes of one task are batched into one set(); updates rewrite only their 
   // stored as JSON text: the extension API converts a string far faster than an object graph
   const stored = kv.data.get("e:1:a");
   expect(typeof stored).toBe("string");
-  expect(storedEntry(stored).exchange.outcome.state).toBe("failed");
+  expect(storedExchange(stored).outcome.state).toBe("failed");
 });
 
 test("entries stored as objects (the earlier format) load as well", async () => {
@@ -160,7 +174,8 @@ test("entries stored as objects (the earlier format) load as well", async () => 
 
 function withVerdict(id: string, verdict: "allowed" | "blocked"): DiagnosedExchange {
   const e = entry(id);
-  e.diagnosis.verdict = verdict;
+  if (verdict === "blocked") e.exchange.outcome = { state: "failed", error: "net::ERR_FAILED", endTime: 2 };
+  e.diagnosis = fakeDiagnose(e.exchange);
   return e;
 }
 
@@ -238,15 +253,16 @@ test("a deferred update changes the log in memory but writes nothing until the n
   expect(store.get(1).entries).toEqual([started]);
   await store.flushed();
   expect(kv.sets).toBe(1);
-  expect(storedEntry(kv.data.get("e:1:a")).exchange.hops).toEqual([]);
+  expect(storedExchange(kv.data.get("e:1:a")).hops).toEqual([]);
   // the next (not deferred) update writes the whole entry, the deferred change included
   const done = structuredClone(started);
-  done.diagnosis.verdict = "blocked";
+  done.exchange.outcome = { state: "failed", error: "net::ERR_FAILED", endTime: 2 };
+  done.diagnosis = fakeDiagnose(done.exchange);
   store.upsert(1, done, limits);
   expect(store.blockedCount(1)).toBe(1);
   await store.flushed();
   expect(kv.sets).toBe(2);
-  expect(storedEntry(kv.data.get("e:1:a"))).toEqual(done);
+  expect(storedExchange(kv.data.get("e:1:a"))).toEqual(done.exchange);
   // a new exchange is always written, deferred or not
   store.upsert(1, entry("b"), limits, { deferWrite: true });
   await store.flushed();
@@ -279,7 +295,7 @@ test("changes made while a call is in flight go together in one call, issued whe
   ]);
   kv.release();
   await store.flushed();
-  expect(storedEntry(kv.data.get("e:1:a")).exchange.outcome.state).toBe("failed");
+  expect(storedExchange(kv.data.get("e:1:a")).outcome.state).toBe("failed");
   expect(kv.inFlight()).toBe(0);
 });
 
@@ -294,9 +310,9 @@ test("an entry that changed five times while a call was in flight is turned into
     // counts how often the store serialises this entry
     const toJSON = () => {
       serialised++;
-      return { ...entry("a").diagnosis };
+      return { state: "completed", endTime: 2 };
     };
-    Object.assign(e.diagnosis, { toJSON });
+    Object.assign(e.exchange.outcome, { toJSON });
     store.upsert(1, e, limits);
     await settle();
   }
@@ -457,4 +473,38 @@ test("an entry's size is what storage counts: key plus the value as JSON (quotes
   const tight = { maxExchangesPerTab: 100, maxBytesPerTab: exact };
   store.upsert(1, entry("b"), tight);
   expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["b"]);
+});
+
+// ---- the diagnosis is not stored ------------------------------------------------------------
+
+test("a reload makes each entry's diagnosis again with the engine; the stored text has none", async () => {
+  const kv = memoryKv();
+  const store = createStore(kv); // the default: the real engine
+  const exchanges = ["preflight-method-missing", "missing-acao", "preflight-pass"].flatMap((name) => replay(loadFixture(name)));
+  const roomy = { maxExchangesPerTab: 100, maxBytesPerTab: 1_000_000 };
+  for (const ex of exchanges) store.upsert(ex.tabId, { exchange: ex, diagnosis: diagnose(ex) }, roomy);
+  await store.flushed();
+  for (const [key, value] of kv.data) if (key.startsWith("e:")) expect(value).not.toContain("explanation");
+  const again = createStore(kv);
+  await again.load();
+  expect(again.tabIds()).toEqual(store.tabIds());
+  for (const tabId of store.tabIds()) expect(again.get(tabId).entries).toEqual(store.get(tabId).entries);
+  const blocked = exchanges.filter((ex) => diagnose(ex).verdict === "blocked");
+  expect(blocked.map((ex) => ex.url)).toHaveLength(2); // the method the preflight lacks; the missing ACAO
+  expect(store.tabIds().reduce((n, tabId) => n + again.blockedCount(tabId), 0)).toBe(2);
+});
+
+test("an entry the engine cannot diagnose on load stays out, as it did when captured", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  for (const id of ["a", "b"]) store.upsert(1, entry(id), limits);
+  await store.flushed();
+  const again = createStore(kv, {
+    diagnose: (ex) => {
+      if (ex.id === "a") throw new Error("engine fault");
+      return fakeDiagnose(ex);
+    },
+  });
+  await again.load();
+  expect(again.get(1).entries.map((e) => e.exchange.id)).toEqual(["b"]);
 });
