@@ -3,6 +3,7 @@
  * kept exactly as received (several lines stay several entries).
  */
 import type { Header } from "../cors/model";
+import { schemeOf, originOf as serializedOrigin } from "../cors/origin";
 
 export function headerValues(headers: Header[] | null | undefined, name: string): string[] {
   if (!headers) return [];
@@ -28,17 +29,15 @@ export function parseNameList(value: string | null): string[] {
     .sort();
 }
 
+/** Schemes whose URLs the capture gives an origin (the engine's originOf gives one to more:
+ * blob:, ftp:). */
+const ORIGIN_SCHEMES = new Set(["http", "https", "ws", "wss", "chrome-extension", "moz-extension"]);
+
 /** Origin of a URL, or null when it has none (data:, about:, unparsable). */
 export function originOf(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    if (u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") return u.origin;
-    if (u.protocol === "chrome-extension:" || u.protocol === "moz-extension:") return `${u.protocol}//${u.host}`;
-    return null;
-  } catch {
-    return null;
-  }
+  if (!url || !ORIGIN_SCHEMES.has(schemeOf(url))) return null;
+  const origin = serializedOrigin(url);
+  return origin === "null" ? null : origin;
 }
 
 export function isHttpUrl(url: string): boolean {

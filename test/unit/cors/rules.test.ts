@@ -4,7 +4,7 @@ import { parseNameList, parseTokenList } from "../../../src/cors/list-parse";
 import { preflightCacheLifetime } from "../../../src/cors/max-age";
 import { isForbiddenMethod, isSafelistedMethod, normalizeMethod, redirectedMethod } from "../../../src/cors/methods";
 import { mimeEssence } from "../../../src/cors/mime";
-import { originOf } from "../../../src/cors/origin";
+import { hostOf, originOf } from "../../../src/cors/origin";
 import { needsPreflight } from "../../../src/cors/preflight";
 import { isForbiddenRequestHeader, safelistVerdict, unsafeRequestHeaders } from "../../../src/cors/request-headers";
 import { headers } from "./fixtures";
@@ -19,6 +19,40 @@ describe("origins", () => {
     ["file:///etc/passwd", "null"],
     ["not a url", "null"],
   ])("%s → %s", (url, origin) => expect(originOf(url)).toBe(origin));
+
+  // origins and hosts are parsed from the URL's scheme and authority alone (cached by that
+  // text): the URL parser must agree for URLs whose path, query or fragment would confuse a
+  // naive split, each asked after a URL with the same prefix filled the cache
+  test.each([
+    "http://a.test\\@evil.test/x",
+    "http://a.test\\evil.test",
+    "https://user:pw@a.test:443/p",
+    "http://a.test/x@evil.test/",
+    "http://a.test?x=//evil.test/",
+    "http://a.test#//evil.test",
+    "http://a.test:80?q",
+    "http://A.Test./",
+    "http://a\ttest/",
+    "http://[::1]/",
+    "http://xn--nxasmq6b.test/",
+    "http://münchen.test/",
+    "http://a.test:99999/",
+    "http://",
+    "https:/a.test/x",
+    "http:a.test",
+  ])("%s: the same origin and host as the whole URL's", (url) => {
+    const key = url.slice(0, Math.max(url.indexOf("/", 8), 8));
+    originOf(`${key}/warm`);
+    hostOf(`${key}/warm`);
+    let expected = { origin: "null", host: "" };
+    try {
+      const u = new URL(url);
+      expected = { origin: u.origin, host: u.hostname };
+    } catch {
+      // unparsable
+    }
+    expect({ origin: originOf(url), host: hostOf(url) }).toEqual(expected);
+  });
 });
 
 describe("methods", () => {
