@@ -10,8 +10,9 @@
  *   characters, real ones often a few hundred);
  * - every header line is `{"name":…,"value":…}`: 20 bytes of key names per line, 30 to 40
  *   lines per preflighted exchange.
- * So a hop or preflight whose URL is the one it implies leaves it out, and header lists are flat
- * `[name, value, name, value, …]` arrays. `decodeEntry` gives back exactly the exchange encoded.
+ * So a hop or preflight whose URL is the one it implies leaves it out, header lists are flat
+ * `[name, value, name, value, …]` arrays, and a preflighted hop's lines equal to its
+ * preflight's are the index of that line. `decodeEntry` gives back exactly the exchange encoded.
  *
  * The diagnosis is not stored (version 3): it was a third of an entry's text (explanation, fix,
  * evidence), written again with every change of the exchange, while the engine is pure and
@@ -29,31 +30,45 @@ export interface StoredEntry {
   diagnosis?: Diagnosis;
 }
 
-type FlatHeaders = string[];
+/** `[name, value, name, value, …]`; a number k stands for line k of a reference list. */
+type FlatHeaders = (string | number)[];
 
-function flat(headers: Header[]): FlatHeaders {
-  const out: string[] = new Array(headers.length * 2);
-  for (let i = 0; i < headers.length; i++) {
-    const h = headers[i] as Header;
-    out[2 * i] = h.name;
-    out[2 * i + 1] = h.value;
+/** Header lines flat; a line equal (name and value) to one of `ref` becomes its index there. */
+function flat(headers: Header[], ref?: Header[] | null): FlatHeaders {
+  const index = new Map<string, number>();
+  if (ref) for (let k = ref.length - 1; k >= 0; k--) index.set(lineKey(ref[k] as Header), k);
+  const out: FlatHeaders = [];
+  for (const h of headers) {
+    const k = index.get(lineKey(h));
+    if (k === undefined) out.push(h.name, h.value);
+    else out.push(k);
   }
   return out;
 }
 
-function unflat(value: unknown): Header[] {
+const lineKey = (h: Header) => `${h.name}\n${h.value}`;
+
+function unflat(value: unknown, ref?: Header[] | null): Header[] {
   if (!Array.isArray(value)) return [];
   const out: Header[] = [];
-  for (let i = 0; i + 1 < value.length; i += 2) out.push({ name: String(value[i]), value: String(value[i + 1]) });
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (typeof item === "number") {
+      const line = ref?.[item];
+      if (line) out.push({ name: line.name, value: line.value });
+    } else if (i + 1 < value.length) {
+      out.push({ name: String(item), value: String(value[++i]) });
+    }
+  }
   return out;
 }
 
-function packResponse(r: HttpResponse): Record<string, unknown> {
-  return { ...r, headers: flat(r.headers) };
+function packResponse(r: HttpResponse, ref?: Header[]): Record<string, unknown> {
+  return { ...r, headers: flat(r.headers, ref) };
 }
 
-function unpackResponse(r: Record<string, unknown>): HttpResponse {
-  return { ...(r as unknown as HttpResponse), headers: unflat(r.headers) };
+function unpackResponse(r: Record<string, unknown>, ref?: Header[]): HttpResponse {
+  return { ...(r as unknown as HttpResponse), headers: unflat(r.headers, ref) };
 }
 
 function packPreflight(pf: Preflight, hopUrl: string): Record<string, unknown> {
@@ -76,20 +91,25 @@ function impliedUrl(exchangeUrl: string, previous: { redirectUrl?: unknown } | u
   return previous === undefined ? exchangeUrl : typeof previous.redirectUrl === "string" ? previous.redirectUrl : exchangeUrl;
 }
 
+/** A preflighted hop repeats most of its preflight's lines (User-Agent, Origin, Referer,
+ * Sec-Fetch-*, Accept-*; Date, Connection, Access-Control-Allow-Origin): its request and
+ * response headers refer to the preflight's request and response lines where equal. */
 function packHop(hop: Hop, implied: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...hop, requestHeaders: hop.requestHeaders && flat(hop.requestHeaders) };
+  const pf = hop.preflight;
+  const out: Record<string, unknown> = { ...hop, requestHeaders: hop.requestHeaders && flat(hop.requestHeaders, pf?.requestHeaders) };
   if (hop.url === implied) delete out.url;
-  if (hop.response) out.response = packResponse(hop.response);
-  if (hop.preflight) out.preflight = packPreflight(hop.preflight, hop.url);
+  if (hop.response) out.response = packResponse(hop.response, pf?.response?.headers);
+  if (pf) out.preflight = packPreflight(pf, hop.url);
   return out;
 }
 
 function unpackHop(hop: Record<string, unknown>, implied: string): Hop {
   const url = typeof hop.url === "string" ? hop.url : implied;
   const out = { ...hop, url } as unknown as Hop;
-  out.requestHeaders = hop.requestHeaders == null ? null : unflat(hop.requestHeaders);
-  if (hop.response) out.response = unpackResponse(hop.response as Record<string, unknown>);
-  if (hop.preflight) out.preflight = unpackPreflight(hop.preflight as Record<string, unknown>, url);
+  const pf = hop.preflight ? unpackPreflight(hop.preflight as Record<string, unknown>, url) : undefined;
+  if (pf) out.preflight = pf;
+  out.requestHeaders = hop.requestHeaders == null ? null : unflat(hop.requestHeaders, pf?.requestHeaders);
+  if (hop.response) out.response = unpackResponse(hop.response as Record<string, unknown>, pf?.response?.headers);
   return out;
 }
 

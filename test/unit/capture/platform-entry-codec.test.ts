@@ -116,3 +116,26 @@ test("an exchange that cannot be serialised (a cycle) gives empty text", () => {
   cyclic.self = cyclic;
   expect(encodeEntry(1, cyclic)).toBe("");
 });
+
+test("a preflighted hop's header lines equal to its preflight's are written as their index there", () => {
+  const ex = structuredClone(exchange);
+  const hop = ex.hops[0] as (typeof ex.hops)[number];
+  const pf = hop.preflight as NonNullable<typeof hop.preflight>;
+  const ua = h("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/156.0.0.0");
+  pf.requestHeaders = [h("Access-Control-Request-Method", "PUT"), h("Origin", "https://app.example"), ua];
+  hop.requestHeaders = [ua, h("Origin", "https://app.example"), h("Content-Type", "application/json"), h("origin", "https://app.example")];
+  (pf.response as NonNullable<typeof pf.response>).headers.push(h("Date", "Wed, 25 Nov 2026 17:51:40 GMT"));
+  (hop.response as NonNullable<typeof hop.response>).headers.push(h("Date", "Wed, 25 Nov 2026 17:51:40 GMT"));
+  const text = encodeEntry(2, ex);
+  expect(text.split("HeadlessChrome").length - 1).toBe(1);
+  expect(text.split("17:51:40").length - 1).toBe(1);
+  // only an exact line is referred to: another case of the name is a line of its own
+  expect(text).toContain('"requestHeaders":[2,1,"Content-Type","application/json","origin","https://app.example"]');
+  expect(decodeEntry(text)).toEqual({ s: 2, exchange: ex });
+});
+
+test("a reference to a line that is not there is left out", () => {
+  const text = encodeEntry(2, exchange).replace('"requestHeaders":["Origin"', '"requestHeaders":[7,"Origin"');
+  expect(text).toContain("[7,");
+  expect(decodeEntry(text)?.exchange.hops[0]?.requestHeaders).toEqual(exchange.hops[0]?.requestHeaders);
+});
