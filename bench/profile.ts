@@ -71,7 +71,16 @@ export async function main(): Promise<void> {
           w.calls++;
           const journal = Object.keys(items).every((k) => k.startsWith("j:"));
           if (journal) w.journalCalls++;
-          for (const v of Object.values(items)) { w.keys++; if (typeof v === "string") { w.chars += v.length; if (journal) w.journalChars += v.length; } }
+          for (const [k, v] of Object.entries(items)) {
+            w.keys++;
+            const chars = typeof v === "string" ? v.length : 0;
+            w.chars += chars;
+            if (journal) w.journalChars += chars;
+            // by key kind (e: entries, t: tab metadata, the assembler's state…): keys and characters
+            const kind = (w.byKind ??= {})[k.split(":")[0]] ??= [0, 0];
+            kind[0]++;
+            kind[1] += chars;
+          }
           const t0 = performance.now();
           const p = set(items);
           w.ms += performance.now() - t0;
