@@ -14,11 +14,16 @@
  * `[name, value, name, value, …]` arrays, and a preflighted hop's lines equal to its
  * preflight's are the index of that line. `decodeEntry` gives back exactly the exchange encoded.
  *
- * The diagnosis is not stored (version 3): it was a third of an entry's text (explanation, fix,
- * evidence), written again with every change of the exchange, while the engine is pure and
- * makes it again from the exchange in microseconds when a starting worker loads the log.
- * Version 3 is marked by `"v":3` and keeps the exchange under `x`; version 2 (`"v":2`, the
- * diagnosed exchange under `d`) and the first `{ s, d }` form still load, with their diagnosis.
+ * Since version 4 (`"v":4`):
+ * - the diagnosis is not stored: it was a third of an entry's text (explanation, fix,
+ *   evidence), written again with every change of the exchange, while the engine is pure and
+ *   makes it again from the exchange in microseconds when a starting worker loads the log;
+ * - an exchange is stored in parts under one key each (encodeParts: the core, and each hop's
+ *   request, response, preflight request and preflight response), so that a change rewrites
+ *   only the parts it changed: an exchange changes 3 to 6 times on its way, and each time all
+ *   its headers were written again.
+ * Version 2 (`"v":2`, the diagnosed exchange under `d`, one key) and the first `{ s, d }` form
+ * still load, with their diagnosis.
  */
 import type { Diagnosis, Exchange, Header, Hop, HttpResponse, Preflight } from "../cors/model";
 
@@ -113,17 +118,67 @@ function unpackHop(hop: Record<string, unknown>, implied: string): Hop {
   return out;
 }
 
-/** The stored text of an exchange; "" when it cannot be serialised (a cycle). */
-export function encodeEntry(seq: number, ex: Exchange): string {
+/**
+ * The stored texts of an exchange, by part: "" is the core (the exchange without its hops, and
+ * their number), then for hop i `h<i>` (the request), `r<i>` (its response), `p<i>` (its
+ * preflight's request) and `q<i>` (the preflight's response), each there when the hop has it.
+ * Null when the exchange cannot be serialised (a cycle).
+ */
+export function encodeParts(seq: number, ex: Exchange): Map<string, string> | null {
   try {
-    const exchange = { ...ex, hops: ex.hops.map((h, i) => packHop(h, impliedUrl(ex.url, ex.hops[i - 1]))) };
-    return `{"v":3,"s":${seq},"x":${JSON.stringify(exchange)}}`;
+    const { hops, ...core } = ex;
+    const parts = new Map<string, string>([["", `{"v":4,"s":${seq},"x":${JSON.stringify({ ...core, hops: hops.length })}}`]]);
+    for (let i = 0; i < hops.length; i++) {
+      const { response, preflight, ...request } = packHop(hops[i] as Hop, impliedUrl(ex.url, hops[i - 1]));
+      parts.set(`h${i}`, JSON.stringify(request));
+      if (response) parts.set(`r${i}`, JSON.stringify(response));
+      if (preflight) {
+        const { response: preflightResponse, ...preflightRequest } = preflight as Record<string, unknown>;
+        parts.set(`p${i}`, JSON.stringify(preflightRequest));
+        if (preflightResponse) parts.set(`q${i}`, JSON.stringify(preflightResponse));
+      }
+    }
+    return parts;
   } catch {
-    return "";
+    return null;
   }
 }
 
-/** The exchange of compact text (versions 2 and 3): hops unpacked, URLs put back. */
+/** Which key suffixes name parts (encodeParts); the core's key has none. */
+export const PART_SUFFIX = /^[hrpq]\d+$/;
+
+/** The exchange of a version 4 core and its parts: hops up to the first whose request part is
+ * missing (parts are written with their core in one storage call, so none should be). */
+function exchangeOfParts(core: Record<string, unknown>, parts: ReadonlyMap<string, unknown>): Exchange | null {
+  if (typeof core.url !== "string" || typeof core.hops !== "number") return null;
+  const part = (suffix: string): Record<string, unknown> | undefined => {
+    const text = parts.get(suffix);
+    if (typeof text !== "string") return undefined;
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+  };
+  try {
+    const hops: Hop[] = [];
+    for (let i = 0; i < core.hops; i++) {
+      const request = part(`h${i}`);
+      if (!request) break;
+      const packed: Record<string, unknown> = { ...request };
+      const response = part(`r${i}`);
+      if (response) packed.response = response;
+      const preflight = part(`p${i}`);
+      if (preflight) {
+        const preflightResponse = part(`q${i}`);
+        packed.preflight = preflightResponse ? { ...preflight, response: preflightResponse } : preflight;
+      }
+      hops.push(unpackHop(packed, impliedUrl(core.url, hops[hops.length - 1])));
+    }
+    return { ...core, hops } as unknown as Exchange;
+  } catch {
+    return null; // a part that is not JSON: written by something else
+  }
+}
+
+/** The exchange of compact single-key text (version 2): hops unpacked, URLs put back. */
 function unpackExchange(ex: unknown): Exchange | null {
   if (typeof ex !== "object" || ex === null) return null;
   const packed = ex as Record<string, unknown>;
@@ -138,9 +193,10 @@ function unpackExchange(ex: unknown): Exchange | null {
   }
 }
 
-/** A stored entry as written by any version: compact text (v3, v2), `{ s, d }` text, or the
- * `{ s, d }` object itself. Null when it is none of these. */
-export function decodeEntry(value: unknown): StoredEntry | null {
+/** A stored entry as written by any version: a version 4 core with its parts (suffix → stored
+ * value), compact text (v2), `{ s, d }` text, or the `{ s, d }` object itself. Null when it is
+ * none of these. */
+export function decodeEntry(value: unknown, parts: ReadonlyMap<string, unknown> = new Map()): StoredEntry | null {
   let parsed: unknown = value;
   if (typeof value === "string") {
     try {
@@ -152,8 +208,8 @@ export function decodeEntry(value: unknown): StoredEntry | null {
   if (typeof parsed !== "object" || parsed === null) return null;
   const stored = parsed as { v?: unknown; s?: unknown; x?: unknown; d?: { exchange?: unknown; diagnosis?: Diagnosis } };
   if (typeof stored.s !== "number") return null;
-  if (stored.v === 3) {
-    const exchange = unpackExchange(stored.x);
+  if (stored.v === 4) {
+    const exchange = typeof stored.x === "object" && stored.x !== null ? exchangeOfParts(stored.x as Record<string, unknown>, parts) : null;
     return exchange && { s: stored.s, exchange };
   }
   const exchange = stored.v === 2 ? unpackExchange(stored.d?.exchange) : (stored.d?.exchange as Exchange | undefined);

@@ -35,7 +35,7 @@
 import { diagnose } from "../cors/diagnose";
 import type { DiagnosedExchange, Diagnosis, Exchange } from "../cors/model";
 import type { TabLog } from "../protocol";
-import { decodeEntry, encodeEntry } from "./entry-codec";
+import { decodeEntry, encodeParts, PART_SUFFIX } from "./entry-codec";
 
 export interface KeyValueStore {
   get(): Promise<Record<string, unknown>>;
@@ -87,6 +87,12 @@ interface Held {
   seq: number;
   entry: DiagnosedExchange;
   bytes: number;
+  /** suffixes of the parts in storage (entry-codec.ts; "" the core) */
+  stored: Set<string>;
+  /** the texts last written, by part, while the exchange is in flight: a change writes only
+   * the parts whose text differs. Null once it has ended (it rarely changes again; then every
+   * part is written) or before its first write. */
+  written: Map<string, string> | null;
 }
 
 interface TabState {
@@ -132,6 +138,8 @@ export interface LogStore {
 }
 
 const entryKey = (tabId: number, id: string) => `e:${tabId}:${id}`;
+/** the key of one part of an entry ("" the core, under the entry's own key) */
+const partKey = (key: string, suffix: string) => (suffix === "" ? key : `${key}/${suffix}`);
 const tabKey = (tabId: number) => `t:${tabId}`;
 
 /** What storage.session counts for a string value under a key: the key and the value as JSON
@@ -192,16 +200,29 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     queueMicrotask(flush);
   }
 
-  /** The text of a pending entry, measured for the byte bound. */
-  function entryText(ref: { tabId: number; id: string }): string | undefined {
+  /** The parts of a pending entry whose text changed since they were written go into `items`
+   * (parts it no longer has into `removals`); the entry is measured for the byte bound. */
+  function entryItems(ref: { tabId: number; id: string }, key: string, items: Record<string, unknown>, removals: string[]): number {
     const t = tabs.get(ref.tabId);
     const held = t?.entries.get(ref.id);
-    if (!t || !held) return undefined;
-    const text = encodeEntry(held.seq, held.entry.exchange);
-    const bytes = text === "" ? 0 : storedSize(entryKey(ref.tabId, ref.id), text);
+    if (!t || !held) return 0;
+    const parts = encodeParts(held.seq, held.entry.exchange);
+    if (!parts) return 0;
+    let bytes = 0;
+    let count = 0;
+    for (const [suffix, text] of parts) {
+      const k = partKey(key, suffix);
+      bytes += storedSize(k, text);
+      if (held.written?.get(suffix) === text) continue;
+      items[k] = text;
+      count++;
+    }
+    for (const suffix of held.stored) if (!parts.has(suffix)) removals.push(partKey(key, suffix));
+    held.stored = new Set(parts.keys());
+    held.written = held.entry.exchange.outcome.state === "pending" ? parts : null;
     t.bytes += bytes - held.bytes;
     held.bytes = bytes;
-    return text === "" ? undefined : text;
+    return count;
   }
 
   function lazyValue(make: () => string | undefined): string | undefined {
@@ -222,14 +243,18 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     const done = next;
     next = null;
     const items: Record<string, unknown> = {};
+    const removals = [...pendingRemove];
     let count = 0;
     for (const [key, pending] of pendingSet) {
-      const value = "value" in pending ? pending.value : "lazy" in pending ? lazyValue(pending.lazy) : entryText(pending);
+      if ("tabId" in pending) {
+        count += entryItems(pending, key, items, removals);
+        continue;
+      }
+      const value = "value" in pending ? pending.value : lazyValue(pending.lazy);
       if (value === undefined) continue;
       items[key] = value;
       count++;
     }
-    const removals = [...pendingRemove];
     pendingSet.clear();
     pendingRemove.clear();
     const writes: Promise<void>[] = [];
@@ -267,6 +292,13 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     schedule();
   }
 
+  /** removes every stored part of an entry */
+  function dropEntry(tabId: number, id: string, held: Held): void {
+    const key = entryKey(tabId, id);
+    drop(key);
+    for (const suffix of held.stored) if (suffix !== "") drop(partKey(key, suffix));
+  }
+
   function tab(tabId: number): TabState {
     let t = tabs.get(tabId);
     if (!t) {
@@ -284,7 +316,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     if (isBlocked(oldest.entry)) t.blocked--;
     t.droppedIds.add(oldestId);
     if (t.droppedIds.size > DROPPED_IDS_KEPT) t.droppedIds.delete(t.droppedIds.values().next().value as string);
-    drop(entryKey(t.tabId, oldestId));
+    dropEntry(t.tabId, oldestId, oldest);
     t.dropped++;
     return oldest.bytes;
   }
@@ -296,7 +328,9 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   return {
     async load() {
       const all = await kv.get();
-      const loaded: { tabId: number; seq: number; entry: DiagnosedExchange; bytes: number }[] = [];
+      // an entry's parts by the key of its core (entry-codec.ts)
+      const partsOf = new Map<string, Map<string, unknown>>();
+      const cores: [string, number, unknown][] = [];
       for (const [key, value] of Object.entries(all)) {
         const m = /^([et]):(-?\d+)(?::(.*))?$/.exec(key);
         if (!m) continue;
@@ -307,25 +341,50 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
           const t = tab(tabId);
           t.pageUrl = typeof meta.pageUrl === "string" ? meta.pageUrl : null;
           t.dropped = typeof meta.dropped === "number" ? meta.dropped : 0;
-        } else {
-          const stored = decodeEntry(value);
-          if (!stored) continue;
-          let diagnosis = stored.diagnosis;
-          try {
-            diagnosis ??= rediagnose(stored.exchange);
-          } catch {
-            continue; // as when it was captured: an exchange the engine cannot diagnose stays out
-          }
-          const bytes = storedSize(key, typeof value === "string" ? value : encodeEntry(stored.s, stored.exchange));
-          loaded.push({ tabId, seq: stored.s, entry: { exchange: stored.exchange, diagnosis }, bytes });
+          continue;
         }
+        const slash = key.lastIndexOf("/");
+        const suffix = slash < 0 ? "" : key.slice(slash + 1);
+        if (!PART_SUFFIX.test(suffix)) {
+          cores.push([key, tabId, value]);
+          continue;
+        }
+        const core = key.slice(0, slash);
+        let parts = partsOf.get(core);
+        if (!parts) partsOf.set(core, (parts = new Map()));
+        parts.set(suffix, value);
       }
+      const loaded: { tabId: number; seq: number; held: Held }[] = [];
+      for (const [key, tabId, value] of cores) {
+        const parts = partsOf.get(key) ?? new Map<string, unknown>();
+        partsOf.delete(key);
+        const stored = decodeEntry(value, parts);
+        if (!stored) continue;
+        let diagnosis = stored.diagnosis;
+        try {
+          diagnosis ??= rediagnose(stored.exchange);
+        } catch {
+          continue; // as when it was captured: an exchange the engine cannot diagnose stays out
+        }
+        let bytes = storedSize(key, typeof value === "string" ? value : JSON.stringify(value));
+        const texts = new Map<string, string>(typeof value === "string" ? [["", value]] : []);
+        for (const [suffix, text] of parts) {
+          if (typeof text !== "string") continue;
+          bytes += storedSize(partKey(key, suffix), text);
+          texts.set(suffix, text);
+        }
+        const pending = stored.exchange.outcome?.state === "pending";
+        const held: Held = { seq: stored.s, entry: { exchange: stored.exchange, diagnosis }, bytes, stored: new Set(texts.keys()), written: pending ? texts : null };
+        loaded.push({ tabId, seq: stored.s, held });
+      }
+      // parts whose core is gone (a worker stopped between the removal of an entry's keys)
+      for (const [core, parts] of partsOf) for (const suffix of parts.keys()) drop(partKey(core, suffix));
       loaded.sort((a, b) => a.seq - b.seq);
-      for (const { tabId, seq: s, entry, bytes } of loaded) {
+      for (const { tabId, seq: s, held } of loaded) {
         const t = tab(tabId);
-        t.entries.set(entry.exchange.id, { seq: s, entry, bytes });
-        t.bytes += bytes;
-        if (isBlocked(entry)) t.blocked++;
+        t.entries.set(held.entry.exchange.id, held);
+        t.bytes += held.bytes;
+        if (isBlocked(held.entry)) t.blocked++;
         seq = Math.max(seq, s + 1);
       }
     },
@@ -342,7 +401,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       } else {
         // measured when written; until then the tab's average size
         const bytes = t.entries.size > 0 ? Math.round(t.bytes / t.entries.size) : 0;
-        t.entries.set(id, { seq: seq++, entry, bytes });
+        t.entries.set(id, { seq: seq++, entry, bytes, stored: new Set(), written: null });
         t.bytes += bytes;
       }
       if (isBlocked(entry)) t.blocked++;
@@ -391,7 +450,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
 
     clear(tabId, pageUrl) {
       const t = tab(tabId);
-      for (const id of t.entries.keys()) drop(entryKey(tabId, id));
+      for (const [id, held] of t.entries) dropEntry(tabId, id, held);
       t.entries.clear();
       t.bytes = 0;
       t.blocked = 0;
@@ -404,7 +463,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     remove(tabId) {
       const t = tabs.get(tabId);
       if (!t) return;
-      for (const id of t.entries.keys()) drop(entryKey(tabId, id));
+      for (const [id, held] of t.entries) dropEntry(tabId, id, held);
       drop(tabKey(tabId));
       tabs.delete(tabId);
     },

@@ -3,8 +3,8 @@
  * exactly as it went in, URLs equal to their parent's and header key names are left out of
  * the text, and the earlier forms still load.
  */
-import type { DiagnosedExchange } from "../../../src/cors/model";
-import { decodeEntry, encodeEntry } from "../../../src/platform/entry-codec";
+import type { DiagnosedExchange, Exchange } from "../../../src/cors/model";
+import { decodeEntry, encodeParts } from "../../../src/platform/entry-codec";
 
 const API = "https://api.example/v1/items?id=7";
 const h = (name: string, value: string) => ({ name, value });
@@ -66,13 +66,55 @@ const redirected: DiagnosedExchange = {
 
 const { exchange, diagnosis } = redirected;
 
+function encode(seq: number, ex: Exchange): Map<string, string> {
+  const parts = encodeParts(seq, ex);
+  if (!parts) throw new Error("not encoded");
+  return parts;
+}
+/** every part's text, as storage gets them */
+const allText = (parts: Map<string, string>) => [...parts.values()].join("\n");
+const roundTrip = (seq: number, ex: Exchange) => {
+  const parts = encode(seq, ex);
+  return decodeEntry(parts.get(""), parts);
+};
+
+/** Version 2 as the previous release wrote it: one key, the diagnosis under d, hops packed
+ * (URLs equal to the implied one left out, flat header lists, no references). */
+function v2Text(seq: number, d: DiagnosedExchange): string {
+  const flat = (hs: { name: string; value: string }[] | null) => hs && hs.flatMap((x) => [x.name, x.value]);
+  const res = (r?: { headers: { name: string; value: string }[] }) => r && { ...r, headers: flat(r.headers) };
+  const hops = d.exchange.hops.map((hop, i) => {
+    const implied = i === 0 ? d.exchange.url : (d.exchange.hops[i - 1]?.redirectUrl ?? d.exchange.url);
+    const out: Record<string, unknown> = { ...hop, requestHeaders: flat(hop.requestHeaders), response: res(hop.response) };
+    if (hop.url === implied) delete out.url;
+    if (!hop.response) delete out.response;
+    if (hop.preflight) {
+      const pf: Record<string, unknown> = { ...hop.preflight, requestHeaders: flat(hop.preflight.requestHeaders), response: res(hop.preflight.response) };
+      if (hop.preflight.url === hop.url) delete pf.url;
+      if (!hop.preflight.response) delete pf.response;
+      out.preflight = pf;
+    }
+    return out;
+  });
+  return `{"v":2,"s":${seq},"d":${JSON.stringify({ exchange: { ...d.exchange, hops }, diagnosis: d.diagnosis })}}`;
+}
+
 test("an exchange comes back exactly as encoded (redirect, two preflights, repeated header lines)", () => {
-  const text = encodeEntry(9, exchange);
-  expect(decodeEntry(text)).toEqual({ s: 9, exchange });
+  expect(roundTrip(9, exchange)).toEqual({ s: 9, exchange });
+});
+
+test("one part per piece of a hop: the core, each hop's request and response, its preflight's request and response", () => {
+  expect([...encode(9, exchange).keys()]).toEqual(["", "h0", "r0", "p0", "q0", "h1", "p1"]);
+  // a change of the outcome changes the core only; a response changes its own part only
+  const later = structuredClone(exchange);
+  later.outcome = { state: "completed", endTime: 200 };
+  const before = encode(9, exchange);
+  const changed = [...encode(9, later)].filter(([k, v]) => before.get(k) !== v).map(([k]) => k);
+  expect(changed).toEqual([""]);
 });
 
 test("the text leaves out the diagnosis, URLs equal to their parent's and header key names", () => {
-  const text = encodeEntry(9, exchange);
+  const text = allText(encode(9, exchange));
   expect(text).not.toContain("explanation");
   expect(text).not.toContain("verdict");
   expect(text.split(API).length - 1).toBe(1); // the exchange's own URL only
@@ -88,33 +130,37 @@ test("a hop or preflight at another URL than the one it implies keeps its URL", 
   const [first, second] = odd.hops;
   if (first?.preflight) first.preflight.url = "https://api.example/other";
   if (second) second.url = "https://c.example/"; // not hop 0's redirect target
-  expect(decodeEntry(encodeEntry(1, odd))).toEqual({ s: 1, exchange: odd });
+  expect(roundTrip(1, odd)).toEqual({ s: 1, exchange: odd });
   // a hop without redirectUrl before it: the next one's URL is kept as well
   delete (first as { redirectUrl?: string }).redirectUrl;
-  expect(decodeEntry(encodeEntry(1, odd))).toEqual({ s: 1, exchange: odd });
+  expect(roundTrip(1, odd)).toEqual({ s: 1, exchange: odd });
 });
 
 test("the earlier forms load with the diagnosis they stored: v2 text, { s, d } as text and as an object", () => {
-  // version 2 as the previous release wrote it: the packed exchange and the diagnosis under d
-  const v2 = `{"v":2,"s":5,"d":${JSON.stringify({ exchange: JSON.parse(encodeEntry(5, exchange)).x, diagnosis })}}`;
+  const v2 = v2Text(5, redirected);
+  expect(v2).not.toContain(API.repeat(2));
   expect(decodeEntry(v2)).toEqual({ s: 5, exchange, diagnosis });
   expect(decodeEntry(JSON.stringify({ s: 3, d: redirected }))).toEqual({ s: 3, exchange, diagnosis });
   expect(decodeEntry({ s: 4, d: redirected })).toEqual({ s: 4, exchange, diagnosis });
 });
 
-test("garbage is null", () => {
+test("garbage is null; a hop whose request part is missing ends the hops", () => {
   expect(decodeEntry("{not json")).toBeNull();
   expect(decodeEntry(42)).toBeNull();
   expect(decodeEntry('{"v":2,"s":1,"d":{"exchange":{"url":"x","hops":[null]}}}')).toBeNull();
-  expect(decodeEntry('{"v":3,"s":1,"x":{"url":"x","hops":[null]}}')).toBeNull();
-  expect(decodeEntry('{"v":3,"x":{"url":"x","hops":[]}}')).toBeNull(); // no sequence number
+  expect(decodeEntry('{"v":4,"x":{"url":"x","hops":0}}')).toBeNull(); // no sequence number
+  expect(decodeEntry('{"v":4,"s":1,"x":{"url":"x","hops":"two"}}')).toBeNull();
+  expect(decodeEntry('{"v":4,"s":1,"x":{"url":"x","hops":1}}', new Map([["h0", "{not json"]]))).toBeNull();
   expect(decodeEntry('{"s":1,"d":{}}')).toBeNull();
+  const parts = encode(9, exchange);
+  parts.delete("h1");
+  expect(decodeEntry(parts.get(""), parts)?.exchange.hops).toEqual(exchange.hops.slice(0, 1));
 });
 
-test("an exchange that cannot be serialised (a cycle) gives empty text", () => {
+test("an exchange that cannot be serialised (a cycle) gives no parts", () => {
   const cyclic = structuredClone(exchange) as typeof exchange & { self?: unknown };
   cyclic.self = cyclic;
-  expect(encodeEntry(1, cyclic)).toBe("");
+  expect(encodeParts(1, cyclic)).toBeNull();
 });
 
 test("a preflighted hop's header lines equal to its preflight's are written as their index there", () => {
@@ -126,16 +172,18 @@ test("a preflighted hop's header lines equal to its preflight's are written as t
   hop.requestHeaders = [ua, h("Origin", "https://app.example"), h("Content-Type", "application/json"), h("origin", "https://app.example")];
   (pf.response as NonNullable<typeof pf.response>).headers.push(h("Date", "Wed, 25 Nov 2026 17:51:40 GMT"));
   (hop.response as NonNullable<typeof hop.response>).headers.push(h("Date", "Wed, 25 Nov 2026 17:51:40 GMT"));
-  const text = encodeEntry(2, ex);
+  const parts = encode(2, ex);
+  const text = allText(parts);
   expect(text.split("HeadlessChrome").length - 1).toBe(1);
   expect(text.split("17:51:40").length - 1).toBe(1);
   // only an exact line is referred to: another case of the name is a line of its own
-  expect(text).toContain('"requestHeaders":[2,1,"Content-Type","application/json","origin","https://app.example"]');
-  expect(decodeEntry(text)).toEqual({ s: 2, exchange: ex });
+  expect(parts.get("h0")).toContain('"requestHeaders":[2,1,"Content-Type","application/json","origin","https://app.example"]');
+  expect(decodeEntry(parts.get(""), parts)).toEqual({ s: 2, exchange: ex });
 });
 
 test("a reference to a line that is not there is left out", () => {
-  const text = encodeEntry(2, exchange).replace('"requestHeaders":["Origin"', '"requestHeaders":[7,"Origin"');
-  expect(text).toContain("[7,");
-  expect(decodeEntry(text)?.exchange.hops[0]?.requestHeaders).toEqual(exchange.hops[0]?.requestHeaders);
+  const parts = encode(2, exchange);
+  parts.set("h0", (parts.get("h0") ?? "").replace('"requestHeaders":["Origin"', '"requestHeaders":[7,"Origin"'));
+  expect(parts.get("h0")).toContain("[7,");
+  expect(decodeEntry(parts.get(""), parts)?.exchange.hops[0]?.requestHeaders).toEqual(exchange.hops[0]?.requestHeaders);
 });

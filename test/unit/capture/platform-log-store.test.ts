@@ -68,7 +68,11 @@ const NO_TIMER = { maxWaitMs: 60_000 };
 /** lets queued microtasks (the end-of-task flush, answers) run */
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-const storedExchange = (value: unknown) => decodeEntry(value)?.exchange as Exchange;
+/** the exchange stored under an entry key, with its parts (`<key>/<part>`, entry-codec.ts) */
+function storedExchange(data: Map<string, unknown>, key: string): Exchange {
+  const parts = new Map([...data].filter(([k]) => k.startsWith(`${key}/`)).map(([k, v]) => [k.slice(key.length + 1), v]));
+  return decodeEntry(data.get(key), parts)?.exchange as Exchange;
+}
 
 /** The diagnosis of these tests' entries, made again when a store loads them (the stored text
  * has none): blocked when the exchange failed. The real engine's is tested at the end. */
@@ -158,7 +162,7 @@ test("writes of one task are batched into one set(); updates rewrite only their 
   // stored as JSON text: the extension API converts a string far faster than an object graph
   const stored = kv.data.get("e:1:a");
   expect(typeof stored).toBe("string");
-  expect(storedExchange(stored).outcome.state).toBe("failed");
+  expect(storedExchange(kv.data, "e:1:a").outcome.state).toBe("failed");
 });
 
 test("entries stored as objects (the earlier format) load as well", async () => {
@@ -253,7 +257,7 @@ test("a deferred update changes the log in memory but writes nothing until the n
   expect(store.get(1).entries).toEqual([started]);
   await store.flushed();
   expect(kv.sets).toBe(1);
-  expect(storedExchange(kv.data.get("e:1:a")).hops).toEqual([]);
+  expect(storedExchange(kv.data, "e:1:a").hops).toEqual([]);
   // the next (not deferred) update writes the whole entry, the deferred change included
   const done = structuredClone(started);
   done.exchange.outcome = { state: "failed", error: "net::ERR_FAILED", endTime: 2 };
@@ -262,7 +266,7 @@ test("a deferred update changes the log in memory but writes nothing until the n
   expect(store.blockedCount(1)).toBe(1);
   await store.flushed();
   expect(kv.sets).toBe(2);
-  expect(storedExchange(kv.data.get("e:1:a"))).toEqual(done.exchange);
+  expect(storedExchange(kv.data, "e:1:a")).toEqual(done.exchange);
   // a new exchange is always written, deferred or not
   store.upsert(1, entry("b"), limits, { deferWrite: true });
   await store.flushed();
@@ -295,7 +299,7 @@ test("changes made while a call is in flight go together in one call, issued whe
   ]);
   kv.release();
   await store.flushed();
-  expect(storedExchange(kv.data.get("e:1:a")).outcome.state).toBe("failed");
+  expect(storedExchange(kv.data, "e:1:a").outcome.state).toBe("failed");
   expect(kv.inFlight()).toBe(0);
 });
 
@@ -507,4 +511,74 @@ test("an entry the engine cannot diagnose on load stays out, as it did when capt
   });
   await again.load();
   expect(again.get(1).entries.map((e) => e.exchange.id)).toEqual(["b"]);
+});
+
+// ---- entries in parts: a change writes only what it changed ---------------------------------
+
+/** entry("a") on its way: sent (request headers), answered, completed */
+function stage(step: "sent" | "answered" | "completed"): DiagnosedExchange {
+  const e = entry("a");
+  e.exchange.outcome = step === "completed" ? { state: "completed", endTime: 3 } : { state: "pending" };
+  e.exchange.hops = [{ url: "http://api.test/a", method: "GET", requestHeaders: [{ name: "Origin", value: "http://page.test" }], startTime: 1, preflightState: "not-needed" }];
+  if (step !== "sent") (e.exchange.hops[0] as Exchange["hops"][number]).response = { status: 200, statusText: "OK", headers: [{ name: "Access-Control-Allow-Origin", value: "*" }], time: 2 };
+  e.diagnosis = fakeDiagnose(e.exchange);
+  return e;
+}
+
+test("an update writes only the parts of the entry it changed", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  store.upsert(1, stage("sent"), limits);
+  await store.flushed();
+  store.upsert(1, stage("answered"), limits);
+  await store.flushed();
+  store.upsert(1, stage("completed"), limits);
+  await store.flushed();
+  store.upsert(1, stage("completed"), limits); // ended: no texts kept, every part written again
+  await store.flushed();
+  expect(kv.calls).toEqual([
+    { op: "set", keys: ["e:1:a", "e:1:a/h0"] },
+    { op: "set", keys: ["e:1:a/r0"] },
+    { op: "set", keys: ["e:1:a"] },
+    { op: "set", keys: ["e:1:a", "e:1:a/h0", "e:1:a/r0"] },
+  ]);
+  expect(storedExchange(kv.data, "e:1:a")).toEqual(stage("completed").exchange);
+  // the byte bound counts every part: a new entry counts with the tab's average, so two of
+  // this size do not fit in twice its size less one byte (they would, counting the core only)
+  const size = [...kv.data].reduce((n, [k, v]) => n + k.length + JSON.stringify(v).length, 0);
+  const again = createLogStore(kv);
+  await again.load();
+  const heavy = { maxExchangesPerTab: 100, maxBytesPerTab: size * 2 - 1 };
+  again.upsert(1, entry("b"), heavy);
+  expect(again.get(1).entries.map((e) => e.exchange.id)).toEqual(["b"]);
+});
+
+test("an unchanged in-flight entry writes nothing; a reload keeps what was written and goes on from there", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  store.upsert(1, stage("sent"), limits);
+  await store.flushed();
+  store.upsert(1, stage("sent"), limits);
+  await store.flushed();
+  expect(kv.sets).toBe(1);
+  const again = createLogStore(kv);
+  await again.load();
+  again.upsert(1, stage("answered"), limits);
+  await again.flushed();
+  expect(kv.calls.at(-1)).toEqual({ op: "set", keys: ["e:1:a/r0"] });
+});
+
+test("dropping an entry removes every part; parts without their entry are removed on load", async () => {
+  const kv = memoryKv();
+  const store = createLogStore(kv);
+  store.upsert(1, stage("answered"), limits);
+  for (const id of ["b", "c", "d"]) store.upsert(1, entry(id), limits);
+  await store.flushed();
+  expect([...kv.data.keys()].filter((k) => k.startsWith("e:1:a"))).toEqual([]);
+  kv.data.set("e:1:gone/h0", "{}");
+  kv.data.set("e:1:gone/r0", "{}");
+  const again = createLogStore(kv);
+  await again.load();
+  await again.flushed();
+  expect([...kv.data.keys()].filter((k) => k.startsWith("e:")).sort()).toEqual(["e:1:b", "e:1:c", "e:1:d"]);
 });
