@@ -63,6 +63,8 @@ export interface LogStoreOptions {
   /** longest wait of a change behind a call in flight (default WRITE_WAIT_MS; 0: no wait, one
    * call per task as changes come) */
   maxWaitMs?: number;
+  /** longest stretch of loading between turns given to queued tasks (default LOAD_SLICE_MS) */
+  loadSliceMs?: number;
   /** makes a loaded entry's diagnosis, which is not stored (entry-codec.ts); default: the engine */
   diagnose?: (exchange: Exchange) => Diagnosis;
 }
@@ -137,6 +139,15 @@ export interface LogStore {
   entryOf(tabId: number, id: string): DiagnosedExchange | undefined;
 }
 
+/**
+ * Loading a full log (thousands of entries parsed and diagnosed) takes the worker hundreds of
+ * milliseconds. Events that arrive meanwhile wait in the worker's task queue, where the
+ * listener, which journals them at once while the worker restores, has not seen them yet: a
+ * worker stopped then loses them all. So the load gives queued tasks a turn every few ms.
+ */
+const LOAD_SLICE_MS = 8;
+const yieldToTasks = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 const entryKey = (tabId: number, id: string) => `e:${tabId}:${id}`;
 /** the key of one part of an entry ("" the core, under the entry's own key) */
 const partKey = (key: string, suffix: string) => (suffix === "" ? key : `${key}/${suffix}`);
@@ -170,6 +181,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   const maxWaitMs = options.maxWaitMs ?? WRITE_WAIT_MS;
   const maxStoredBytes = options.maxStoredBytes ?? STORED_BYTES_MAX;
   const rediagnose = options.diagnose ?? diagnose;
+  const loadSliceMs = options.loadSliceMs ?? LOAD_SLICE_MS;
   const tabs = new Map<number, TabState>();
   let seq = 0;
   const pendingSet = new Map<string, Pending>();
@@ -257,8 +269,11 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     }
     pendingSet.clear();
     pendingRemove.clear();
+    // a part removed (its entry dropped) and written again (the same exchange back) in one
+    // call: remove and set are not ordered against each other, so the removal goes
+    const removed = count > 0 ? removals.filter((k) => !(k in items)) : removals;
     const writes: Promise<void>[] = [];
-    if (removals.length > 0) writes.push(kv.remove(removals));
+    if (removed.length > 0) writes.push(kv.remove(removed));
     if (count > 0) writes.push(kv.set(items));
     if (writes.length === 0) {
       done?.resolve();
@@ -355,7 +370,12 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
         parts.set(suffix, value);
       }
       const loaded: { tabId: number; seq: number; held: Held }[] = [];
+      let slice = Date.now();
       for (const [key, tabId, value] of cores) {
+        if (Date.now() - slice >= loadSliceMs) {
+          await yieldToTasks();
+          slice = Date.now();
+        }
         const parts = partsOf.get(key) ?? new Map<string, unknown>();
         partsOf.delete(key);
         const stored = decodeEntry(value, parts);
