@@ -20,6 +20,7 @@ import { createLivePorts } from "./live-ports";
 import { createLogStore, type KeyValueStore } from "./log-store";
 import { createRecorder } from "./recorder";
 import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./settings";
+import { drainInSlices } from "./slices";
 import { canDeferWrite } from "./write-policy";
 
 const AUX_KEY = "asm:aux";
@@ -301,10 +302,13 @@ export function startBackground(browser: BrowserKind): void {
       lastAux = JSON.stringify(aux);
     } catch (error) {
       console.warn("[cors-lens] restoring the log failed; starting empty", error);
-    } finally {
-      ready = true;
+    }
+    // The backlog is applied in slices (slices.ts), and `ready` stays false until it is done:
+    // events arriving meanwhile are journaled by the listener and join the queue, instead of
+    // waiting unseen behind hundreds of events for a worker that may be stopped.
+    try {
       // events earlier workers journaled but did not live to apply
-      for (const event of journal.events) handle(event);
+      await drainInSlices(journal.events, handle);
       // What is in flight now (restored, or begun in that journal) may have lost events while
       // no worker ran: until one arrives, say that capture was interrupted rather than that it
       // has not finished.
@@ -315,7 +319,9 @@ export function startBackground(browser: BrowserKind): void {
           record(exchange);
         }
       }
-      for (const event of queue.splice(0)) handle(event);
+      await drainInSlices(queue, handle);
+    } finally {
+      ready = true;
       // Every journaled event is now part of the log; the journal goes once the log's writes
       // are done (a worker stopped in between replays it: replaying an event is harmless).
       const done = [...journal.keys, ...journalKeys];

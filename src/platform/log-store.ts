@@ -36,6 +36,7 @@ import { diagnose } from "../cors/diagnose";
 import type { DiagnosedExchange, Diagnosis, Exchange } from "../cors/model";
 import type { TabLog } from "../protocol";
 import { decodeEntry, encodeParts, PART_SUFFIX } from "./entry-codec";
+import { SLICE_MS, yieldToTasks } from "./slices";
 
 export interface KeyValueStore {
   get(): Promise<Record<string, unknown>>;
@@ -63,7 +64,8 @@ export interface LogStoreOptions {
   /** longest wait of a change behind a call in flight (default WRITE_WAIT_MS; 0: no wait, one
    * call per task as changes come) */
   maxWaitMs?: number;
-  /** longest stretch of loading between turns given to queued tasks (default LOAD_SLICE_MS) */
+  /** longest stretch of loading between turns given to queued tasks (default SLICE_MS: loading
+   * a full log, thousands of entries parsed and diagnosed, takes hundreds of ms; slices.ts) */
   loadSliceMs?: number;
   /** makes a loaded entry's diagnosis, which is not stored (entry-codec.ts); default: the engine */
   diagnose?: (exchange: Exchange) => Diagnosis;
@@ -139,15 +141,6 @@ export interface LogStore {
   entryOf(tabId: number, id: string): DiagnosedExchange | undefined;
 }
 
-/**
- * Loading a full log (thousands of entries parsed and diagnosed) takes the worker hundreds of
- * milliseconds. Events that arrive meanwhile wait in the worker's task queue, where the
- * listener, which journals them at once while the worker restores, has not seen them yet: a
- * worker stopped then loses them all. So the load gives queued tasks a turn every few ms.
- */
-const LOAD_SLICE_MS = 8;
-const yieldToTasks = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
 const entryKey = (tabId: number, id: string) => `e:${tabId}:${id}`;
 /** the key of one part of an entry ("" the core, under the entry's own key) */
 const partKey = (key: string, suffix: string) => (suffix === "" ? key : `${key}/${suffix}`);
@@ -181,7 +174,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   const maxWaitMs = options.maxWaitMs ?? WRITE_WAIT_MS;
   const maxStoredBytes = options.maxStoredBytes ?? STORED_BYTES_MAX;
   const rediagnose = options.diagnose ?? diagnose;
-  const loadSliceMs = options.loadSliceMs ?? LOAD_SLICE_MS;
+  const loadSliceMs = options.loadSliceMs ?? SLICE_MS;
   const tabs = new Map<number, TabState>();
   let seq = 0;
   const pendingSet = new Map<string, Pending>();
