@@ -1,6 +1,7 @@
 /** Builds the HAR download of a log: everything in it, whatever the filters. */
-import type { DiagnosedExchange } from "../../cors/model";
+
 import { diagnose } from "../../cors/diagnose";
+import type { DiagnosedExchange } from "../../cors/model";
 import { readHar } from "../../export/har-reader";
 import { harFileName, toHar } from "../../export/har-writer";
 import { jsonFileName, looksLikeCorsLensJson, readCorsLensJson, toCorsLensJson } from "../../export/json-export";

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { Settings, Transport } from "../../protocol";
+import { Check } from "../common/Check";
 
 /** A host as typed by the user ("https://Bank.example/login" → "bank.example"); null if unusable. */
 export function normalizeSite(input: string): string | null {
@@ -70,18 +71,12 @@ export function Options({ transport }: { transport: Transport }) {
       </p>
       <fieldset>
         <legend>Capture</legend>
-        <label class="check">
-          <input type="checkbox" checked={settings.paused} onChange={(e) => save({ paused: (e.currentTarget as HTMLInputElement).checked })} />
+        <Check checked={settings.paused} onChange={(paused) => save({ paused })}>
           Pause capture everywhere
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={settings.preserveLog}
-            onChange={(e) => save({ preserveLog: (e.currentTarget as HTMLInputElement).checked })}
-          />
+        </Check>
+        <Check checked={settings.preserveLog} onChange={(preserveLog) => save({ preserveLog })}>
           Preserve log across page loads
-        </label>
+        </Check>
       </fieldset>
       <fieldset>
         <legend>Per-tab limits (oldest exchanges are dropped first)</legend>
@@ -110,14 +105,9 @@ export function Options({ transport }: { transport: Transport }) {
       </fieldset>
       <fieldset>
         <legend>Exports</legend>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={settings.redactByDefault}
-            onChange={(e) => save({ redactByDefault: (e.currentTarget as HTMLInputElement).checked })}
-          />
+        <Check checked={settings.redactByDefault} onChange={(redactByDefault) => save({ redactByDefault })}>
           Redact cookies, Authorization and token-like values by default
-        </label>
+        </Check>
       </fieldset>
       <fieldset>
         <legend>Sites where nothing is captured</legend>

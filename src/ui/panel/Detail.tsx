@@ -5,8 +5,8 @@
  */
 import type { ComponentChildren } from "preact";
 import type { DiagnosedExchange, Failure } from "../../cors/model";
-import { Value } from "../common/Value";
 import { titleOf } from "../common/titles";
+import { Value } from "../common/Value";
 import { HeaderTable } from "./HeaderTable";
 import { VERDICT_LABEL } from "./rows";
 import { Timeline } from "./Timeline";

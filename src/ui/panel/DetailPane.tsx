@@ -2,16 +2,16 @@
  * the origin's synthesized policy. */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { buildFix } from "../../cors/fix/index";
-import { toCurl } from "../../export/curl";
 import type { DiagnosedExchange } from "../../cors/model";
+import { toCurl } from "../../export/curl";
 import { rowOf, type Settings } from "../../protocol";
 import { copyText } from "../common/clipboard";
+import { targetOrigin } from "../store/origin";
 import { Detail } from "./Detail";
 import { FixView } from "./FixView";
-import { PolicyView } from "./PolicyView";
-import { targetOrigin } from "../store/origin";
 import { diagnosisMarkdown } from "./markdown";
 import type { PanelHost } from "./Panel";
+import { PolicyView } from "./PolicyView";
 import { findRetestResult, planRetest } from "./retest";
 import { finalStatus, shortReason, VERDICT_LABEL } from "./rows";
 

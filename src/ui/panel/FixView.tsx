@@ -4,8 +4,8 @@
  * button. Computed when shown (design.md: fixes are not part of the diagnosis budget).
  */
 import { useState } from "preact/hooks";
-import type { Header } from "../../cors/model";
 import type { Fix, ServerSnippet } from "../../cors/fix/index";
+import type { Header } from "../../cors/model";
 import { copyText } from "../common/clipboard";
 import { Value } from "../common/Value";
 

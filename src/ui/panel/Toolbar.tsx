@@ -4,6 +4,7 @@
  * menus so the controls keep to two rows. */
 import type { RefObject } from "preact";
 import type { Settings, Transport } from "../../protocol";
+import { Check } from "../common/Check";
 import type { LogAction, LogState } from "../store/log";
 import { shownLog } from "../store/log";
 import { Fold, useMedia } from "./Fold";
@@ -67,15 +68,9 @@ export function Toolbar(props: ToolbarProps) {
         <button type="button" onClick={clear} title={state.imported ? "Close the imported file" : "Clear this tab's log"}>
           {state.imported ? "Close import" : "Clear"}
         </button>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={settings?.preserveLog ?? false}
-            disabled={settings === null}
-            onChange={(e) => setPreserve((e.currentTarget as HTMLInputElement).checked)}
-          />
+        <Check checked={settings?.preserveLog ?? false} disabled={settings === null} onChange={setPreserve}>
           Preserve log
-        </label>
+        </Check>
         <span class="sep" />
         <input
           ref={props.searchRef}
@@ -93,22 +88,15 @@ export function Toolbar(props: ToolbarProps) {
           }}
         />
         <Fold id="toolbar-filters" label={activeFilters > 0 ? `Filters (${activeFilters})` : "Filters"} folded={foldFilters}>
-          <label class="check">
-            <input type="checkbox" checked={filters.blockedOnly} onChange={(e) => setFilter({ blockedOnly: (e.currentTarget as HTMLInputElement).checked })} />
+          <Check checked={filters.blockedOnly} onChange={(blockedOnly) => setFilter({ blockedOnly })}>
             Blocked only
-          </label>
-          <label class="check">
-            <input type="checkbox" checked={filters.warningsOnly} onChange={(e) => setFilter({ warningsOnly: (e.currentTarget as HTMLInputElement).checked })} />
+          </Check>
+          <Check checked={filters.warningsOnly} onChange={(warningsOnly) => setFilter({ warningsOnly })}>
             Warnings
-          </label>
-          <label class="check">
-            <input
-              type="checkbox"
-              checked={filters.hideSameOrigin}
-              onChange={(e) => setFilter({ hideSameOrigin: (e.currentTarget as HTMLInputElement).checked })}
-            />
+          </Check>
+          <Check checked={filters.hideSameOrigin} onChange={(hideSameOrigin) => setFilter({ hideSameOrigin })}>
             Hide same-origin
-          </label>
+          </Check>
           <select aria-label="Resource type" value={filters.type} onChange={(e) => setFilter({ type: (e.currentTarget as HTMLSelectElement).value })}>
             <option value="">All types</option>
             {props.types.map((t) => (

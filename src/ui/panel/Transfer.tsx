@@ -6,6 +6,7 @@
  */
 import { useState } from "preact/hooks";
 import type { Settings, Transport } from "../../protocol";
+import { Check } from "../common/Check";
 import { downloadText } from "../common/download";
 import { downloadHar, jsonDownload, type LogLike, readImport } from "../common/harExport";
 import { gatherEntries } from "../store/loader";
@@ -75,10 +76,9 @@ export function Transfer({ transport, state, dispatch, settings, folded = false 
         <button type="button" onClick={onExportJson}>
           Export JSON
         </button>
-        <label class="check" title="Cookies, Authorization and token-like query values are redacted unless ticked">
-          <input type="checkbox" checked={includeSecrets} onChange={(e) => setIncludeSecrets((e.currentTarget as HTMLInputElement).checked)} />
+        <Check checked={includeSecrets} onChange={setIncludeSecrets} title="Cookies, Authorization and token-like query values are redacted unless ticked">
           include secrets
-        </label>
+        </Check>
         <label class="file-button">
           Import HAR
           <input type="file" accept=".har,.json,application/json" aria-label="Import HAR" onChange={onImport} />

@@ -3,8 +3,8 @@ import type { Verdict } from "../../cors/model";
 import type { ExchangeRow as ExchangeRowData } from "../../protocol";
 import { makeVisible } from "../common/text";
 import { titleOf } from "../common/titles";
-import type { OriginGroup } from "../store/select";
 import { pathOf } from "../store/origin";
+import type { OriginGroup } from "../store/select";
 
 export const VERDICT_MARK: Record<Verdict, string> = {
   blocked: "\u2715",

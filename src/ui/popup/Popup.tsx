@@ -8,8 +8,8 @@ import type { ExchangeRow, Settings, Transport } from "../../protocol";
 import { downloadHar } from "../common/harExport";
 import { makeVisible } from "../common/text";
 import { titleOf } from "../common/titles";
-import { targetOrigin } from "../store/origin";
 import { gatherEntries } from "../store/loader";
+import { targetOrigin } from "../store/origin";
 import { countVerdicts, isCrossOrigin } from "../store/select";
 import { useLog } from "../store/useLog";
 
