@@ -358,8 +358,8 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
           continue;
         }
         const core = key.slice(0, slash);
-        let parts = partsOf.get(core);
-        if (!parts) partsOf.set(core, (parts = new Map()));
+        const parts = partsOf.get(core) ?? new Map<string, unknown>();
+        partsOf.set(core, parts);
         parts.set(suffix, value);
       }
       const loaded: { tabId: number; seq: number; held: Held }[] = [];

@@ -81,7 +81,7 @@ const roundTrip = (seq: number, ex: Exchange) => {
 /** Version 2 as the previous release wrote it: one key, the diagnosis under d, hops packed
  * (URLs equal to the implied one left out, flat header lists, no references). */
 function v2Text(seq: number, d: DiagnosedExchange): string {
-  const flat = (hs: { name: string; value: string }[] | null) => hs && hs.flatMap((x) => [x.name, x.value]);
+  const flat = (hs: { name: string; value: string }[] | null) => hs?.flatMap((x) => [x.name, x.value]) ?? null;
   const res = (r?: { headers: { name: string; value: string }[] }) => r && { ...r, headers: flat(r.headers) };
   const hops = d.exchange.hops.map((hop, i) => {
     const implied = i === 0 ? d.exchange.url : (d.exchange.hops[i - 1]?.redirectUrl ?? d.exchange.url);
