@@ -15,9 +15,9 @@
  * preflight's are the index of that line. `decodeEntry` gives back exactly the exchange encoded.
  *
  * Since version 4 (`"v":4`):
- * - the diagnosis is not stored: it was a third of an entry's text (explanation, fix,
- *   evidence), written again with every change of the exchange, while the engine is pure and
- *   makes it again from the exchange in microseconds when a starting worker loads the log;
+ * - the diagnosis is stored only once the exchange has ended: it was a third of an entry's text
+ *   (explanation, fix, evidence), written again with every change of the exchange; the engine
+ *   makes it again on load for an exchange still in flight;
  * - an exchange is stored in parts under one key each (encodeParts: the core, and each hop's
  *   request, response, preflight request and preflight response), so that a change rewrites
  *   only the parts it changed: an exchange changes 3 to 6 times on its way, and each time all
@@ -122,12 +122,16 @@ function unpackHop(hop: Record<string, unknown>, implied: string): Hop {
  * The stored texts of an exchange, by part: "" is the core (the exchange without its hops, and
  * their number), then for hop i `h<i>` (the request), `r<i>` (its response), `p<i>` (its
  * preflight's request) and `q<i>` (the preflight's response), each there when the hop has it.
+ * `diagnosis`, given once the exchange has ended, goes into the core (`d`): written once, with
+ * the final change, it spares a restarting worker diagnosing every finished exchange again
+ * (about a third of its restore); an exchange in flight is diagnosed again on load.
  * Null when the exchange cannot be serialised (a cycle).
  */
-export function encodeParts(seq: number, ex: Exchange): Map<string, string> | null {
+export function encodeParts(seq: number, ex: Exchange, diagnosis?: Diagnosis): Map<string, string> | null {
   try {
     const { hops, ...core } = ex;
-    const parts = new Map<string, string>([["", `{"v":4,"s":${seq},"x":${JSON.stringify({ ...core, hops: hops.length })}}`]]);
+    const d = diagnosis ? `,"d":${JSON.stringify(diagnosis)}` : "";
+    const parts = new Map<string, string>([["", `{"v":4,"s":${seq},"x":${JSON.stringify({ ...core, hops: hops.length })}${d}}`]]);
     for (let i = 0; i < hops.length; i++) {
       const { response, preflight, ...request } = packHop(hops[i] as Hop, impliedUrl(ex.url, hops[i - 1]));
       parts.set(`h${i}`, JSON.stringify(request));
@@ -207,10 +211,13 @@ export function decodeEntry(value: unknown, parts: ReadonlyMap<string, unknown> 
   }
   if (typeof parsed !== "object" || parsed === null) return null;
   const stored = parsed as { v?: unknown; s?: unknown; x?: unknown; d?: { exchange?: unknown; diagnosis?: Diagnosis } };
+  // (version 4's `d` is the diagnosis itself; version 2's, the diagnosed exchange)
   if (typeof stored.s !== "number") return null;
   if (stored.v === 4) {
     const exchange = typeof stored.x === "object" && stored.x !== null ? exchangeOfParts(stored.x as Record<string, unknown>, parts) : null;
-    return exchange && { s: stored.s, exchange };
+    if (!exchange) return null;
+    const diagnosis = stored.d as Diagnosis | undefined;
+    return typeof diagnosis === "object" && diagnosis !== null ? { s: stored.s, exchange, diagnosis } : { s: stored.s, exchange };
   }
   const exchange = stored.v === 2 ? unpackExchange(stored.d?.exchange) : (stored.d?.exchange as Exchange | undefined);
   if (typeof exchange !== "object" || exchange === null) return null;

@@ -5,7 +5,7 @@
  *
  * Storage layout:
  * - `e:<tabId>:<exchangeId>` → the compact text of { s: sequence number, x: Exchange }
- *   (entry-codec.ts; the diagnosis is made again on load) — one key per exchange, rewritten
+ *   (entry-codec.ts; the diagnosis only once the exchange has ended, made again on load before) — one key per exchange, rewritten
  *   when that exchange changes. Text, not the object: the
  *   extension API converts an object graph value by value in the worker (about 1 ms for a 4 KB
  *   exchange here), while JSON.stringify makes the text in microseconds and a string crosses
@@ -67,7 +67,8 @@ export interface LogStoreOptions {
   /** longest stretch of loading between turns given to queued tasks (default SLICE_MS: loading
    * a full log, thousands of entries parsed and diagnosed, takes hundreds of ms; slices.ts) */
   loadSliceMs?: number;
-  /** makes a loaded entry's diagnosis, which is not stored (entry-codec.ts); default: the engine */
+  /** makes a loaded entry's diagnosis when none was stored (an exchange in flight,
+   * entry-codec.ts); default: the engine */
   diagnose?: (exchange: Exchange) => Diagnosis;
 }
 
@@ -211,7 +212,8 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     const t = tabs.get(ref.tabId);
     const held = t?.entries.get(ref.id);
     if (!t || !held) return 0;
-    const parts = encodeParts(held.seq, held.entry.exchange);
+    const ended = held.entry.exchange.outcome.state !== "pending";
+    const parts = encodeParts(held.seq, held.entry.exchange, ended ? held.entry.diagnosis : undefined);
     if (!parts) return 0;
     let bytes = 0;
     let count = 0;
@@ -224,7 +226,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     }
     for (const suffix of held.stored) if (!parts.has(suffix)) removals.push(partKey(key, suffix));
     held.stored = new Set(parts.keys());
-    held.written = held.entry.exchange.outcome.state === "pending" ? parts : null;
+    held.written = ended ? null : parts;
     t.bytes += bytes - held.bytes;
     held.bytes = bytes;
     return count;

@@ -113,7 +113,14 @@ test("one part per piece of a hop: the core, each hop's request and response, it
   expect(changed).toEqual([""]);
 });
 
-test("the text leaves out the diagnosis, URLs equal to their parent's and header key names", () => {
+test("a diagnosis given (the exchange has ended) goes into the core and comes back", () => {
+  const parts = encodeParts(9, exchange, diagnosis);
+  expect(parts?.get("")).toContain('"explanation"');
+  expect([...(parts?.entries() ?? [])].filter(([k, v]) => k !== "" && v.includes("explanation"))).toEqual([]);
+  expect(decodeEntry(parts?.get(""), parts ?? new Map())).toEqual({ s: 9, exchange, diagnosis });
+});
+
+test("without a diagnosis, the text leaves out the diagnosis, URLs equal to their parent's and header key names", () => {
   const text = allText(encode(9, exchange));
   expect(text).not.toContain("explanation");
   expect(text).not.toContain("verdict");

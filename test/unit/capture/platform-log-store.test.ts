@@ -481,27 +481,40 @@ test("an entry's size is what storage counts: key plus the value as JSON (quotes
 
 // ---- the diagnosis is not stored ------------------------------------------------------------
 
-test("a reload makes each entry's diagnosis again with the engine; the stored text has none", async () => {
+test("an ended exchange is stored with its diagnosis, one in flight without; a reload diagnoses those again", async () => {
   const kv = memoryKv();
   const store = createStore(kv); // the default: the real engine
   const exchanges = ["preflight-method-missing", "missing-acao", "preflight-pass"].flatMap((name) => replay(loadFixture(name)));
   const roomy = { maxExchangesPerTab: 100, maxBytesPerTab: 1_000_000 };
-  for (const ex of exchanges) store.upsert(ex.tabId, { exchange: ex, diagnosis: diagnose(ex) }, roomy);
+  // the last one still in flight: its diagnosis says so
+  const inFlight = structuredClone(exchanges[exchanges.length - 1] as Exchange);
+  inFlight.outcome = { state: "pending" };
+  const all = [...exchanges.slice(0, -1), inFlight];
+  for (const ex of all) store.upsert(ex.tabId, { exchange: ex, diagnosis: diagnose(ex) }, roomy);
   await store.flushed();
-  for (const [key, value] of kv.data) if (key.startsWith("e:")) expect(value).not.toContain("explanation");
-  const again = createStore(kv);
+  const cores = [...kv.data].filter(([k]) => /^e:[^/]*$/.test(k)).map(([, v]) => String(v));
+  expect(cores.filter((text) => text.includes('"explanation"'))).toHaveLength(all.length - 1);
+  expect(cores.find((text) => text.includes(`"id":"${inFlight.id}"`))).not.toContain('"explanation"');
+  const diagnosed: string[] = [];
+  const again = createStore(kv, {
+    diagnose: (ex) => {
+      diagnosed.push(ex.id);
+      return diagnose(ex);
+    },
+  });
   await again.load();
+  expect(diagnosed).toEqual([inFlight.id]);
   expect(again.tabIds()).toEqual(store.tabIds());
   for (const tabId of store.tabIds()) expect(again.get(tabId).entries).toEqual(store.get(tabId).entries);
-  const blocked = exchanges.filter((ex) => diagnose(ex).verdict === "blocked");
+  const blocked = all.filter((ex) => diagnose(ex).verdict === "blocked");
   expect(blocked.map((ex) => ex.url)).toHaveLength(2); // the method the preflight lacks; the missing ACAO
   expect(store.tabIds().reduce((n, tabId) => n + again.blockedCount(tabId), 0)).toBe(2);
 });
 
-test("an entry the engine cannot diagnose on load stays out, as it did when captured", async () => {
+test("an entry in flight that the engine cannot diagnose on load stays out, as it did when captured", async () => {
   const kv = memoryKv();
   const store = createLogStore(kv);
-  for (const id of ["a", "b"]) store.upsert(1, entry(id), limits);
+  for (const id of ["a", "b"]) store.upsert(1, stage("sent", id), limits);
   await store.flushed();
   const again = createStore(kv, {
     diagnose: (ex) => {
@@ -516,10 +529,10 @@ test("an entry the engine cannot diagnose on load stays out, as it did when capt
 // ---- entries in parts: a change writes only what it changed ---------------------------------
 
 /** entry("a") on its way: sent (request headers), answered, completed */
-function stage(step: "sent" | "answered" | "completed"): DiagnosedExchange {
-  const e = entry("a");
+function stage(step: "sent" | "answered" | "completed", id = "a"): DiagnosedExchange {
+  const e = entry(id);
   e.exchange.outcome = step === "completed" ? { state: "completed", endTime: 3 } : { state: "pending" };
-  e.exchange.hops = [{ url: "http://api.test/a", method: "GET", requestHeaders: [{ name: "Origin", value: "http://page.test" }], startTime: 1, preflightState: "not-needed" }];
+  e.exchange.hops = [{ url: `http://api.test/${id}`, method: "GET", requestHeaders: [{ name: "Origin", value: "http://page.test" }], startTime: 1, preflightState: "not-needed" }];
   if (step !== "sent") (e.exchange.hops[0] as Exchange["hops"][number]).response = { status: 200, statusText: "OK", headers: [{ name: "Access-Control-Allow-Origin", value: "*" }], time: 2 };
   e.diagnosis = fakeDiagnose(e.exchange);
   return e;
