@@ -36,7 +36,7 @@ import { diagnose } from "../cors/diagnose";
 import type { DiagnosedExchange, Diagnosis, Exchange } from "../cors/model";
 import type { TabLog } from "../protocol";
 import { decodeEntry, encodeParts, PART_SUFFIX } from "./entry-codec";
-import { SLICE_MS, yieldToTasks } from "./slices";
+import { drainInSlices, SLICE_MS } from "./slices";
 
 export interface KeyValueStore {
   get(): Promise<Record<string, unknown>>;
@@ -309,6 +309,28 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     for (const suffix of held.stored) if (suffix !== "") drop(partKey(key, suffix));
   }
 
+  /** A stored entry as the log holds it, with its size and the texts of its parts; null when
+   * unreadable, or when the engine cannot diagnose it (it stayed out when captured too). */
+  function heldOf(key: string, value: unknown, parts: Map<string, unknown>): Held | null {
+    const stored = decodeEntry(value, parts);
+    if (!stored) return null;
+    let diagnosis = stored.diagnosis;
+    try {
+      diagnosis ??= rediagnose(stored.exchange);
+    } catch {
+      return null;
+    }
+    let bytes = storedSize(key, typeof value === "string" ? value : JSON.stringify(value));
+    const texts = new Map<string, string>(typeof value === "string" ? [["", value]] : []);
+    for (const [suffix, text] of parts) {
+      if (typeof text !== "string") continue;
+      bytes += storedSize(partKey(key, suffix), text);
+      texts.set(suffix, text);
+    }
+    const pending = stored.exchange.outcome?.state === "pending";
+    return { seq: stored.s, entry: { exchange: stored.exchange, diagnosis }, bytes, stored: new Set(texts.keys()), written: pending ? texts : null };
+  }
+
   function tab(tabId: number): TabState {
     let t = tabs.get(tabId);
     if (!t) {
@@ -365,33 +387,16 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
         parts.set(suffix, value);
       }
       const loaded: { tabId: number; seq: number; held: Held }[] = [];
-      let slice = Date.now();
-      for (const [key, tabId, value] of cores) {
-        if (Date.now() - slice >= loadSliceMs) {
-          await yieldToTasks();
-          slice = Date.now();
-        }
-        const parts = partsOf.get(key) ?? new Map<string, unknown>();
-        partsOf.delete(key);
-        const stored = decodeEntry(value, parts);
-        if (!stored) continue;
-        let diagnosis = stored.diagnosis;
-        try {
-          diagnosis ??= rediagnose(stored.exchange);
-        } catch {
-          continue; // as when it was captured: an exchange the engine cannot diagnose stays out
-        }
-        let bytes = storedSize(key, typeof value === "string" ? value : JSON.stringify(value));
-        const texts = new Map<string, string>(typeof value === "string" ? [["", value]] : []);
-        for (const [suffix, text] of parts) {
-          if (typeof text !== "string") continue;
-          bytes += storedSize(partKey(key, suffix), text);
-          texts.set(suffix, text);
-        }
-        const pending = stored.exchange.outcome?.state === "pending";
-        const held: Held = { seq: stored.s, entry: { exchange: stored.exchange, diagnosis }, bytes, stored: new Set(texts.keys()), written: pending ? texts : null };
-        loaded.push({ tabId, seq: stored.s, held });
-      }
+      await drainInSlices(
+        cores,
+        ([key, tabId, value]) => {
+          const parts = partsOf.get(key) ?? new Map<string, unknown>();
+          partsOf.delete(key);
+          const held = heldOf(key, value, parts);
+          if (held) loaded.push({ tabId, seq: held.seq, held });
+        },
+        loadSliceMs,
+      );
       // parts whose core is gone (a worker stopped between the removal of an entry's keys)
       for (const [core, parts] of partsOf) for (const suffix of parts.keys()) drop(partKey(core, suffix));
       loaded.sort((a, b) => a.seq - b.seq);

@@ -8,7 +8,7 @@
 export const SLICE_MS = 8;
 
 /** lets the tasks queued meanwhile (event dispatches) run */
-export const yieldToTasks = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+const yieldToTasks = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * Calls `each` for every item of `list`, in order, including items appended while it runs

@@ -24,9 +24,8 @@ import type { BrowserKind, Exchange } from "../cors/model";
 export function canDeferWrite(event: CaptureEvent, exchange: Exchange, browser: BrowserKind, auxChanged: boolean): boolean {
   if (event.kind === "responseStarted") return true;
   if (browser !== "chromium" || event.kind !== "headersReceived" || auxChanged) return false;
-  if (exchange.hops.some((h) => h.preflight?.requestId === event.requestId)) {
-    return exchange.hops.some((h) => h.preflight?.requestId === event.requestId && h.preflight.requestHeaders !== null);
-  }
+  const preflight = exchange.hops.find((h) => h.preflight?.requestId === event.requestId)?.preflight;
+  if (preflight) return preflight.requestHeaders !== null;
   return exchange.requestIds[0] === event.requestId && responsePassesCheck(exchange);
 }
 

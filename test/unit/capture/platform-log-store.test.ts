@@ -538,17 +538,19 @@ function stage(step: "sent" | "answered" | "completed", id = "a"): DiagnosedExch
   return e;
 }
 
+/** upserts into tab 1 and waits until it is written */
+async function written(store: ReturnType<typeof createLogStore>, e: DiagnosedExchange): Promise<void> {
+  store.upsert(1, e, limits);
+  await store.flushed();
+}
+
 test("an update writes only the parts of the entry it changed", async () => {
   const kv = memoryKv();
   const store = createLogStore(kv);
-  store.upsert(1, stage("sent"), limits);
-  await store.flushed();
-  store.upsert(1, stage("answered"), limits);
-  await store.flushed();
-  store.upsert(1, stage("completed"), limits);
-  await store.flushed();
-  store.upsert(1, stage("completed"), limits); // ended: no texts kept, every part written again
-  await store.flushed();
+  await written(store, stage("sent"));
+  await written(store, stage("answered"));
+  await written(store, stage("completed"));
+  await written(store, stage("completed")); // ended: no texts kept, every part written again
   expect(kv.calls).toEqual([
     { op: "set", keys: ["e:1:a", "e:1:a/h0"] },
     { op: "set", keys: ["e:1:a/r0"] },
@@ -569,15 +571,12 @@ test("an update writes only the parts of the entry it changed", async () => {
 test("an unchanged in-flight entry writes nothing; a reload keeps what was written and goes on from there", async () => {
   const kv = memoryKv();
   const store = createLogStore(kv);
-  store.upsert(1, stage("sent"), limits);
-  await store.flushed();
-  store.upsert(1, stage("sent"), limits);
-  await store.flushed();
+  await written(store, stage("sent"));
+  await written(store, stage("sent"));
   expect(kv.sets).toBe(1);
   const again = createLogStore(kv);
   await again.load();
-  again.upsert(1, stage("answered"), limits);
-  await again.flushed();
+  await written(again, stage("answered"));
   expect(kv.calls.at(-1)).toEqual({ op: "set", keys: ["e:1:a/r0"] });
 });
 
