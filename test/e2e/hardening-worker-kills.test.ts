@@ -173,12 +173,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Evaluates in the extension's worker. The worker found may be stopped before the evaluation
  * runs (Chromium stops and starts it at will; a page reconnecting starts a new one): then the
- * current one is looked up again, for up to 10 s (with both cores busy, a worker was still
- * being replaced after five tries 250 ms apart). */
+ * current one is looked up again (not the kept handle, which stayed stale under load), for up
+ * to 10 s. */
 async function inWorker<T>(expression: string): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await (await h.worker()).evaluate(expression)) as T;
+      // after a failure, not the kept handle: its context may be the one destroyed
+      return (await (await h.worker(attempt > 1)).evaluate(expression)) as T;
     } catch (error) {
       if (attempt >= 40 || !/detached|closed|context/i.test(String(error))) throw error;
       await sleep(250);

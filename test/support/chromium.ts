@@ -24,7 +24,9 @@ export interface ExtHarness {
   /** the extension page used for protocol requests (chrome-extension://<id>/options.html) */
   extensionPage: Page;
   /** the current worker; after killWorker() it wakes the worker and waits for the new one */
-  worker(): Promise<WebWorker>;
+  /** the extension's service worker; `fresh`: look it up again instead of the handle kept
+   * (a kept handle whose context was destroyed stays in the target list for a while) */
+  worker(fresh?: boolean): Promise<WebWorker>;
   /** stops the service worker the way the recipe says (Puppeteer worker.close()) */
   killWorker(): Promise<void>;
   /** opens a new tab at `url` and waits for its load event */
@@ -84,9 +86,9 @@ export async function launchChromiumWithExtension(opts: LaunchOptions = {}): Pro
         ResponseOf<K>
       >;
 
-    const worker = async (): Promise<WebWorker> => {
+    const worker = async (fresh = false): Promise<WebWorker> => {
       // The browser may have stopped an idle worker by itself: drop a stale handle.
-      if (current && currentTarget && browser.targets().includes(currentTarget)) return current;
+      if (!fresh && current && currentTarget && browser.targets().includes(currentTarget)) return current;
       current = null;
       currentTarget = null;
       const existing = browser.targets().find(isExtensionWorker);
