@@ -77,7 +77,8 @@ export async function main(): Promise<void> {
             w.chars += chars;
             if (journal) w.journalChars += chars;
             // by key kind (e: entries, t: tab metadata, the assembler's state…): keys and characters
-            const kind = (w.byKind ??= {})[k.split(":")[0]] ??= [0, 0];
+            const slash = k.lastIndexOf("/");
+            const kind = (w.byKind ??= {})[k.split(":")[0] + (slash > 0 ? k.slice(slash, slash + 2) : "")] ??= [0, 0];
             kind[0]++;
             kind[1] += chars;
           }
@@ -107,6 +108,10 @@ export async function main(): Promise<void> {
     const profile = await stopProfiling(session);
     const writes = await session.send("Runtime.evaluate", { expression: "JSON.stringify(globalThis.__profileWrites)", returnByValue: true });
     console.log(`storage.session during the burst: ${writes.result.value}`);
+    if (process.env.DUMP) {
+      const all = await session.send("Runtime.evaluate", { expression: "chrome.storage.session.get(null).then((a) => JSON.stringify(a))", awaitPromise: true, returnByValue: true });
+      writeFileSync(process.env.DUMP, String(all.result.value));
+    }
     console.log(`burst of ${requests}: ${burst.ms.toFixed(0)} ms in the page`);
     printProfile("worker", profile, 30);
     const out = resolve(repoRoot(), "test-output/profiles");

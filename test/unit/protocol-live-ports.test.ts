@@ -77,6 +77,34 @@ test("changes go out gathered: the latest full entry to the panel, its row to th
   expect(last.rows.map(decodeRow)).toEqual([rowOf(bDone)]);
 });
 
+test("during a burst the messages go 100 ms apart; a lone change after it goes within 25 ms", async () => {
+  jest.useFakeTimers();
+  const { ports, page } = await subscribed(fakeStore([a, b]));
+  const at: number[] = [];
+  const t0 = Date.now();
+  const burst = Array.from({ length: 40 }, (_, i) => entry({ id: `x${i}`, url: `http://api.test/x${i}`, start: 10 + i }));
+  // 40 exchanges changing every 5 ms for 200 ms
+  for (let i = 0; i < 40; i++) {
+    ports.queueUpsert(7, burst[i] as DiagnosedExchange);
+    const before = page.sent.length;
+    jest.advanceTimersByTime(5);
+    if (page.sent.length > before) at.push(Date.now() - t0);
+  }
+  jest.advanceTimersByTime(200);
+  const last = page.sent.length;
+  // the first message after 25 ms (it carries 5 entries: a burst), the next ones 100 ms apart
+  expect(at).toEqual([25, 125]);
+  expect(page.sent.slice(1).flatMap((m) => (m.type === "upsert" ? m.entries.map((e) => e.exchange.id) : []))).toEqual(burst.map((e) => e.exchange.id));
+  // the burst's last message went out at 225 ms; a lone change now waits 25 ms, then one more
+  // change right after that small message goes within 25 ms too
+  ports.queueUpsert(7, a);
+  jest.advanceTimersByTime(25);
+  expect(page.sent).toHaveLength(last + 1);
+  ports.queueUpsert(7, bDone);
+  jest.advanceTimersByTime(25);
+  expect(page.sent).toHaveLength(last + 2);
+});
+
 test("a drop goes after the changes before it; a clear cancels them", async () => {
   jest.useFakeTimers();
   const { ports, page } = await subscribed(fakeStore([a, b]));

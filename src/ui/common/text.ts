@@ -58,8 +58,13 @@ export function visibleSegments(value: string, multiline = false): Segment[] {
   return out;
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
+
 /** The same as one string (for clipboard text, titles and Markdown). */
 export function makeVisible(value: string): string {
+  // printable ASCII has nothing to escape: most URLs and header values (a list row shows two
+  // per render, and the panel renders on every live update)
+  if (PRINTABLE_ASCII.test(value)) return value;
   return visibleSegments(value)
     .map((s) => s.text)
     .join("");

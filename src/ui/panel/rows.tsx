@@ -1,6 +1,7 @@
 /** One row of the origin list and of the exchange list (fixed height, text only). */
 import type { Verdict } from "../../cors/model";
 import type { ExchangeRow as ExchangeRowData } from "../../protocol";
+import { pure } from "../common/pure";
 import { makeVisible } from "../common/text";
 import { titleOf } from "../common/titles";
 import { pathOf } from "../store/origin";
@@ -47,7 +48,8 @@ export function marksOf(row: ExchangeRowData): string[] {
   return marks;
 }
 
-export function ExchangeRow({ row }: { row: ExchangeRowData }) {
+/** A row of the exchange list; drawn again only when its exchange changed (see pure.ts). */
+export const ExchangeRow = pure(function ExchangeRow({ row }: { row: ExchangeRowData }) {
   const verdict = row.verdict;
   const reason = shortReason(row);
   return (
@@ -78,7 +80,7 @@ export function ExchangeRow({ row }: { row: ExchangeRowData }) {
       <span class="time">{clockTime(row.startTime)}</span>
     </>
   );
-}
+});
 
 /** One verdict count of an origin: the exchange list's mark and the number, with the words for
  * screen readers (and the row's tooltip), so the origin name keeps the room. */

@@ -4,6 +4,9 @@ test("bidi overrides, isolates, zero-width and control characters become visible
   expect(makeVisible("https://a.test\u202E")).toBe("https://a.test\u27E8U+202E\u27E9");
   expect(makeVisible("a\u200Bb\u2066c\u0007d\te\uFEFF")).toBe("a⟨U+200B⟩b⟨U+2066⟩c⟨U+0007⟩d⟨U+0009⟩e⟨U+FEFF⟩");
   expect(makeVisible("plain value, ünïcode ok")).toBe("plain value, ünïcode ok");
+  // the printable-ASCII shortcut ends exactly where the escapes begin
+  expect(makeVisible(" ~/a?b=1")).toBe(" ~/a?b=1");
+  expect(makeVisible("a\u007Fb\u001Fc")).toBe("a⟨U+007F⟩b⟨U+001F⟩c");
 });
 
 test("segments mark which parts are escapes", () => {
