@@ -290,15 +290,25 @@ function captured(ex: DiagnosedExchange["exchange"]): string {
   return parts.join(", ");
 }
 
-/** When the server saw the request, relative to the kills around it. */
-function nearKills(server: { options: number[]; actual: number[] }, kills: number[]): string {
-  const at = (t: number | undefined, what: string) => {
+/** When the server saw the request and answered it, relative to the kills around it: an answer
+ * sent after a kill reaches the browser while the worker is stopping or starting. */
+function nearKills(server: ServerSeen, kills: number[]): string {
+  const at = (t: number | undefined, answered: number | undefined, what: string) => {
     if (t === undefined) return `${what} not received`;
     const before = kills.filter((k) => k <= t).at(-1);
     const after = kills.find((k) => k > t);
-    return `${what} ${before === undefined ? "" : `${t - before} ms after kill ${kills.indexOf(before) + 1}`}${after === undefined ? "" : `, ${after - t} ms before kill ${kills.indexOf(after) + 1}`}`;
+    const answer = answered === undefined || after === undefined ? "" : `, answered ${answered < after ? `${after - answered} ms before` : `${answered - after} ms after`} it`;
+    return `${what} ${before === undefined ? "" : `${t - before} ms after kill ${kills.indexOf(before) + 1}`}${after === undefined ? "" : `, ${after - t} ms before kill ${kills.indexOf(after) + 1}${answer}`}`;
   };
-  return [server.options.length > 0 ? at(server.options[0], "OPTIONS") : "", at(server.actual[0], "request")].filter(Boolean).join("; ");
+  return [server.options.length > 0 ? at(server.options[0], server.optionsAnswered[0], "OPTIONS") : "", at(server.actual[0], server.actualAnswered[0], "request")].filter(Boolean).join("; ");
+}
+
+/** What the server saw of one URL: when requests came and when they were answered. */
+interface ServerSeen {
+  options: number[];
+  actual: number[];
+  optionsAnswered: (number | undefined)[];
+  actualAnswered: (number | undefined)[];
 }
 
 async function runPhase(name: string, page: Page, opts: { kills: number; min: number; seed: number }): Promise<PhaseResult> {
@@ -359,10 +369,11 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     stored.filter(([, v]) => v.includes(JSON.stringify(url).slice(1, -1))).map(([k]) => k.replace(`:${tabId}:`, ":this tab:"));
   const byUrl = new Map<string, DiagnosedExchange[]>();
   for (const e of entries) byUrl.set(e.exchange.url, [...(byUrl.get(e.exchange.url) ?? []), e]);
-  const serverBy = new Map<string, { options: number[]; actual: number[] }>();
+  const serverBy = new Map<string, ServerSeen>();
   for (const r of servers.requests.slice(firstServerRequest)) {
-    const s = serverBy.get(r.url) ?? { options: [], actual: [] };
+    const s = serverBy.get(r.url) ?? { options: [], actual: [], optionsAnswered: [], actualAnswered: [] };
     (r.method === "OPTIONS" ? s.options : s.actual).push(r.time);
+    (r.method === "OPTIONS" ? s.optionsAnswered : s.actualAnswered).push(r.answered);
     serverBy.set(r.url, s);
   }
   const problems: string[] = [];
@@ -391,7 +402,7 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     }
     const { exchange, diagnosis } = list[0] as DiagnosedExchange;
     const hop = exchange.hops[0];
-    const server = serverBy.get(p.url) ?? { options: [], actual: [] };
+    const server = serverBy.get(p.url) ?? { options: [], actual: [], optionsAnswered: [], actualAnswered: [] };
     // pairing: a preflight attached to this request is one the server received for its URL,
     // for its method, answered with the status the server sent
     const pf = hop?.preflight;

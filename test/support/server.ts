@@ -52,6 +52,8 @@ export interface RecordedRequest {
   /** raw header lines, in order, with the case the client sent */
   headers: [string, string][];
   time: number;
+  /** when the server sent its answer (or dropped the connection), for /r/ routes */
+  answered?: number;
 }
 
 export interface TestServers {
@@ -101,8 +103,9 @@ function pageHtml(title: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${safe}</title></head><body><h1>${safe}</h1></body></html>`;
 }
 
-function answer(req: IncomingMessage, res: ServerResponse, spec: ResponseSpec, fallbackStatus: number, fallbackBody: string): void {
+function answer(req: IncomingMessage, res: ServerResponse, spec: ResponseSpec, fallbackStatus: number, fallbackBody: string, record: RecordedRequest): void {
   const send = () => {
+    record.answered = Date.now();
     if (spec.drop) {
       req.socket.destroy();
       return;
@@ -133,7 +136,8 @@ function answer(req: IncomingMessage, res: ServerResponse, spec: ResponseSpec, f
 function handler(name: ServerName, origin: () => string, log: RecordedRequest[], staticPages: Map<string, string>) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", origin());
-    log.push({ server: name, method: req.method ?? "GET", url: url.href, headers: rawHeaderPairs(req), time: Date.now() });
+    const record: RecordedRequest = { server: name, method: req.method ?? "GET", url: url.href, headers: rawHeaderPairs(req), time: Date.now() };
+    log.push(record);
     // Drain any body so keep-alive connections stay usable.
     req.resume();
     if (url.pathname.startsWith("/r/")) {
@@ -143,8 +147,8 @@ function handler(name: ServerName, origin: () => string, log: RecordedRequest[],
         res.end("bad spec");
         return;
       }
-      if (req.method === "OPTIONS") answer(req, res, spec.preflight ?? {}, 404, "");
-      else answer(req, res, spec.actual ?? {}, 200, "ok");
+      if (req.method === "OPTIONS") answer(req, res, spec.preflight ?? {}, 404, "", record);
+      else answer(req, res, spec.actual ?? {}, 200, "ok", record);
       return;
     }
     if (url.pathname === "/set-cookie") {
