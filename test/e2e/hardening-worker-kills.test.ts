@@ -318,6 +318,13 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
   const firstServerRequest = servers.requests.length;
   await page.evaluate(`(${TRAFFIC})(${JSON.stringify(planned)}, ${CONCURRENCY}, ${opts.min})`);
   const random = rng(opts.seed + 1);
+  // CORS_LENS_KILL_TRACE=<dir>: a Chrome trace of the phase, for bench/dispatch-latency.ts (how
+  // long events waited in the worker) and a look at the worker's tasks around a kill
+  const traceDir = process.env.CORS_LENS_KILL_TRACE;
+  if (traceDir) {
+    mkdirSync(traceDir, { recursive: true });
+    await page.tracing.start({ path: join(traceDir, `kill-trace-${name}.json`), categories: ["toplevel", "devtools.timeline", "v8.execute", "extensions", "ServiceWorker"] });
+  }
   const kills: number[] = [];
   const started = Date.now();
   for (let k = 0; k < opts.kills; k++) {
@@ -342,6 +349,7 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
   });
   const results = (await page.evaluate(() => (window as unknown as { __done: Promise<unknown> }).__done)) as { i: number; ok: boolean }[];
   const trafficSeconds = Math.round((Date.now() - started) / 100) / 10;
+  if (traceDir) await page.tracing.stop();
   const made = results.map((r) => planned[r.i] as Planned);
   const urls = new Set(made.map((p) => p.url));
   // Let the log settle: every request over, or nothing changing for 1.5 s (cut-off ones stay).

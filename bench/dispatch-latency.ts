@@ -1,0 +1,90 @@
+/**
+ * How long webRequest events wait in the extension's service worker, from a Chrome trace.
+ *
+ * An event the browser has dispatched to the worker is lost if the worker is stopped before
+ * its listener ran (the listener journals or writes it at once). So the time from dispatch to
+ * the worker's acknowledgement (the `ServiceWorkerVersion::Request` flow of the trace's
+ * `ServiceWorker` category, which opens when the browser dispatches and closes when the worker
+ * has run the listeners) is the window in which a stop loses events; the kill test's lost
+ * requests are events that were still waiting when the worker was stopped.
+ *
+ *   CORS_LENS_KILL_TRACE=/tmp/traces npx jest --selectProjects e2e \
+ *     --runTestsByPath test/e2e/hardening-worker-kills.test.ts     (one trace per phase)
+ *   npx tsx bench/dispatch-latency.ts /tmp/traces/kill-trace-p.json […]
+ *
+ * Prints, per trace: dispatches, the acknowledgement latency (median, 90th and 99th
+ * percentiles, maximum, counts over 50 and 100 ms) and how many were still waiting (over 30 ms)
+ * when a worker stop closed them.
+ */
+import { readFileSync } from "node:fs";
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  id?: string;
+  id2?: { local?: string; global?: string };
+}
+
+export interface DispatchLatency {
+  dispatches: number;
+  median: number;
+  p90: number;
+  p99: number;
+  max: number;
+  over50: number;
+  over100: number;
+  /** dispatches a worker stop closed after they had waited more than 30 ms */
+  waitingAtStop: number;
+}
+
+const flowId = (e: TraceEvent): string => e.id ?? e.id2?.local ?? e.id2?.global ?? "";
+
+export function dispatchLatency(events: TraceEvent[]): DispatchLatency {
+  const stops = events.filter((e) => e.name === "ServiceWorkerVersion::StopWorker" && e.ph === "I").map((e) => e.ts);
+  const opened = new Map<string, number>();
+  const closed = new Map<string, number>();
+  for (const e of events) {
+    if (e.name !== "ServiceWorkerVersion::Request") continue;
+    if (e.ph === "s") opened.set(flowId(e), e.ts);
+    else if (e.ph === "f") closed.set(flowId(e), e.ts);
+  }
+  const latencies: number[] = [];
+  let waitingAtStop = 0;
+  for (const [id, start] of opened) {
+    const end = closed.get(id);
+    if (end === undefined) continue;
+    const ms = (end - start) / 1000;
+    // closed by a stop (within 30 ms after one), not by the worker: it never ran
+    if (ms > 30 && stops.some((stop) => end >= stop && end - stop < 30_000)) {
+      waitingAtStop++;
+      continue;
+    }
+    latencies.push(ms);
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? Number.NaN;
+  return {
+    dispatches: latencies.length,
+    median: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    max: latencies.at(-1) ?? Number.NaN,
+    over50: latencies.filter((ms) => ms > 50).length,
+    over100: latencies.filter((ms) => ms > 100).length,
+    waitingAtStop,
+  };
+}
+
+function main(): void {
+  for (const file of process.argv.slice(2)) {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as { traceEvents?: TraceEvent[] } | TraceEvent[];
+    const d = dispatchLatency(Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []));
+    const ms = (n: number) => `${n.toFixed(1)} ms`;
+    console.log(
+      `${file}: ${d.dispatches} dispatches; acknowledged after: median ${ms(d.median)}, p90 ${ms(d.p90)}, p99 ${ms(d.p99)}, max ${ms(d.max)}; over 50 ms ${d.over50}, over 100 ms ${d.over100}; still waiting when a stop came ${d.waitingAtStop}`,
+    );
+  }
+}
+
+if (process.argv[1]?.endsWith("dispatch-latency.ts")) main();
