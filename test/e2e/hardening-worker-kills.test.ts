@@ -171,20 +171,11 @@ const TRAFFIC = `(plan, concurrency, min) => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Evaluates in the extension's worker. The worker found may be stopped before the evaluation
- * runs (Chromium stops and starts it at will; a page reconnecting starts a new one): then the
- * current one is looked up again (not the kept handle, which stayed stale under load), for up
- * to 10 s. */
-async function inWorker<T>(expression: string): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // after a failure, not the kept handle: its context may be the one destroyed
-      return (await (await h.worker(attempt > 1)).evaluate(expression)) as T;
-    } catch (error) {
-      if (attempt >= 40 || !/detached|closed|context/i.test(String(error))) throw error;
-      await sleep(250);
-    }
-  }
+/** Evaluates in the extension's options page (storage.session is open to extension pages).
+ * Not in the worker: under load a worker being replaced stayed listed with its context
+ * destroyed, and 40 lookups over 10 s kept finding it (the harness failed, not the product). */
+function inExtensionPage<T>(expression: string): Promise<T> {
+  return h.extensionPage.evaluate(expression) as Promise<T>;
 }
 
 async function until(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -368,10 +359,10 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
 
   // storage.session as the last worker left it: a lost request found there was stored but not
   // read back; one not found there never reached storage
-  const stored = await inWorker<[string, string][]>(
+  const stored = await inExtensionPage<[string, string][]>(
     "chrome.storage.session.get(null).then((all) => Object.entries(all).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))",
   );
-  const storageBytes = await inWorker<number>("chrome.storage.session.getBytesInUse(null)");
+  const storageBytes = await inExtensionPage<number>("chrome.storage.session.getBytesInUse(null)");
   // the key says under which tab it was stored ("this tab" or the other one's id)
   const storedUnder = (url: string) =>
     stored.filter(([, v]) => v.includes(JSON.stringify(url).slice(1, -1))).map(([k]) => k.replace(`:${tabId}:`, ":this tab:"));

@@ -91,7 +91,8 @@ export async function launchChromiumWithExtension(opts: LaunchOptions = {}): Pro
       if (!fresh && current && currentTarget && browser.targets().includes(currentTarget)) return current;
       current = null;
       currentTarget = null;
-      const existing = browser.targets().find(isExtensionWorker);
+      // the newest: a worker being replaced may still be listed before its successor
+      const existing = browser.targets().filter(isExtensionWorker).at(-1);
       const waiting = existing ? Promise.resolve(existing) : browser.waitForTarget(isExtensionWorker, { timeout: 30000 });
       // Any extension event starts a stopped worker; a message is the cheapest one.
       if (!existing) void sendFromPage({ type: "getSettings" }).catch(() => undefined);
