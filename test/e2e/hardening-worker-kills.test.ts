@@ -305,7 +305,11 @@ interface ServerSeen {
 async function runPhase(name: string, page: Page, opts: { kills: number; min: number; seed: number }): Promise<PhaseResult> {
   const tabId = await h.tabIdOf(page);
   await page.bringToFront();
-  const planned = plan(name, 4000, opts.seed);
+  // At most 1,800 requests: under the tab's bound of 2,000 exchanges (the oldest are dropped
+  // past it, which this test would count as lost). A slow machine can make more before the
+  // kills are done (once, worker starts that the harness had to resume took 4 s each and the
+  // page made 3,932); the kills then go on without traffic.
+  const planned = plan(name, 1800, opts.seed);
   const firstServerRequest = servers.requests.length;
   await page.evaluate(`(${TRAFFIC})(${JSON.stringify(planned)}, ${CONCURRENCY}, ${opts.min})`);
   const random = rng(opts.seed + 1);
