@@ -49,15 +49,16 @@ export function diagnose(exchange: Exchange): Diagnosis {
     const ex = normalizeExchange(exchange);
     const d = run(ex);
     if (ex.captureGap && undecidedByGap(ex, d)) {
-      return {
-        verdict: "pending",
-        explanation: `Capture was interrupted while the ${ex.method} request to ${ex.url} was in flight (for example the browser restarted the extension), so CORS Lens missed part of it and cannot say what decided its outcome (${ex.outcome.state === "failed" ? `it failed with ${ex.outcome.error}` : "it completed"}).`,
-        warnings: [],
-        cachedPreflight: d.cachedPreflight,
-        credentials: d.credentials,
-        credentialsInferred: d.credentialsInferred,
-        browser: d.browser,
-      };
+      return undecided(
+        d,
+        `Capture was interrupted while the ${ex.method} request to ${ex.url} was in flight (for example the browser restarted the extension), so CORS Lens missed part of it and cannot say what decided its outcome (${ex.outcome.state === "failed" ? `it failed with ${ex.outcome.error}` : "it completed"}).`,
+      );
+    }
+    if (d.verdict === "network-error" && preflightAnswerMissing(ex)) {
+      return undecided(
+        d,
+        `The ${ex.method} request to ${ex.url} failed with ${ex.outcome.state === "failed" ? ex.outcome.error : "an error"} after its preflight was sent, but the preflight's answer was not captured (capture was interrupted, for example the browser restarted the extension): that answer is what decided, so CORS Lens cannot say why.`,
+      );
     }
     return d;
   } catch (error) {
@@ -73,6 +74,32 @@ export function diagnose(exchange: Exchange): Diagnosis {
       browser,
     };
   }
+}
+
+/** A pending verdict that keeps what the run found out about the request (credentials, cache). */
+function undecided(d: Diagnosis, explanation: string): Diagnosis {
+  return {
+    verdict: "pending",
+    explanation,
+    warnings: [],
+    cachedPreflight: d.cachedPreflight,
+    credentials: d.credentials,
+    credentialsInferred: d.credentialsInferred,
+    browser: d.browser,
+  };
+}
+
+/**
+ * A request that failed as a CORS block does (net::ERR_FAILED) after a preflight whose answer
+ * (response or error) was never captured: the missing answer is the evidence that decided, so
+ * "network error" would be a guess. It happens without any `captureGap` when Chromium hands the
+ * request's error to the worker and the preflight's response events, sent at the same moment,
+ * go to a worker being stopped (seen once in the kill test under load: a preflight answered 404
+ * as the kill came, diagnosed "network error" instead of blocked).
+ */
+function preflightAnswerMissing(ex: Exchange): boolean {
+  if (ex.outcome.state !== "failed" || !isCorsErrorString(ex.outcome.error)) return false;
+  return ex.hops.some((h) => h.preflight !== undefined && h.preflight.response === undefined && h.preflight.error === undefined);
 }
 
 /**

@@ -442,7 +442,12 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     const id = diagnosis.failure?.id;
     if (diagnosis.verdict !== p.expected || (p.failureId !== undefined && id !== p.failureId)) {
       f.misdiagnosed++;
-      problems.push(`misdiagnosed: ${p.kind} #${p.i}: ${diagnosis.verdict} ${id ?? ""}, expected ${p.expected} ${p.failureId ?? ""}`);
+      // with what was captured and when, to tell a capture bug from a request that really
+      // failed otherwise (the page's own result is checked above)
+      const outcome = exchange.outcome.state === "failed" ? exchange.outcome.error : exchange.outcome.state;
+      problems.push(
+        `misdiagnosed: ${p.kind} #${p.i}: ${diagnosis.verdict} ${id ?? ""}, expected ${p.expected} ${p.failureId ?? ""}; outcome ${outcome}, ${captured(exchange)}; ${nearKills(server, kills)}`,
+      );
       continue;
     }
     if (server.options.length > 0 && !pf) {

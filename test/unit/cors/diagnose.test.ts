@@ -326,6 +326,29 @@ describe("events lost while a failing preflight was captured (captureGap): the p
   });
 });
 
+describe("a failed request whose preflight's answer was not captured", () => {
+  // The kill test's case under load: the preflight answered 404 as a kill came; the worker got
+  // the DELETE's error (ERR_FAILED) but never the preflight's response events. No captureGap:
+  // the request's own events were all seen.
+  const unanswered = (error = FAILED) => {
+    const ex = exchange({ method: "DELETE", preflight: { status: 404 }, response: null, outcome: error });
+    const pf = ex.hops[0]!.preflight!;
+    delete pf.response;
+    delete pf.endTime;
+    ex.hops[0]!.requestHeaders = null;
+    return ex;
+  };
+  test("failed as a CORS block (ERR_FAILED): undecided, and it says why, not a network error", () => {
+    const d = check(unanswered(), { verdict: "pending" });
+    expect(d.explanation).toMatch(/preflight's answer was not captured/);
+    expect(d.explanation).toMatch(/interrupted/);
+  });
+  test("a network error of its own (connection refused) stays one", () =>
+    void check(unanswered("net::ERR_CONNECTION_REFUSED"), { verdict: "network-error", id: "non-cors-network-error" }));
+  test("with the preflight's answer captured, the preflight decides as before", () =>
+    void check(exchange({ method: "DELETE", preflight: { status: 404 }, response: null, outcome: FAILED }), { verdict: "blocked", id: "preflight-acao-missing" }));
+});
+
 describe("network errors named as such", () => {
   test.each([
     ["net::ERR_CONNECTION_REFUSED", "non-cors-network-error"],
