@@ -266,6 +266,9 @@ interface PhaseResult {
   problems: string[];
   notes: string[];
   tabId: number;
+  /** the interrupted and misdiagnosed exchanges as the log holds them (test servers' headers
+   * only), so that a case the engine leaves undecided can be studied after the run */
+  cases: DiagnosedExchange[];
 }
 
 /** Which events of an exchange reached the log (for the notes on interrupted exchanges). */
@@ -382,6 +385,7 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
   const problems: string[] = [];
   /** what the interrupted exchanges hold (not problems: where the kills cut them off) */
   const notes: string[] = [];
+  const cases: DiagnosedExchange[] = [];
   const f = { complete: 0, interrupted: 0, preflightMissed: 0, lost: 0, duplicated: 0, mispaired: 0, misdiagnosed: 0 };
   for (const p of made) {
     const pageResult = results.find((r) => r.i === p.i);
@@ -432,6 +436,7 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
       if (/interrupted/i.test(diagnosis.explanation) && !diagnosis.failure) {
         f.interrupted++;
         notes.push(`interrupted: ${p.kind} #${p.i}: ${captured(exchange)}; ${nearKills(server, kills)}`);
+        cases.push(list[0] as DiagnosedExchange);
       }
       else {
         f.misdiagnosed++;
@@ -445,6 +450,7 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
       // with what was captured and when, to tell a capture bug from a request that really
       // failed otherwise (the page's own result is checked above)
       const outcome = exchange.outcome.state === "failed" ? exchange.outcome.error : exchange.outcome.state;
+      cases.push(list[0] as DiagnosedExchange);
       problems.push(
         `misdiagnosed: ${p.kind} #${p.i}: ${diagnosis.verdict} ${id ?? ""}, expected ${p.expected} ${p.failureId ?? ""}; outcome ${outcome}, ${captured(exchange)}; ${nearKills(server, kills)}`,
       );
@@ -478,7 +484,7 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     settleSeconds: Math.round((Date.now() - started) / 100) / 10 - trafficSeconds,
   };
   process.stdout.write(`\n[hardening] worker kills, ${name}: ${JSON.stringify(figures)}\n${notes.map((n) => `  ${n}\n`).join("")}`);
-  return { figures, problems, notes, tabId };
+  return { figures, problems, notes, tabId, cases };
 }
 
 const report: Record<string, PhaseResult> = {};
