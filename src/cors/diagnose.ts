@@ -54,10 +54,11 @@ export function diagnose(exchange: Exchange): Diagnosis {
         `Capture was interrupted while the ${ex.method} request to ${ex.url} was in flight (for example the browser restarted the extension), so CORS Lens missed part of it and cannot say what decided its outcome (${ex.outcome.state === "failed" ? `it failed with ${ex.outcome.error}` : "it completed"}).`,
       );
     }
-    if (d.verdict === "network-error" && preflightAnswerMissing(ex)) {
+    const unanswered = d.verdict === "network-error" ? errorAfterUnansweredPreflight(ex) : null;
+    if (unanswered !== null) {
       return undecided(
         d,
-        `The ${ex.method} request to ${ex.url} failed with ${ex.outcome.state === "failed" ? ex.outcome.error : "an error"} after its preflight was sent, but the preflight's answer was not captured (capture was interrupted, for example the browser restarted the extension): that answer is what decided, so CORS Lens cannot say why.`,
+        `The ${ex.method} request to ${ex.url} failed with ${unanswered} after its preflight was sent, but the preflight's answer was not captured (capture was interrupted, for example the browser restarted the extension): that answer is what decided, so CORS Lens cannot say why.`,
       );
     }
     return d;
@@ -90,16 +91,17 @@ function undecided(d: Diagnosis, explanation: string): Diagnosis {
 }
 
 /**
- * A request that failed as a CORS block does (net::ERR_FAILED) after a preflight whose answer
- * (response or error) was never captured: the missing answer is the evidence that decided, so
- * "network error" would be a guess. It happens without any `captureGap` when Chromium hands the
+ * The error of a request that failed as a CORS block does (net::ERR_FAILED) after a preflight
+ * whose answer (response or error) was never captured; null otherwise. The missing answer is the
+ * evidence that decided, so "network error" would be a guess. It happens without any `captureGap` when Chromium hands the
  * request's error to the worker and the preflight's response events, sent at the same moment,
  * go to a worker being stopped (seen once in the kill test under load: a preflight answered 404
  * as the kill came, diagnosed "network error" instead of blocked).
  */
-function preflightAnswerMissing(ex: Exchange): boolean {
-  if (ex.outcome.state !== "failed" || !isCorsErrorString(ex.outcome.error)) return false;
-  return ex.hops.some((h) => h.preflight !== undefined && h.preflight.response === undefined && h.preflight.error === undefined);
+function errorAfterUnansweredPreflight(ex: Exchange): string | null {
+  if (ex.outcome.state !== "failed" || !isCorsErrorString(ex.outcome.error)) return null;
+  const unanswered = ex.hops.some((h) => h.preflight !== undefined && h.preflight.response === undefined && h.preflight.error === undefined);
+  return unanswered ? ex.outcome.error : null;
 }
 
 /**

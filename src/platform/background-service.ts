@@ -18,7 +18,7 @@ import { createBadge } from "./badge";
 import { registerCaptureListeners, type WebRequestApi } from "./listeners";
 import { createLivePorts } from "./live-ports";
 import { createLogStore, type KeyValueStore } from "./log-store";
-import { type ReadableArea, readAllInChunks } from "./read-storage";
+import { readAllInChunks } from "./read-storage";
 import { createRecorder } from "./recorder";
 import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./settings";
 import { drainInSlices } from "./slices";
@@ -38,7 +38,7 @@ const FINISHED_ON_RESTORE = 256;
 function sessionStore(onLoad: (all: Record<string, unknown>) => void): KeyValueStore {
   return {
     get: async () => {
-      const all = await readAllInChunks(chrome.storage.session as unknown as ReadableArea);
+      const all = await readAllInChunks(chrome.storage.session);
       onLoad(all);
       return all;
     },
