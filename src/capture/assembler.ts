@@ -529,7 +529,10 @@ export function createAssembler(options: AssemblerOptions): Assembler {
       hop.preflightState = "not-needed";
       return;
     }
-    hop.preflightState = needsPreflight(hop.method, hop.requestHeaders, browser).needed ? "cached" : "not-needed";
+    if (!needsPreflight(hop.method, hop.requestHeaders, browser).needed) hop.preflightState = "not-needed";
+    // With events lost to a stopped worker (captureGap), a preflight not seen may have been
+    // sent in the gap: nothing shows that the cache answered, so the state stays unknown.
+    else hop.preflightState = ex.captureGap ? "unknown" : "cached";
   }
 
   function applyToRequest(ex: Exchange, e: CaptureEvent): Exchange[] {

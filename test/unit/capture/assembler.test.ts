@@ -189,6 +189,33 @@ describe("worker restart", () => {
     }
   });
 
+  test("a preflight lost while no worker ran is not taken for a cache hit", () => {
+    const events = loadFixture("preflight-pass");
+    const put = events.find((e) => e.method === "PUT")?.requestId;
+    const start = events.findIndex((e) => e.requestId === put);
+    const resume = events.findIndex((e, i) => i > start && e.requestId === put && e.kind !== "beforeRequest");
+    const lost = events.slice(start + 1, resume);
+    // the fixture's OPTIONS runs between the PUT's first event and its next one
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost.every((e) => e.method === "OPTIONS")).toBe(true);
+    const run = (gap: boolean) => {
+      const first = createAssembler({ browser: "chromium" });
+      for (const e of events.slice(0, start + 1)) first.push(e);
+      const snapshot = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<typeof first.snapshot>;
+      // what the restarting worker does to what was in flight (background-service.ts)
+      if (gap) for (const { exchange } of snapshot.inflight) exchange.captureGap = "after-start";
+      const second = createAssembler({ browser: "chromium" });
+      second.restore(snapshot);
+      let last: Exchange | undefined;
+      for (const e of events.slice(resume)) for (const ex of second.push(e)) if (ex.method === "PUT") last = structuredClone(ex);
+      return last;
+    };
+    expect(run(true)?.hops[0]?.preflightState).toBe("unknown");
+    expect(run(true)?.outcome.state).toBe("completed");
+    // the same events with no worker restart in between read as a cache hit
+    expect(run(false)?.hops[0]?.preflightState).toBe("cached");
+  });
+
   test("flushInterrupted ends what is in flight as pending + interrupted", () => {
     const events = loadFixture("preflight-pass");
     let clock = 0;
