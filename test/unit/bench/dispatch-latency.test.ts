@@ -1,6 +1,6 @@
 /** bench/dispatch-latency.ts on a hand-made trace: dispatch → acknowledgement times, and the
  * dispatches a worker stop closed (never run) counted apart. */
-import { dispatchLatency } from "../../../bench/dispatch-latency";
+import { dispatchLatency, workerDuringWaits } from "../../../bench/dispatch-latency";
 
 const flow = (id: string, from: number, to: number) => [
   { name: "ServiceWorkerVersion::Request", ph: "s", ts: from * 1000, id },
@@ -18,4 +18,20 @@ test("latencies of acknowledged dispatches; those a stop closed after waiting ar
     { name: "ServiceWorkerVersion::Request", ph: "s", ts: 400_000, id: "6" }, // never closed
   ];
   expect(dispatchLatency(events)).toEqual({ dispatches: 4, median: 4, p90: 120, p99: 120, max: 120, over50: 1, over100: 1, waitingAtStop: 1 });
+});
+
+test("the worker's tasks during long waits: wall and CPU time, clipped to the waits", () => {
+  const task = (tid: number, from: number, wall: number, cpu: number) => ({ name: "ThreadControllerImpl::RunTask", ph: "X", pid: 1, tid, ts: from * 1000, dur: wall * 1000, tdur: cpu * 1000 });
+  const events = [
+    { name: "thread_name", ph: "M", ts: 0, pid: 1, tid: 7, args: { name: "ServiceWorker thread" } },
+    { name: "thread_name", ph: "M", ts: 0, pid: 1, tid: 8, args: { name: "CrRendererMain" } },
+    ...flow("1", 100, 300), // waits from 100 to 300 ms
+    ...flow("2", 250, 400), // overlaps: one wait from 100 to 400 ms
+    ...flow("3", 500, 520), // too short to count
+    task(7, 100, 200, 2), // descheduled: 200 ms of wall, 2 ms of CPU
+    task(7, 350, 100, 100), // half inside the wait: 50 ms of wall, 50 ms of CPU
+    task(7, 500, 10, 10), // outside every long wait
+    task(8, 100, 300, 300), // not a worker thread
+  ];
+  expect(workerDuringWaits(events)).toEqual({ waitMs: 300, taskMs: 250, cpuMs: 52 });
 });
