@@ -62,6 +62,21 @@ export interface VerdictCounts {
   warnings: number;
 }
 
+/** Counts per verdict, for the worker's tab list (from entries) and the pages (from rows). */
+export function countVerdicts<T>(items: readonly T[], verdictOf: (item: T) => Verdict, warned: (item: T) => boolean): VerdictCounts {
+  const counts: VerdictCounts = { allowed: 0, blocked: 0, notCors: 0, networkError: 0, pending: 0, warnings: 0 };
+  for (const item of items) {
+    const verdict = verdictOf(item);
+    if (verdict === "allowed") counts.allowed++;
+    else if (verdict === "blocked") counts.blocked++;
+    else if (verdict === "not-cors") counts.notCors++;
+    else if (verdict === "network-error") counts.networkError++;
+    else counts.pending++;
+    if (warned(item)) counts.warnings++;
+  }
+  return counts;
+}
+
 /** Everything the worker knows about one tab. */
 export interface TabLog {
   tabId: number;

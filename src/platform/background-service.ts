@@ -13,13 +13,15 @@ import type { CaptureEvent } from "../capture/events";
 import { originOf } from "../capture/headers";
 import { diagnose } from "../cors/diagnose";
 import type { BrowserKind, DiagnosedExchange, Exchange } from "../cors/model";
-import { isRequestMessage, type RequestMessage, type Settings, type TabSummary, type VerdictCounts } from "../protocol";
+import { countVerdicts, isRequestMessage, type RequestMessage, type Settings, type TabSummary } from "../protocol";
 import { createBadge } from "./badge";
+import { bootIdOf, journalKey, journalOf } from "./journal";
 import { registerCaptureListeners, type WebRequestApi } from "./listeners";
 import { createLivePorts } from "./live-ports";
 import { createLogStore, type KeyValueStore } from "./log-store";
 import { readAllInChunks } from "./read-storage";
 import { createRecorder } from "./recorder";
+import { markInterrupted, restoredExchanges } from "./restore";
 import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./settings";
 import { drainInSlices } from "./slices";
 import { canDeferWrite } from "./write-policy";
@@ -27,12 +29,7 @@ import { canDeferWrite } from "./write-policy";
 const AUX_KEY = "asm:aux";
 /** an exchange with no event for this long is considered cut off (worker or browser gone) */
 const STALE_MS = 10 * 60 * 1000;
-/** Events that arrive while a starting worker restores its state are journaled under
- * `j:<worker start>:<n>` at once: a worker stopped before its restore ends (it happens when
- * the browser stops it again right away) leaves them to the next one instead of losing them. */
-const JOURNAL_PREFIX = "j:";
-/** most recently finished exchanges handed back to the assembler on restore (late events) */
-const FINISHED_ON_RESTORE = 256;
+
 /** storage.session as the log store's KeyValueStore; `onLoad` also sees the keys the log
  * store ignores (the journal), from the same read. */
 function sessionStore(onLoad: (all: Record<string, unknown>) => void): KeyValueStore {
@@ -47,32 +44,6 @@ function sessionStore(onLoad: (all: Record<string, unknown>) => void): KeyValueS
   };
 }
 
-/** Journaled events of earlier workers, oldest first. */
-function journalOf(all: Record<string, unknown>): { keys: string[]; events: CaptureEvent[] } {
-  const keys = Object.keys(all)
-    .filter((k) => k.startsWith(JOURNAL_PREFIX))
-    .sort();
-  const events: CaptureEvent[] = [];
-  for (const key of keys) {
-    const value = all[key] as Partial<CaptureEvent> | null;
-    if (value && typeof value.kind === "string" && typeof value.requestId === "string") events.push(value as CaptureEvent);
-  }
-  return { keys, events };
-}
-
-export function countVerdicts(entries: DiagnosedExchange[]): VerdictCounts {
-  const counts: VerdictCounts = { allowed: 0, blocked: 0, notCors: 0, networkError: 0, pending: 0, warnings: 0 };
-  for (const { diagnosis } of entries) {
-    if (diagnosis.verdict === "allowed") counts.allowed++;
-    else if (diagnosis.verdict === "blocked") counts.blocked++;
-    else if (diagnosis.verdict === "not-cors") counts.notCors++;
-    else if (diagnosis.verdict === "network-error") counts.networkError++;
-    else counts.pending++;
-    if (diagnosis.warnings.length > 0) counts.warnings++;
-  }
-  return counts;
-}
-
 export function startBackground(browser: BrowserKind): void {
   const recorder = createRecorder();
   (globalThis as { __corsLensRecorder?: unknown }).__corsLensRecorder = recorder;
@@ -85,7 +56,7 @@ export function startBackground(browser: BrowserKind): void {
     }),
     { onWriteError: (error) => console.warn("[cors-lens] storage write failed", error) },
   );
-  const bootId = String(Date.now()).padStart(15, "0");
+  const bootId = bootIdOf(Date.now());
   const journalKeys: string[] = [];
   const badge = createBadge();
   let settings: Settings = defaultSettings();
@@ -185,7 +156,7 @@ export function startBackground(browser: BrowserKind): void {
       return;
     }
     queue.push(event);
-    const key = `${JOURNAL_PREFIX}${bootId}:${String(journalKeys.length).padStart(6, "0")}`;
+    const key = journalKey(bootId, journalKeys.length);
     journalKeys.push(key);
     chrome.storage.session.set({ [key]: event }).catch(() => undefined);
   });
@@ -210,7 +181,12 @@ export function startBackground(browser: BrowserKind): void {
         // webRequest never sees an extension page load, so its tab's pageUrl stays unknown
         // to the log; the tab's own URL tells the picker it is one of ours.
         const pageUrl = log.pageUrl ?? urls.get(tabId) ?? null;
-        return { tabId, pageUrl, title: titles.get(tabId) ?? null, counts: countVerdicts(log.entries) };
+        const counts = countVerdicts(
+          log.entries,
+          (e) => e.diagnosis.verdict,
+          (e) => e.diagnosis.warnings.length > 0,
+        );
+        return { tabId, pageUrl, title: titles.get(tabId) ?? null, counts };
       })
       .sort((a, b) => a.tabId - b.tabId);
   }
@@ -284,22 +260,8 @@ export function startBackground(browser: BrowserKind): void {
       ]);
       settings = mergeSettings(defaultSettings(), local[SETTINGS_KEY]);
       const aux = parseAux(session[AUX_KEY]);
-      // In-flight exchanges are the stored entries still pending (worker copies back to -1),
-      // including those a previous restart marked interrupted (they may still finish), but not
-      // those the staleness sweep ended.
-      const seen = new Set<string>();
-      const inflight: AssemblerSnapshot["inflight"] = [];
-      const finished: Exchange[] = [];
-      const staleBefore = Date.now() - STALE_MS;
-      for (const { exchange } of store.all()) {
-        if (seen.has(exchange.id)) continue;
-        seen.add(exchange.id);
-        const ex = exchange.fromWorker ? { ...exchange, tabId: -1, fromWorker: undefined } : exchange;
-        if (exchange.outcome.state !== "pending") finished.push(ex);
-        else if (!exchange.outcome.interrupted || exchange.startTime >= staleBefore) inflight.push({ exchange: ex, lastSeen: ex.startTime });
-      }
-      finished.sort((a, b) => a.startTime - b.startTime);
-      assembler.restore({ version: 1, inflight, options: aux.options, orphans: aux.orphans, finished: finished.slice(-FINISHED_ON_RESTORE) });
+      const { inflight, finished } = restoredExchanges(store.all(), Date.now() - STALE_MS);
+      assembler.restore({ version: 1, inflight, options: aux.options, orphans: aux.orphans, finished });
       lastAux = JSON.stringify(aux);
     } catch (error) {
       console.warn("[cors-lens] restoring the log failed; starting empty", error);
@@ -310,16 +272,8 @@ export function startBackground(browser: BrowserKind): void {
     try {
       // events earlier workers journaled but did not live to apply
       await drainInSlices(journal.events, handle);
-      // What is in flight now (restored, or begun in that journal) may have lost events while
-      // no worker ran: until one arrives, say that capture was interrupted rather than that it
-      // has not finished.
-      for (const { exchange } of assembler.snapshot().inflight) {
-        if (exchange.outcome.state === "pending" && !exchange.outcome.interrupted) {
-          exchange.outcome = { state: "pending", interrupted: true };
-          exchange.captureGap ??= "after-start";
-          record(exchange);
-        }
-      }
+      // what is in flight now (restored, or begun in that journal) may have lost events
+      for (const exchange of markInterrupted(assembler.snapshot().inflight)) record(exchange);
       await drainInSlices(queue, handle);
     } finally {
       ready = true;

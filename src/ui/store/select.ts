@@ -5,7 +5,7 @@
  * array identity.
  */
 import type { DiagnosedExchange, Header } from "../../cors/model";
-import type { ExchangeRow, VerdictCounts } from "../../protocol";
+import { countVerdicts as countAll, type ExchangeRow, type VerdictCounts } from "../../protocol";
 import type { Detail, Filters } from "./log";
 import { targetOrigin } from "./origin";
 
@@ -145,28 +145,7 @@ export function rowsOfOrigin(rows: ExchangeRow[], origin: string | null): Exchan
 }
 
 export function countVerdicts(rows: ExchangeRow[]): VerdictCounts {
-  const counts: VerdictCounts = { allowed: 0, blocked: 0, notCors: 0, networkError: 0, pending: 0, warnings: 0 };
-  for (const row of rows) {
-    switch (row.verdict) {
-      case "allowed":
-        counts.allowed += 1;
-        break;
-      case "blocked":
-        counts.blocked += 1;
-        break;
-      case "not-cors":
-        counts.notCors += 1;
-        break;
-      case "network-error":
-        counts.networkError += 1;
-        break;
-      case "pending":
-        counts.pending += 1;
-        break;
-    }
-    if (row.warnings > 0) counts.warnings += 1;
-  }
-  return counts;
+  return countAll(rows, (r) => r.verdict, (r) => r.warnings > 0);
 }
 
 /** Resource types present in a log, for the type filter's options. */

@@ -1,0 +1,34 @@
+/**
+ * The journal of a starting worker. Events that arrive while it restores its state are
+ * written under `j:<worker start>:<n>` at once, before they are applied: a worker stopped
+ * before its restore ends (the browser may stop it again right away) leaves them to the next
+ * one instead of losing them. The next worker replays them, oldest first, and removes the
+ * keys once the log holds what they brought (replaying an event twice is harmless).
+ */
+import type { CaptureEvent } from "../capture/events";
+
+export const JOURNAL_PREFIX = "j:";
+
+/** The key of the worker's n-th journaled event; keys sort in the order events came. */
+export function journalKey(bootId: string, n: number): string {
+  return `${JOURNAL_PREFIX}${bootId}:${String(n).padStart(6, "0")}`;
+}
+
+/** A worker's boot id: its start time, padded so that later workers' keys sort after. */
+export function bootIdOf(now: number): string {
+  return String(now).padStart(15, "0");
+}
+
+/** Journaled events of earlier workers in what storage holds, oldest first; values that are
+ * not events are skipped (their keys still go, to be removed). */
+export function journalOf(all: Record<string, unknown>): { keys: string[]; events: CaptureEvent[] } {
+  const keys = Object.keys(all)
+    .filter((k) => k.startsWith(JOURNAL_PREFIX))
+    .sort();
+  const events: CaptureEvent[] = [];
+  for (const key of keys) {
+    const value = all[key] as Partial<CaptureEvent> | null;
+    if (value && typeof value.kind === "string" && typeof value.requestId === "string") events.push(value as CaptureEvent);
+  }
+  return { keys, events };
+}
