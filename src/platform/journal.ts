@@ -3,7 +3,8 @@
  * written under `j:<worker start>:<n>` at once, before they are applied: a worker stopped
  * before its restore ends (the browser may stop it again right away) leaves them to the next
  * one instead of losing them. The next worker replays them, oldest first, and removes the
- * keys once the log holds what they brought (replaying an event twice is harmless).
+ * keys once the log holds what they brought (replaying an event twice is harmless: see
+ * background-service.ts for the one event that changes the log by itself, a navigation).
  */
 import type { CaptureEvent } from "../capture/events";
 

@@ -131,6 +131,8 @@ export interface LogStore {
   all(): DiagnosedExchange[];
   /** how many of the tab's exchanges are blocked (kept up to date, no walk over the log) */
   blockedCount(tabId: number): number;
+  /** whether the tab holds an exchange that started after `time` (a walk over the tab's log) */
+  hasStartedAfter(tabId: number, time: number): boolean;
   /** resolves when every write queued so far reached the store */
   flushed(): Promise<void>;
   /** writes a key this store does not own (e.g. the assembler's auxiliary state) in the same
@@ -505,6 +507,11 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     pageUrl: (tabId) => tabs.get(tabId)?.pageUrl ?? null,
     all: () => [...tabs.values()].flatMap((t) => [...t.entries.values()].map((v) => v.entry)),
     blockedCount: (tabId) => tabs.get(tabId)?.blocked ?? 0,
+
+    hasStartedAfter(tabId, time) {
+      for (const held of tabs.get(tabId)?.entries.values() ?? []) if (held.entry.exchange.startTime > time) return true;
+      return false;
+    },
 
     async flushed() {
       if (next) await next.promise;

@@ -560,4 +560,36 @@ describe("worker stopped during continuous cross-origin traffic", () => {
     );
     for (const p of [panel, popup]) expect(await p.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
   });
+
+  // A worker stopped after it applied its journal but before it removed it leaves the journal to
+  // the next worker, which applies it again. Found in a run next to another e2e file: the tab's
+  // navigation, journaled while a starting worker restored, was applied again after later kills
+  // and each time cleared what the page had made since (734 requests of 1,800 gone).
+  test("a navigation replayed from an earlier worker's journal clears nothing that came after it", async () => {
+    const navigatedAt = Date.now();
+    const page = await h.newPage(`${servers.pageOrigin}/page?title=replayed-navigation`);
+    const tabId = await h.tabIdOf(page);
+    const urls = [1, 2, 3].map((n) => specUrl(servers.apiOrigin, { actual: { headers: [["Access-Control-Allow-Origin", "*"]] } }, `after-navigation-${n}`));
+    await page.evaluate((list: string[]) => Promise.all(list.map((u) => fetch(u).then((r) => r.status))), urls);
+    const ended = (entries: DiagnosedExchange[]) => entries.filter((e) => urls.includes(e.exchange.url) && e.exchange.outcome.state === "completed").length;
+    await h.waitForExchanges(tabId, (entries) => ended(entries) === 3);
+    await sleep(300); // the worker's writes of them are done (they take a few ms)
+
+    // the navigation as a worker that was restoring would have journaled it (the oldest boot id)
+    const key = "j:000000000000001:000000";
+    const navigation = { kind: "beforeRequest", browser: "chromium", requestId: "replayed-navigation", tabId, frameId: 0, url: page.url(), method: "GET", type: "main_frame", timeStamp: navigatedAt };
+    await inExtensionPage(`chrome.storage.session.set(${JSON.stringify({ [key]: navigation })})`);
+    await h.killWorker();
+    // the next worker replays the journal before it answers
+    const log = await h.request({ type: "getLog", tabId });
+    expect(ended(log.entries)).toBe(3);
+    expect(log.pageUrl).toBe(page.url());
+    // and, its log written, removes the journal
+    let left = true;
+    for (const deadline = Date.now() + 5000; left && Date.now() < deadline; await sleep(100)) {
+      left = await inExtensionPage<boolean>(`chrome.storage.session.get(${JSON.stringify(key)}).then((v) => ${JSON.stringify(key)} in v)`);
+    }
+    expect(left).toBe(false);
+    await page.close();
+  });
 });

@@ -109,6 +109,22 @@ function entry(id: string, tabId = 1, pad = 0): DiagnosedExchange {
 
 const limits = { maxExchangesPerTab: 3, maxBytesPerTab: 1_000_000 };
 
+test("hasStartedAfter: whether a tab holds an exchange that started after a time", () => {
+  const store = createLogStore(memoryKv());
+  const at = (id: string, startTime: number) => {
+    const e = entry(id);
+    e.exchange.startTime = startTime;
+    return e;
+  };
+  store.upsert(1, at("a", 100), limits);
+  store.upsert(1, at("b", 250), limits);
+  store.upsert(2, at("c", 900), limits);
+  expect([store.hasStartedAfter(1, 99), store.hasStartedAfter(1, 249), store.hasStartedAfter(1, 250), store.hasStartedAfter(1, 800)]).toEqual([true, true, false, false]);
+  expect(store.hasStartedAfter(3, 0)).toBe(false);
+  store.clear(1, null);
+  expect(store.hasStartedAfter(1, 0)).toBe(false);
+});
+
 test("count bound drops the oldest first and counts exactly", async () => {
   const kv = memoryKv();
   const store = createLogStore(kv);
