@@ -132,9 +132,9 @@ export function startBackground(browser: BrowserKind): void {
     recorder.record(event);
     if (settings.paused) return;
     const navigation = event.type === "main_frame" && event.kind === "beforeRequest";
-    // A navigation clears what came before it, never what came after: the same navigation
-    // replayed from the journal of a worker stopped before removing it (or arriving after
-    // the new page's requests) would otherwise erase the new page's exchanges.
+    // A navigation clears the tab's log, unless the log holds an exchange that started after
+    // it: then it is the same navigation replayed from the journal of a worker stopped before
+    // removing it (or one that arrived late), and clearing would erase the new page's exchanges.
     if (navigation && event.tabId >= 0 && !store.hasStartedAfter(event.tabId, event.timeStamp)) {
       if (settings.preserveLog) store.setPageUrl(event.tabId, event.url);
       else clearTab(event.tabId, event.url);
@@ -282,7 +282,7 @@ export function startBackground(browser: BrowserKind): void {
       ready = true;
       // Every journaled event is now part of the log; the journal goes once the log's writes
       // are done (a worker stopped in between replays it: the assembler merges a repeated event,
-      // and a replayed navigation clears nothing that came after it).
+      // and a replayed navigation clears nothing once the log holds what came after it).
       const done = [...journal.keys, ...journalKeys];
       if (done.length > 0) void store.flushed().then(() => chrome.storage.session.remove(done).catch(() => undefined));
     }
