@@ -565,7 +565,7 @@ describe("worker stopped during continuous cross-origin traffic", () => {
   // the next worker, which applies it again. Found in a run next to another e2e file: the tab's
   // navigation, journaled while a starting worker restored, was applied again after later kills
   // and each time cleared what the page had made since (734 requests of 1,800 gone).
-  test("a navigation replayed from an earlier worker's journal clears nothing that came after it", async () => {
+  test("a navigation replayed from an earlier worker's journal does not clear the requests made after it", async () => {
     const navigatedAt = Date.now();
     const page = await h.newPage(`${servers.pageOrigin}/page?title=replayed-navigation`);
     const tabId = await h.tabIdOf(page);
