@@ -15,7 +15,7 @@ import { diagnose } from "../cors/diagnose";
 import type { BrowserKind, DiagnosedExchange, Exchange } from "../cors/model";
 import { countVerdicts, isRequestMessage, type RequestMessage, type Settings, type TabSummary } from "../protocol";
 import { createBadge } from "./badge";
-import { bootIdOf, journalKey, journalOf } from "./journal";
+import { bootIdOf, type Journal, journalKey, journalOf } from "./journal";
 import { registerCaptureListeners, type WebRequestApi } from "./listeners";
 import { createLivePorts } from "./live-ports";
 import { createLogStore, type KeyValueStore } from "./log-store";
@@ -23,7 +23,7 @@ import { readAllInChunks } from "./read-storage";
 import { createRecorder } from "./recorder";
 import { markInterrupted, restoredExchanges } from "./restore";
 import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./settings";
-import { drainInSlices } from "./slices";
+import { drainInSlices, SLICE_MS } from "./slices";
 import { canDeferWrite } from "./write-policy";
 
 const AUX_KEY = "asm:aux";
@@ -49,7 +49,7 @@ export function startBackground(browser: BrowserKind): void {
   (globalThis as { __corsLensRecorder?: unknown }).__corsLensRecorder = recorder;
 
   const assembler = createAssembler({ browser });
-  let journal: { keys: string[]; events: CaptureEvent[] } = { keys: [], events: [] };
+  let journal: Journal = { events: [], keys: [], invalid: [] };
   const store = createLogStore(
     sessionStore((all) => {
       journal = journalOf(all);
@@ -272,19 +272,28 @@ export function startBackground(browser: BrowserKind): void {
     // The backlog is applied in slices (slices.ts), and `ready` stays false until it is done:
     // events arriving meanwhile are journaled by the listener and join the queue, instead of
     // waiting unseen behind hundreds of events for a worker that may be stopped.
+    // A slice's journal keys go once the log's writes of that slice are done: a worker stopped
+    // during the replay leaves only what it did not apply (journal.ts). One stopped after the
+    // writes and before the removal replays a slice again: the assembler merges a repeated
+    // event, and a replayed navigation clears nothing once the log holds what came after it.
+    const forget = (keys: string[]) => (from: number, to: number) => {
+      const done = keys.slice(from, to);
+      if (done.length > 0) void store.flushed().then(() => chrome.storage.session.remove(done).catch(() => undefined));
+    };
+    let replayed = false;
     try {
+      forget(journal.invalid)(0, journal.invalid.length);
       // events earlier workers journaled but did not live to apply
-      await drainInSlices(journal.events, handle);
+      await drainInSlices(journal.events, handle, SLICE_MS, forget(journal.keys));
       // what is in flight now (restored, or begun in that journal) may have lost events
       for (const exchange of markInterrupted(assembler.snapshot().inflight)) record(exchange);
-      await drainInSlices(queue, handle);
+      // events this worker journaled while it restored (journalKeys[i] holds queue[i])
+      await drainInSlices(queue, handle, SLICE_MS, forget(journalKeys));
+      replayed = true;
     } finally {
       ready = true;
-      // Every journaled event is now part of the log; the journal goes once the log's writes
-      // are done (a worker stopped in between replays it: the assembler merges a repeated event,
-      // and a replayed navigation clears nothing once the log holds what came after it).
-      const done = [...journal.keys, ...journalKeys];
-      if (done.length > 0) void store.flushed().then(() => chrome.storage.session.remove(done).catch(() => undefined));
+      // a replay that failed part-way would fail again in every next worker
+      if (!replayed) forget([...journal.keys, ...journalKeys])(0, Number.POSITIVE_INFINITY);
     }
   })();
 }

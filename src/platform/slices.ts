@@ -29,16 +29,21 @@ export function yieldToTasks(scheduler: TaskScheduler | undefined = (globalThis 
 
 /**
  * Calls `each` for every item of `list`, in order, including items appended while it runs
- * (a queue that keeps filling); yields every `sliceMs`. Empties the list when done.
+ * (a queue that keeps filling); yields every `sliceMs`. `sliceDone(from, to)` is told which
+ * items a slice handled (before each yield, and at the end). Empties the list when done.
  */
-export async function drainInSlices<T>(list: T[], each: (item: T) => void, sliceMs = SLICE_MS): Promise<void> {
+export async function drainInSlices<T>(list: T[], each: (item: T) => void, sliceMs = SLICE_MS, sliceDone?: (from: number, to: number) => void): Promise<void> {
   let slice = Date.now();
+  let from = 0;
   for (let i = 0; i < list.length; i++) {
     if (i > 0 && Date.now() - slice >= sliceMs) {
+      sliceDone?.(from, i);
+      from = i;
       await yieldToTasks();
       slice = Date.now();
     }
     each(list[i] as T);
   }
+  if (list.length > from) sliceDone?.(from, list.length);
   list.length = 0;
 }

@@ -97,8 +97,10 @@ describe("journal", () => {
       "e:1:x": event(9),
       "asm:aux": "{}",
     };
-    const { keys, events } = journalOf(all);
-    expect(keys).toEqual([0, 1, 2, 3].map((n) => journalKey(boot, n)));
+    const { keys, events, invalid } = journalOf(all);
     expect(events.map((e) => e.requestId)).toEqual(["0", "1"]);
+    // keys[i] holds events[i]: a replayed slice's keys are removed by index
+    expect(keys).toEqual([0, 1].map((n) => journalKey(boot, n)));
+    expect(invalid).toEqual([2, 3].map((n) => journalKey(boot, n)));
   });
 });

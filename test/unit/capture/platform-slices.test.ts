@@ -24,6 +24,21 @@ test("queued tasks run between slices and what they append is drained before it 
   expect(order).toEqual(["a", "task", "b", "c", "late"]);
 });
 
+test("each slice says which items it handled, before the next one starts", async () => {
+  const list = ["a", "b", "c"];
+  const order: string[] = [];
+  setTimeout(() => list.push("late"), 0);
+  // a zero-length slice: every item after the first starts a new one
+  await drainInSlices(list, (x) => order.push(x), 0, (from, to) => order.push(`done ${from}-${to}`));
+  expect(order).toEqual(["a", "done 0-1", "b", "done 1-2", "c", "done 2-3", "late", "done 3-4"]);
+  const one: string[] = [];
+  await drainInSlices(["x", "y"], () => undefined, 60_000, (from, to) => one.push(`${from}-${to}`));
+  expect(one).toEqual(["0-2"]);
+  const none: string[] = [];
+  await drainInSlices([], () => undefined, 0, (from, to) => none.push(`${from}-${to}`));
+  expect(none).toEqual([]);
+});
+
 test("within one slice nothing else runs", async () => {
   const order: string[] = [];
   setTimeout(() => order.push("task"), 0);
