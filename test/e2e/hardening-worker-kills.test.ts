@@ -206,6 +206,11 @@ interface Figures {
   /** storage.session in use at the end (its quota is 10 MB) and how many keys */
   storageBytes: number;
   storageKeys: number;
+  /** of those, journal keys left (events journaled by a restarting worker and not yet applied) */
+  journalKeys: number;
+  /** the tab's log at the end: its exchanges, and those its bounds dropped (counted by the log) */
+  logEntries: number;
+  logDropped: number;
   /** worker starts the harness watchdog had to resume (Puppeteer trap, see below) */
   stuckStartsResumed: number;
   trafficSeconds: number;
@@ -352,10 +357,13 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
   const urls = new Set(made.map((p) => p.url));
   // Let the log settle: every request over, or nothing changing for 1.5 s (cut-off ones stay).
   let entries: DiagnosedExchange[] = [];
+  let logDropped = 0;
   let lastCount = -1;
   let stableSince = Date.now();
   for (const deadline = Date.now() + 15000; Date.now() < deadline; await sleep(250)) {
-    entries = (await h.request({ type: "getLog", tabId })).entries;
+    const log = await h.request({ type: "getLog", tabId });
+    entries = log.entries;
+    logDropped = log.dropped;
     const over = entries.filter((e) => urls.has(e.exchange.url) && e.exchange.outcome.state !== "pending").length;
     if (over !== lastCount) {
       lastCount = over;
@@ -479,6 +487,9 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     completePercent: Math.round((f.complete / made.length) * 10000) / 100,
     storageBytes,
     storageKeys: stored.length,
+    journalKeys: stored.filter(([k]) => k.startsWith("j:")).length,
+    logEntries: entries.length,
+    logDropped,
     stuckStartsResumed: resumed,
     trafficSeconds,
     settleSeconds: Math.round((Date.now() - started) / 100) / 10 - trafficSeconds,
