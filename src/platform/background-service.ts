@@ -21,7 +21,7 @@ import { createLivePorts } from "./live-ports";
 import { createLogStore, type KeyValueStore } from "./log-store";
 import { readAllInChunks } from "./read-storage";
 import { createRecorder } from "./recorder";
-import { markInterrupted, restoredExchanges } from "./restore";
+import { endedRequestIds, markInterrupted, restoredExchanges } from "./restore";
 import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./settings";
 import { drainInSlices, SLICE_MS } from "./slices";
 import { canDeferWrite } from "./write-policy";
@@ -255,6 +255,8 @@ export function startBackground(browser: BrowserKind): void {
 
   // ---- restore -----------------------------------------------------------------------
   const whenReady = (async () => {
+    /** request ids of the exchanges the stored log holds as ended (restore.ts endedRequestIds) */
+    let ended = new Set<string>();
     try {
       const [local, session] = await Promise.all([
         chrome.storage.local.get(SETTINGS_KEY),
@@ -263,7 +265,9 @@ export function startBackground(browser: BrowserKind): void {
       ]);
       settings = mergeSettings(defaultSettings(), local[SETTINGS_KEY]);
       const aux = parseAux(session[AUX_KEY]);
-      const { inflight, finished } = restoredExchanges(store.all(), Date.now() - STALE_MS);
+      const stored = store.all();
+      ended = endedRequestIds(stored);
+      const { inflight, finished } = restoredExchanges(stored, Date.now() - STALE_MS);
       assembler.restore({ version: 1, inflight, options: aux.options, orphans: aux.orphans, finished });
       lastAux = JSON.stringify(aux);
     } catch (error) {
@@ -274,8 +278,9 @@ export function startBackground(browser: BrowserKind): void {
     // waiting unseen behind hundreds of events for a worker that may be stopped.
     // A slice's journal keys go once the log's writes of that slice are done: a worker stopped
     // during the replay leaves only what it did not apply (journal.ts). One stopped after the
-    // writes and before the removal replays a slice again: the assembler merges a repeated
-    // event, and a replayed navigation clears nothing once the log holds what came after it.
+    // writes and before the removal leaves a slice to replay again: events of exchanges the log
+    // holds as ended are skipped, the assembler merges the others, and a replayed navigation
+    // clears nothing once the log holds what came after it.
     const forget = (keys: string[]) => (from: number, to: number) => {
       const done = keys.slice(from, to);
       if (done.length > 0) void store.flushed().then(() => chrome.storage.session.remove(done).catch(() => undefined));
@@ -284,7 +289,10 @@ export function startBackground(browser: BrowserKind): void {
     try {
       forget(journal.invalid)(0, journal.invalid.length);
       // events earlier workers journaled but did not live to apply
-      await drainInSlices(journal.events, handle, SLICE_MS, forget(journal.keys));
+      const replay = (event: CaptureEvent) => {
+        if (!ended.has(event.requestId)) handle(event);
+      };
+      await drainInSlices(journal.events, replay, SLICE_MS, forget(journal.keys));
       // what is in flight now (restored, or begun in that journal) may have lost events
       for (const exchange of markInterrupted(assembler.snapshot().inflight)) record(exchange);
       // events this worker journaled while it restored (journalKeys[i] holds queue[i])

@@ -31,6 +31,23 @@ export function restoredExchanges(entries: readonly DiagnosedExchange[], staleBe
   return { inflight, finished: finished.slice(-FINISHED_ON_RESTORE) };
 }
 
+/**
+ * The request ids (preflights' included) of the exchanges the stored log holds as ended. A
+ * journaled event of one of them was applied before: the worker that applied it was stopped
+ * between the log's write and the journal's removal. Replayed again, it would meet an
+ * assembler that no longer remembers that exchange (it keeps the most recent ones) and start a
+ * new one, cut off at its start, in its place. So the replay skips them.
+ */
+export function endedRequestIds(entries: readonly DiagnosedExchange[]): Set<string> {
+  const ids = new Set<string>();
+  for (const { exchange } of entries) {
+    if (exchange.outcome.state === "pending") continue;
+    for (const id of exchange.requestIds) ids.add(id);
+    for (const hop of exchange.hops) if (hop.preflight?.requestId) ids.add(hop.preflight.requestId);
+  }
+  return ids;
+}
+
 /** What was in flight when no worker ran may have lost events: until the next one arrives,
  * it says that capture was interrupted rather than that it has not finished, and it carries
  * the gap (the engine then leaves undecided what the observed evidence does not settle).

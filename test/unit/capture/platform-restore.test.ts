@@ -2,7 +2,7 @@
  * journal's keys and reading (src/platform/journal.ts). */
 import type { DiagnosedExchange, Exchange, Outcome } from "../../../src/cors/model";
 import { bootIdOf, JOURNAL_PREFIX, journalKey, journalOf } from "../../../src/platform/journal";
-import { FINISHED_ON_RESTORE, markInterrupted, restoredExchanges } from "../../../src/platform/restore";
+import { endedRequestIds, FINISHED_ON_RESTORE, markInterrupted, restoredExchanges } from "../../../src/platform/restore";
 
 function stored(id: string, startTime: number, outcome: Outcome, extra: Partial<Exchange> = {}): DiagnosedExchange {
   const exchange: Exchange = {
@@ -65,6 +65,17 @@ describe("restoredExchanges", () => {
     expect(finished[0]?.startTime).toBe(11);
     expect(finished.at(-1)?.startTime).toBe(FINISHED_ON_RESTORE + 10);
   });
+});
+
+test("endedRequestIds: the requests and preflights of ended exchanges, none of those still pending", () => {
+  const preflighted = stored("put", 1, done, {
+    requestIds: ["7", "7-redirected"],
+    hops: [{ url: "http://api.test/put", method: "PUT", requestHeaders: null, startTime: 1, preflightState: "sent", preflight: { requestId: "6", url: "http://api.test/put", requestHeaders: null, startTime: 1 } }],
+  });
+  const failed = stored("f", 2, { state: "failed", error: "net::ERR_FAILED", endTime: 3 }, { requestIds: ["8"] });
+  const running = stored("r", 3, pending, { requestIds: ["9"] });
+  const cut = stored("c", 4, interrupted, { requestIds: ["10"] });
+  expect([...endedRequestIds([preflighted, failed, running, cut])].sort()).toEqual(["6", "7", "7-redirected", "8"]);
 });
 
 test("markInterrupted: what was running says so and carries the gap; what already did is left", () => {
