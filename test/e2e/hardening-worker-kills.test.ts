@@ -206,6 +206,8 @@ interface Figures {
   /** storage.session in use at the end (its quota is 10 MB) and how many keys */
   storageBytes: number;
   storageKeys: number;
+  /** the most storage.session held during the traffic (sampled every 250 ms) */
+  storagePeakBytes: number;
   /** of those, journal keys left (events journaled by a restarting worker and not yet applied) */
   journalKeys: number;
   /** the tab's log at the end: its exchanges, and those its bounds dropped (counted by the log) */
@@ -330,6 +332,16 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
   }
   const kills: number[] = [];
   const started = Date.now();
+  // storage.session in use, sampled during the phase: a write past its 10 MB quota fails
+  let storagePeak = 0;
+  const sampler = setInterval(() => {
+    inExtensionPage<number>("chrome.storage.session.getBytesInUse(null)").then(
+      (bytes) => {
+        storagePeak = Math.max(storagePeak, bytes);
+      },
+      () => undefined,
+    );
+  }, 250);
   for (let k = 0; k < opts.kills; k++) {
     // A kill stops a running worker. (Stopping one that is still starting makes Chromium drop
     // the events queued for that start before any extension code runs: no extension can
@@ -352,6 +364,7 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
   });
   const results = (await page.evaluate(() => (window as unknown as { __done: Promise<unknown> }).__done)) as { i: number; ok: boolean }[];
   const trafficSeconds = Math.round((Date.now() - started) / 100) / 10;
+  clearInterval(sampler);
   if (traceDir) await page.tracing.stop();
   const made = results.map((r) => planned[r.i] as Planned);
   const urls = new Set(made.map((p) => p.url));
@@ -487,6 +500,7 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     completePercent: Math.round((f.complete / made.length) * 10000) / 100,
     storageBytes,
     storageKeys: stored.length,
+    storagePeakBytes: storagePeak,
     journalKeys: stored.filter(([k]) => k.startsWith("j:")).length,
     logEntries: entries.length,
     logDropped,
