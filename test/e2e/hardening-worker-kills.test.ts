@@ -484,6 +484,9 @@ async function runPhase(name: string, page: Page, opts: { kills: number; min: nu
     }
     f.complete++;
   }
+  // The log's bounds (per tab, and all tabs' storage budget) drop the oldest exchanges, counted:
+  // its lost requests are then not the capture's. Said first, since it explains the list.
+  if (logDropped > 0) problems.unshift(`lost: the log's bounds dropped its ${logDropped} oldest exchanges (its dropped counter); the lost requests below include them`);
   // No preflight may show up as an exchange of its own.
   const stray = entries.filter((e) => e.exchange.method === "OPTIONS" && urls.has(e.exchange.url));
   f.duplicated += stray.length;
