@@ -601,7 +601,13 @@ describe("worker stopped during continuous cross-origin traffic", () => {
     await page.evaluate((list: string[]) => Promise.all(list.map((u) => fetch(u).then((r) => r.status))), urls);
     const ended = (entries: DiagnosedExchange[]) => entries.filter((e) => urls.includes(e.exchange.url) && e.exchange.outcome.state === "completed").length;
     await h.waitForExchanges(tabId, (entries) => ended(entries) === 3);
-    await sleep(300); // the worker's writes of them are done (they take a few ms)
+    // the worker's writes of them are done: an ended exchange is stored with its diagnosis,
+    // whose explanation names the URL (a few ms; polled, for a loaded machine)
+    const storedEnded = () =>
+      inExtensionPage<boolean>(
+        `chrome.storage.session.get(null).then((all) => { const text = Object.values(all).join(" "); return ${JSON.stringify(urls)}.every((u) => text.includes(u + " passed the CORS check")); })`,
+      );
+    for (const deadline = Date.now() + 5000; !(await storedEnded()) && Date.now() < deadline; ) await sleep(50);
 
     // the navigation as a worker that was restoring would have journaled it (the oldest boot id)
     const key = "j:000000000000001:000000";
