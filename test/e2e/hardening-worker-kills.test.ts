@@ -599,9 +599,9 @@ describe("worker stopped during continuous cross-origin traffic", () => {
   }, PHASE_TIMEOUT_MS);
 
   // A worker stopped after it applied its journal but before it removed it leaves the journal to
-  // the next worker, which applies it again. Found in a run next to another e2e file: the tab's
-  // navigation, journaled while a starting worker restored, was applied again after later kills
-  // and each time cleared what the page had made since (734 requests of 1,800 gone).
+  // the next worker, which applies it again. A tab's navigation, journaled while a starting
+  // worker restored, was then applied again after later kills, and each time it cleared what
+  // the page had made since.
   test("a navigation replayed from an earlier worker's journal does not clear the requests made after it", async () => {
     const navigatedAt = Date.now();
     const page = await h.newPage(`${servers.pageOrigin}/page?title=replayed-navigation`);
@@ -638,8 +638,7 @@ describe("worker stopped during continuous cross-origin traffic", () => {
 
   // Kills that come faster than a restarting worker can replay its journal: each worker must
   // leave less to replay than it found. (When the journal was removed only once all of it was
-  // applied, each worker replayed everything and journaled more meanwhile; a run next to another
-  // e2e file ended with ~7,000 journal keys and storage near its quota.)
+  // applied, each worker replayed everything and journaled more meanwhile, without end.)
   test("a journal too long to replay before the next kill shrinks with every worker until it is applied", async () => {
     // the earlier phases' tabs (and their logs, which a starting worker loads first) go
     for (const p of await h.browser.pages()) if (p !== h.extensionPage) await p.close();
