@@ -130,13 +130,19 @@ function undecidedByGap(ex: Exchange, d: Diagnosis): boolean {
   // shows that no earlier (lost) redirect tainted it.
   if (d.verdict === "blocked") return ex.captureGap === "start" ? !(d.failure?.confidence === "certain" && sentWithPageOrigin(ex, d)) : d.failure?.confidence === "likely";
   if (d.verdict !== "allowed" && d.verdict !== "not-cors") return false;
+  return ex.trafficClass === "cross-origin" && !modeObserved(ex);
+}
+
+/** Whether anything shows the request's mode: a hint, its headers (Origin, Sec-Fetch-Mode), a
+ * preflight, or a method no-cors does not allow. Otherwise cors and no-cors look alike. */
+function modeObserved(ex: Exchange): boolean {
   const first = ex.hops[0];
-  const modeObserved =
+  return (
     typeof ex.hints?.mode === "string" ||
     (first?.requestHeaders ?? null) !== null ||
     first?.preflight !== undefined ||
-    (first !== undefined && !isSafelistedMethod(first.method));
-  return ex.trafficClass === "cross-origin" && !modeObserved;
+    (first !== undefined && !isSafelistedMethod(first.method))
+  );
 }
 
 function hintOf(ex: Exchange): Run["hint"] {
@@ -545,6 +551,16 @@ function chromiumCompleted(r: Run, ev: CredentialsEvidence): Diagnosis {
   // Chromium let the page read it: if our own check fails, something rewrote the headers.
   const own = walk(r, creds.include ?? false).finding;
   const despite = own !== null && consistent(r, own) && !LOCATION_RULES.has(own.id);
+  // ...unless nothing showed the request's mode (its headers unknown, as in a HAR whose
+  // browser left only provisional headers): a cors request failing the check is never handed
+  // to the page, so this one was a no-cors request.
+  if (despite && !modeObserved(r.ex)) {
+    return notCorsOrError(
+      r,
+      "non-cors-no-cors-opaque",
+      `The request's headers were not recorded, but the browser completed the request from ${r.initiator} to ${r.ex.url} although its response fails the CORS check (${own.id}): it does that only for a no-cors request (an img, script or similar element without the crossorigin attribute, or fetch with mode 'no-cors'). Such a request has no CORS check: the page gets an intentionally unreadable (opaque) response. To read it, use cors mode and have the server send CORS headers.`,
+    );
+  }
   return allowed(r, creds, despite);
 }
 

@@ -326,6 +326,25 @@ describe("events lost while a failing preflight was captured (captureGap): the p
   });
 });
 
+describe("a completed request whose headers were not recorded (a HAR with provisional headers)", () => {
+  // chrome-har keeps Chromium's provisional request headers (no Origin, no Sec-Fetch-Mode) when
+  // the full ones come late; the reader leaves them unknown. The outcome still tells the mode.
+  const unrecorded = (responseHeaders?: Record<string, string>) => {
+    const ex = exchange({ response: { status: 200, headers: responseHeaders }, outcome: "completed" });
+    ex.type = "image";
+    ex.hops[0]!.requestHeaders = null;
+    return ex;
+  };
+  test("its response fails the CORS check: only a no-cors request gets it, so not CORS", () => {
+    const d = check(unrecorded(), { verdict: "not-cors", notCorsId: "non-cors-no-cors-opaque" });
+    expect(d.explanation).toMatch(/headers were not recorded/);
+  });
+  test("its response passes the CORS check: cors or no-cors, the page got it; allowed as before", () =>
+    void check(unrecorded(ACAO()), { verdict: "allowed" }));
+  test("a cors request seen with its Origin that completed although the check fails stays allowed (headers rewritten)", () =>
+    void check(exchange({ response: { status: 200 }, outcome: "completed" }), { verdict: "allowed" }));
+});
+
 describe("a failed request whose preflight's answer was not captured", () => {
   // The kill test's case under load: the preflight answered 404 as a kill came; the worker got
   // the DELETE's error (ERR_FAILED) but never the preflight's response events. No captureGap:
