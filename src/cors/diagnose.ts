@@ -77,6 +77,10 @@ export function diagnose(exchange: Exchange): Diagnosis {
   }
 }
 
+/** What makes a no-cors request, and what the page gets from one (two explanations say it). */
+const NO_CORS_REQUESTS = "an img, script or similar element without the crossorigin attribute, or fetch with mode 'no-cors'";
+const NO_CORS_OPAQUE = "the page gets an intentionally unreadable (opaque) response. To read it, use cors mode and have the server send CORS headers.";
+
 /** A pending verdict that keeps what the run found out about the request (credentials, cache). */
 function undecided(d: Diagnosis, explanation: string): Diagnosis {
   return {
@@ -197,7 +201,7 @@ function run(ex: Exchange): Diagnosis {
   if (mode === "no-cors") {
     if (outcome.state === "failed" && r.hint?.id === "no-cors-redirect-mode-not-follow") return fromFinding(r, synthetic(r, "no-cors-redirect-mode-not-follow"), "certain", [], null);
     if (outcome.state === "failed" && typeof ex.hints?.redirectMode === "string" && ex.hints.redirectMode !== "follow") return fromFinding(r, synthetic(r, "no-cors-redirect-mode-not-follow"), "certain", [], null);
-    return notCorsOrError(r, "non-cors-no-cors-opaque", `The request from ${initiator} to ${url} was made in no-cors mode (an img, script or similar element without the crossorigin attribute, or fetch with mode 'no-cors'), so there is no CORS check: the page gets an intentionally unreadable (opaque) response. To read it, use cors mode and have the server send CORS headers.`);
+    return notCorsOrError(r, "non-cors-no-cors-opaque", `The request from ${initiator} to ${url} was made in no-cors mode (${NO_CORS_REQUESTS}), so there is no CORS check: ${NO_CORS_OPAQUE}`);
   }
 
   if (!isHttpScheme(url)) {
@@ -558,7 +562,7 @@ function chromiumCompleted(r: Run, ev: CredentialsEvidence): Diagnosis {
     return notCorsOrError(
       r,
       "non-cors-no-cors-opaque",
-      `The request's headers were not recorded, but the browser completed the request from ${r.initiator} to ${r.ex.url} although its response fails the CORS check (${own.id}): it does that only for a no-cors request (an img, script or similar element without the crossorigin attribute, or fetch with mode 'no-cors'). Such a request has no CORS check: the page gets an intentionally unreadable (opaque) response. To read it, use cors mode and have the server send CORS headers.`,
+      `The request's headers were not recorded, but the browser completed the request from ${r.initiator} to ${r.ex.url} although its response fails the CORS check (${own.id}): it does that only for a no-cors request (${NO_CORS_REQUESTS}). Such a request has no CORS check: ${NO_CORS_OPAQUE}`,
     );
   }
   return allowed(r, creds, despite);

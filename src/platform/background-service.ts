@@ -281,13 +281,13 @@ export function startBackground(browser: BrowserKind): void {
     // writes and before the removal leaves a slice to replay again: events of exchanges the log
     // holds as ended are skipped, the assembler merges the others, and a replayed navigation
     // clears nothing once the log holds what came after it.
-    const forget = (keys: string[]) => (from: number, to: number) => {
-      const done = keys.slice(from, to);
-      if (done.length > 0) void store.flushed().then(() => chrome.storage.session.remove(done).catch(() => undefined));
+    const removeOnceWritten = (keys: string[]) => {
+      if (keys.length > 0) void store.flushed().then(() => chrome.storage.session.remove(keys).catch(() => undefined));
     };
+    const forget = (keys: string[]) => (from: number, to: number) => removeOnceWritten(keys.slice(from, to));
     let replayed = false;
     try {
-      forget(journal.invalid)(0, journal.invalid.length);
+      removeOnceWritten(journal.invalid);
       // events earlier workers journaled but did not live to apply
       const replay = (event: CaptureEvent) => {
         if (!ended.has(event.requestId)) handle(event);
@@ -301,7 +301,7 @@ export function startBackground(browser: BrowserKind): void {
     } finally {
       ready = true;
       // a replay that failed part-way would fail again in every next worker
-      if (!replayed) forget([...journal.keys, ...journalKeys])(0, Number.POSITIVE_INFINITY);
+      if (!replayed) removeOnceWritten([...journal.keys, ...journalKeys]);
     }
   })();
 }
