@@ -72,22 +72,90 @@ function outcome(v: unknown): Outcome {
 }
 const CLASSES = new Set(["cross-origin", "same-origin", "navigation", "extension", "non-http"]);
 
-/** Returns the exchange itself when it is well formed (the common case: no allocation). */
+/** Header lines headers() keeps as they are (null stays null). */
+function cleanHeaders(v: unknown): boolean {
+  if (v === null) return true;
+  if (!Array.isArray(v)) return false;
+  for (const h of v) if (!isObject(h) || typeof h.name !== "string" || typeof h.value !== "string") return false;
+  return true;
+}
+/** A response response() returns as it is. */
+function cleanResponse(v: unknown): boolean {
+  return isObject(v) && typeof v.status === "number" && Number.isFinite(v.status) && cleanHeaders(v.headers) && typeof v.statusText === "string";
+}
+const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+/** A preflight preflight() would rebuild field for field equal. */
+function cleanPreflight(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    typeof v.requestId === "string" &&
+    typeof v.url === "string" &&
+    cleanHeaders(v.requestHeaders) &&
+    finite(v.startTime) &&
+    (v.response === undefined || cleanResponse(v.response)) &&
+    (v.error === undefined || typeof v.error === "string")
+  );
+}
+/** A hop hop() would rebuild field for field equal. */
+function cleanHop(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    typeof v.url === "string" &&
+    typeof v.method === "string" &&
+    cleanHeaders(v.requestHeaders) &&
+    finite(v.startTime) &&
+    (v.response === undefined || cleanResponse(v.response)) &&
+    (v.preflight === undefined || cleanPreflight(v.preflight)) &&
+    (v.redirectUrl === undefined || typeof v.redirectUrl === "string") &&
+    typeof v.preflightState === "string" &&
+    STATES.has(v.preflightState)
+  );
+}
+function cleanOutcome(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  if (v.state === "completed") return typeof v.endTime === "number";
+  if (v.state === "failed") return typeof v.error === "string" && typeof v.endTime === "number";
+  return v.state === "pending" && (v.interrupted === undefined || typeof v.interrupted === "boolean");
+}
+
+/**
+ * Whether the repair below would give back the same meaning in a copy: then the exchange is
+ * used as it is. Checked without building anything — the engine diagnoses every exchange on
+ * each of its changes, and building the repaired hops only to compare them cost the worker
+ * more than the diagnosis of an exchange in flight itself (bench/profile.ts).
+ */
+function wellFormed(v: Record<string, unknown>): boolean {
+  if (!Array.isArray(v.hops) || v.hops.length === 0) return false;
+  for (const h of v.hops) if (!cleanHop(h)) return false;
+  return (
+    typeof v.url === "string" &&
+    typeof v.method === "string" &&
+    typeof v.type === "string" &&
+    (v.initiator === null || typeof v.initiator === "string") &&
+    (v.browser === "chromium" || v.browser === "firefox") &&
+    typeof v.trafficClass === "string" &&
+    CLASSES.has(v.trafficClass) &&
+    cleanOutcome(v.outcome)
+  );
+}
+
+/** Returns the exchange itself when it is well formed (the common case: no allocation), else a
+ * repaired copy. */
 export function normalizeExchange(input: unknown): Exchange {
+  return isObject(input) && wellFormed(input) ? (input as unknown as Exchange) : repairExchange(input);
+}
+
+/** The repaired copy: every field of the model checked, what is missing or malformed filled in
+ * or left out (exported for the test that the fast path above never changes a diagnosis). */
+export function repairExchange(input: unknown): Exchange {
   const v: Record<string, unknown> = isObject(input) ? input : {};
   const url = str(v.url, "");
   const method = str(v.method, "GET");
   const rawHops = Array.isArray(v.hops) ? v.hops : [];
   const hops: Hop[] = [];
-  let same = rawHops.length > 0;
   for (const raw of rawHops) {
     const h = hop(raw, url, method);
-    if (h === null) {
-      same = false;
-      continue;
-    }
-    if (!isObject(raw) || h.requestHeaders !== raw.requestHeaders || h.response !== raw.response || typeof raw.url !== "string" || typeof raw.method !== "string" || (raw.preflight !== undefined && !isObject(raw.preflight)) || h.preflightState !== raw.preflightState) same = false;
-    hops.push(h);
+    if (h !== null) hops.push(h);
   }
   if (hops.length === 0 && url !== "") hops.push({ url, method, requestHeaders: null, startTime: 0, preflightState: "unknown" });
   const initiator = typeof v.initiator === "string" ? v.initiator : null;
@@ -95,9 +163,6 @@ export function normalizeExchange(input: unknown): Exchange {
   const trafficClass = (typeof v.trafficClass === "string" && CLASSES.has(v.trafficClass) ? v.trafficClass : initiator !== null && initiator !== "null" && url !== "" && originOf(url) === initiator ? "same-origin" : "cross-origin") as TrafficClass;
   const browser = v.browser === "firefox" ? "firefox" : "chromium";
   const hints = isObject(v.hints) ? (v.hints as ExchangeHints) : undefined;
-  const wellFormed =
-    same && typeof v.url === "string" && typeof v.method === "string" && v.outcome === out && v.trafficClass === trafficClass && v.browser === browser && (v.initiator === null || typeof v.initiator === "string") && typeof v.type === "string";
-  if (wellFormed) return input as Exchange;
   const ex: Exchange = {
     id: str(v.id, ""),
     browser,

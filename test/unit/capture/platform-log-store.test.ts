@@ -6,7 +6,7 @@
 import { diagnose } from "../../../src/cors/diagnose";
 import type { DiagnosedExchange, Diagnosis, Exchange } from "../../../src/cors/model";
 import { decodeEntry } from "../../../src/platform/entry-codec";
-import { createLogStore as createStore, type KeyValueStore, type LogStoreOptions } from "../../../src/platform/log-store";
+import { createLogStore as createStore, jsonStringLength, type KeyValueStore, type LogStoreOptions } from "../../../src/platform/log-store";
 import { loadFixture, replay } from "./helpers";
 
 interface Call {
@@ -493,6 +493,22 @@ test("an entry's size is what storage counts: key plus the value as JSON (quotes
   const tight = { maxExchangesPerTab: 100, maxBytesPerTab: exact };
   store.upsert(1, entry("b"), tight);
   expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["b"]);
+});
+
+test("jsonStringLength is the length of JSON.stringify's string, for JSON texts and for anything else", () => {
+  const samples = [
+    "",
+    "plain",
+    JSON.stringify({ a: 'say "hi"', b: "back\\slash", c: "line\nbreak\ttab", d: "\u0001" }),
+    JSON.stringify(["émoji 😀", "中文", "\ud800 lone"]),
+    "raw \n newline and \u0007 bell", // control characters in the text itself
+    "a lone surrogate \udc00 and a pair 😀",
+    '"quotes" and \\ backslashes \\\\',
+  ];
+  for (const text of samples) expect(jsonStringLength(text)).toBe(JSON.stringify(text).length);
+  // and the entries the store writes
+  const encoded = JSON.stringify(replay(loadFixture("preflight-pass")));
+  expect(jsonStringLength(encoded)).toBe(JSON.stringify(encoded).length);
 });
 
 // ---- the diagnosis is not stored ------------------------------------------------------------

@@ -2,10 +2,16 @@
  * Bad input never throws: arbitrary partial exchanges, absurd header values, non-ASCII bytes
  * and 100 KB headers give a diagnosis (or a clear "insufficient evidence" one).
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
+import { createAssembler } from "../../../src/capture/assembler";
+import type { CaptureEvent } from "../../../src/capture/events";
+import { FIXTURES } from "../capture/helpers";
 import { diagnose } from "../../../src/cors/diagnose";
 import { matchBrowserMessage } from "../../../src/cors/messages";
 import type { Exchange } from "../../../src/cors/model";
+import { normalizeExchange, repairExchange } from "../../../src/cors/normalize";
 import { needsPreflight } from "../../../src/cors/preflight";
 import { ACAO, exchange } from "./fixtures";
 
@@ -67,6 +73,67 @@ function sane(input: unknown, viaFallback = true): void {
 
 test("arbitrary partial exchanges never throw", () => {
   fc.assert(fc.property(partialExchange, (ex) => sane(ex, false)), { numRuns: 3000 });
+});
+
+test("an exchange the engine takes as it is (well formed) is diagnosed as its repaired copy would be", () => {
+  let taken = 0;
+  // mostly valid fields, each sometimes not (so both sides of every check are reached)
+  const often = <T, U>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<U>) => fc.oneof({ arbitrary: valid, weight: 9 }, { arbitrary: other, weight: 1 });
+  const lines = often(fc.array(fc.record({ name: headerName, value: fc.string() }), { maxLength: 4 }), headers);
+  const validResponse = fc.record({ status: often(fc.integer({ min: 100, max: 599 }), fc.anything()), statusText: often(fc.string(), fc.anything()), headers: lines, time: fc.integer() });
+  const maybe = <T>(valid: fc.Arbitrary<T>) => often(fc.oneof(fc.constant(undefined), valid), fc.anything());
+  const validHop = fc.record(
+    {
+      url: often(url, fc.anything()),
+      method: often(fc.constantFrom("GET", "PUT"), fc.anything()),
+      requestHeaders: lines,
+      startTime: often(fc.integer(), fc.anything()),
+      redirectUrl: maybe(url),
+      preflightState: often(fc.constantFrom("sent", "cached", "not-needed", "unknown"), fc.anything()),
+      preflight: maybe(
+        fc.record(
+          { requestId: often(fc.string(), fc.anything()), url: often(url, fc.anything()), requestHeaders: lines, startTime: often(fc.integer(), fc.anything()), response: maybe(validResponse), error: maybe(fc.string()) },
+          { requiredKeys: ["requestId", "url", "requestHeaders", "startTime"] },
+        ),
+      ),
+      response: maybe(validResponse),
+    },
+    { requiredKeys: ["url", "method", "requestHeaders", "startTime", "preflightState"] },
+  );
+  const nearlyWellFormed = fc.record({
+    id: fc.string(),
+    browser: often(fc.constantFrom("chromium", "firefox"), fc.anything()),
+    initiator: often(fc.constantFrom("http://127.0.0.1:3000", "null", null), fc.anything()),
+    type: often(fc.constantFrom("xmlhttprequest", "image"), fc.anything()),
+    method: often(fc.constantFrom("GET", "PUT", "patch"), fc.anything()),
+    url,
+    hops: often(fc.array(validHop, { minLength: 1, maxLength: 3 }), fc.anything()),
+    outcome: often(fc.oneof(fc.record({ state: fc.constant("completed"), endTime: fc.integer() }), fc.record({ state: fc.constant("failed"), error: fc.constantFrom("net::ERR_FAILED", "NS_ERROR_DOM_BAD_URI"), endTime: fc.integer() }), fc.record({ state: fc.constant("pending"), interrupted: fc.boolean() }, { requiredKeys: ["state"] })), outcome),
+    trafficClass: often(fc.constantFrom("cross-origin", "same-origin", "navigation", "extension", "non-http"), fc.string()),
+    hints: fc.oneof(fc.constant(undefined), fc.record({ credentials: fc.constantFrom("include", "omit") }, { requiredKeys: [] })),
+    requestIds: fc.array(fc.string(), { maxLength: 2 }),
+  });
+  fc.assert(
+    fc.property(nearlyWellFormed, (ex) => {
+      if (normalizeExchange(ex) !== (ex as unknown)) return;
+      taken++;
+      expect(diagnose(ex as unknown as Exchange)).toEqual(diagnose(repairExchange(ex)));
+    }),
+    { numRuns: 3000 },
+  );
+  // the arbitraries reach the fast path often enough for this to mean something
+  expect(taken).toBeGreaterThan(150);
+});
+
+test("every exchange the assembler builds from the recorded fixtures is well formed (used without a copy)", () => {
+  for (const browser of ["chromium", "firefox"] as const) {
+    const dir = join(FIXTURES, "..", browser);
+    for (const file of readdirSync(dir)) {
+      const events = JSON.parse(readFileSync(join(dir, file), "utf8")) as CaptureEvent[];
+      const asm = createAssembler({ browser, now: () => 0 });
+      for (const e of events) for (const ex of asm.push(e)) expect([file, normalizeExchange(ex) === ex]).toEqual([file, true]);
+    }
+  }
 });
 
 test("anything at all never throws", () => {
