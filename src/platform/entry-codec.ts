@@ -38,20 +38,26 @@ export interface StoredEntry {
 /** `[name, value, name, value, …]`; a number k stands for line k of a reference list. */
 type FlatHeaders = (string | number)[];
 
-/** Header lines flat; a line equal (name and value) to one of `ref` becomes its index there. */
+/** Header lines flat; a line equal (name and value) to one of `ref` becomes the index of the
+ * first such line there. A scan, not a map of the reference lines: lists are a few dozen lines,
+ * and building a map (a key string per line) on every write of an entry cost more. */
 function flat(headers: Header[], ref?: Header[] | null): FlatHeaders {
-  const index = new Map<string, number>();
-  if (ref) for (let k = ref.length - 1; k >= 0; k--) index.set(lineKey(ref[k] as Header), k);
   const out: FlatHeaders = [];
   for (const h of headers) {
-    const k = index.get(lineKey(h));
-    if (k === undefined) out.push(h.name, h.value);
+    const k = ref ? firstEqualLine(ref, h) : -1;
+    if (k < 0) out.push(h.name, h.value);
     else out.push(k);
   }
   return out;
 }
 
-const lineKey = (h: Header) => `${h.name}\n${h.value}`;
+function firstEqualLine(ref: Header[], h: Header): number {
+  for (let k = 0; k < ref.length; k++) {
+    const line = ref[k] as Header;
+    if (line.value === h.value && line.name === h.name) return k;
+  }
+  return -1;
+}
 
 function unflat(value: unknown, ref?: Header[] | null): Header[] {
   if (!Array.isArray(value)) return [];

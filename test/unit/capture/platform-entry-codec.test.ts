@@ -175,7 +175,8 @@ test("a preflighted hop's header lines equal to its preflight's are written as t
   const hop = ex.hops[0] as (typeof ex.hops)[number];
   const pf = hop.preflight as NonNullable<typeof hop.preflight>;
   const ua = h("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/156.0.0.0");
-  pf.requestHeaders = [h("Access-Control-Request-Method", "PUT"), h("Origin", "https://app.example"), ua];
+  // (a line twice in the reference: the first is referred to)
+  pf.requestHeaders = [h("Access-Control-Request-Method", "PUT"), h("Origin", "https://app.example"), ua, h("Origin", "https://app.example")];
   hop.requestHeaders = [ua, h("Origin", "https://app.example"), h("Content-Type", "application/json"), h("origin", "https://app.example")];
   (pf.response as NonNullable<typeof pf.response>).headers.push(h("Date", "Wed, 25 Nov 2026 17:51:40 GMT"));
   (hop.response as NonNullable<typeof hop.response>).headers.push(h("Date", "Wed, 25 Nov 2026 17:51:40 GMT"));
