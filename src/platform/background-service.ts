@@ -302,6 +302,8 @@ export function startBackground(browser: BrowserKind): void {
       ready = true;
       // a replay that failed part-way would fail again in every next worker
       if (!replayed) removeOnceWritten([...journal.keys, ...journalKeys]);
+      // the badge of a worker stopped within its delay (badge.ts) was left behind
+      for (const tabId of store.tabIds()) refreshBadge(tabId);
     }
   })();
 }

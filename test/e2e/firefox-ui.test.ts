@@ -94,7 +94,12 @@ test("popup.html?tabId=N: counts by verdict and the failing origin; screenshot",
 });
 
 test("the toolbar badge counts the tab's blocked requests", async () => {
-  const badge = await h.extensionPage.evaluate((id) => browser.action.getBadgeText({ tabId: id }), tabId);
+  // the badge follows the log within BADGE_DELAY_MS (badge.ts)
+  let badge = "";
+  for (let i = 0; i < 40 && badge !== "2"; i++) {
+    badge = await h.extensionPage.evaluate((id) => browser.action.getBadgeText({ tabId: id }), tabId);
+    if (badge !== "2") await new Promise((r) => setTimeout(r, 50));
+  }
   expect(badge).toBe("2");
 });
 
