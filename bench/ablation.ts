@@ -1,0 +1,90 @@
+/**
+ * Where the browsing overhead goes (`npx tsx bench/ablation.ts [rounds]`, after
+ * `node build.mjs`): builds of the worker with one part of its work taken out, measured in the
+ * same alternating rounds as the shipped build, the floor and no extension (bench/browsing.ts).
+ * A variant is the shipped sources with one edit (below), bundled like the shipped worker into
+ * a copy of dist/chrome. None of them is a product: each drops something the extension needs.
+ * - `no-storage`: storage.session.set answers at once and writes nothing (the log is still
+ *   encoded for it: what is left out is the storage call itself);
+ * - `no-diagnosis-in-flight`: an exchange is diagnosed only once it has ended;
+ * - `events-only`: the listeners read and normalise each event, then drop it (what the floor
+ *   does, plus our listener code).
+ * An edit whose anchor text is no longer in the sources stops the run: a renamed line must not
+ * silently measure the shipped build under another name. A tool for finding causes, not part
+ * of `npm run bench`.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import * as esbuild from "esbuild";
+import { repoRoot } from "../test/support/paths";
+import { startTestServers } from "../test/support/server";
+import { benchBrowsing } from "./browsing";
+import { textTable } from "./report";
+
+const SERVICE = "src/platform/background-service.ts";
+
+interface Edit {
+  file: string;
+  find: string;
+  replace: string;
+}
+
+const VARIANTS: Record<string, Edit[]> = {
+  "no-storage": [{ file: SERVICE, find: "set: (items) => chrome.storage.session.set(items),", replace: "set: () => Promise.resolve()," }],
+  "no-diagnosis-in-flight": [
+    {
+      file: SERVICE,
+      find: "      diagnosis = diagnose(exchange);",
+      replace:
+        '      diagnosis = exchange.outcome.state === "pending" ? { verdict: "pending", explanation: "", warnings: [], cachedPreflight: false, credentials: "unknown", credentialsInferred: true, browser } : diagnose(exchange);',
+    },
+  ],
+  "events-only": [{ file: SERVICE, find: "    if (ready) {\n      handle(event);", replace: "    if (ready) {\n      if (event) return;\n      handle(event);" }],
+};
+
+/** dist/chrome with its worker bundled from the sources with `edits` applied. */
+async function variantBuild(root: string, edits: Edit[]): Promise<string> {
+  const src = mkdtempSync(join(tmpdir(), "cors-lens-ablation-src-"));
+  cpSync(join(root, "src"), join(src, "src"), { recursive: true });
+  for (const edit of edits) {
+    const path = join(src, edit.file);
+    const text = readFileSync(path, "utf8");
+    if (!text.includes(edit.find)) throw new Error(`${edit.file}: the text to replace is gone: ${edit.find}`);
+    writeFileSync(path, text.replace(edit.find, edit.replace));
+  }
+  const out = mkdtempSync(join(tmpdir(), "cors-lens-ablation-ext-"));
+  cpSync(join(root, "dist/chrome"), out, { recursive: true });
+  await esbuild.build({
+    entryPoints: { background: join(src, "src/entrypoints/background.ts") },
+    outdir: out,
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: ["chrome120"],
+    define: { __BROWSER__: JSON.stringify("chromium"), __VERSION__: JSON.stringify("ablation") },
+    logLevel: "warning",
+  });
+  rmSync(src, { recursive: true, force: true });
+  return out;
+}
+
+async function main(): Promise<void> {
+  const rounds = Number(process.argv[2] ?? 15);
+  const root = repoRoot();
+  if (!existsSync(join(root, "dist/chrome/manifest.json"))) throw new Error("dist/chrome is missing: run `node build.mjs` first");
+  const lens = mkdtempSync(join(tmpdir(), "cors-lens-ablation-lens-"));
+  cpSync(resolve(root, "dist/chrome"), lens, { recursive: true });
+  const compare: Record<string, string> = {};
+  for (const [name, edits] of Object.entries(VARIANTS)) compare[name] = await variantBuild(root, edits);
+  const servers = await startTestServers();
+  try {
+    const r = await benchBrowsing(servers, { rounds, warmup: 1, requests: 500, extensionPath: lens, compare, log: (line) => console.log(line) });
+    console.log(`\n${textTable(r.rows)}`);
+  } finally {
+    await servers.close();
+    for (const dir of [lens, ...Object.values(compare)]) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
