@@ -16,11 +16,11 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import * as esbuild from "esbuild";
 import { repoRoot } from "../test/support/paths";
 import { startTestServers } from "../test/support/server";
 import { benchBrowsing } from "./browsing";
 import { textTable } from "./report";
+import { bundleWorker } from "./worker-bundle";
 
 const SERVICE = "src/platform/background-service.ts";
 
@@ -55,16 +55,7 @@ async function variantBuild(root: string, edits: Edit[]): Promise<string> {
   }
   const out = mkdtempSync(join(tmpdir(), "cors-lens-ablation-ext-"));
   cpSync(join(root, "dist/chrome"), out, { recursive: true });
-  await esbuild.build({
-    entryPoints: { background: join(src, "src/entrypoints/background.ts") },
-    outdir: out,
-    bundle: true,
-    minify: true,
-    format: "iife",
-    target: ["chrome120"],
-    define: { __BROWSER__: JSON.stringify("chromium"), __VERSION__: JSON.stringify("ablation") },
-    logLevel: "warning",
-  });
+  await bundleWorker(src, out, { minify: true, version: "ablation" });
   rmSync(src, { recursive: true, force: true });
   return out;
 }

@@ -10,7 +10,6 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import * as esbuild from "esbuild";
 import { launchChromiumWithExtension } from "../test/support/chromium";
 import { repoRoot } from "../test/support/paths";
 import { startTestServers } from "../test/support/server";
@@ -18,22 +17,14 @@ import { isExtensionWorker, printProfile, startProfiling, stopProfiling } from "
 import { cpuByKind } from "./proc-cpu";
 import { sleep } from "./stats";
 import { burstExpression, requestMix } from "./traffic";
+import { bundleWorker } from "./worker-bundle";
 
 /** dist/chrome with an unminified background.js */
 export async function unminifiedExtension(): Promise<string> {
   const root = repoRoot();
   const dir = mkdtempSync(join(tmpdir(), "cors-lens-profile-"));
   cpSync(resolve(root, "dist/chrome"), dir, { recursive: true });
-  await esbuild.build({
-    entryPoints: { background: resolve(root, "src/entrypoints/background.ts") },
-    outdir: dir,
-    bundle: true,
-    minify: false,
-    format: "iife",
-    target: ["chrome120"],
-    define: { __BROWSER__: JSON.stringify("chromium"), __VERSION__: JSON.stringify("profile") },
-    logLevel: "warning",
-  });
+  await bundleWorker(root, dir, { minify: false, version: "profile" });
   return dir;
 }
 
