@@ -276,6 +276,24 @@ describe("log lifecycle, badge and live port", () => {
     expect((await shownText("")).text).toBe("");
   });
 
+  test("a badge left wrong by a stopped worker (stopped within the badge's delay) is set right by the next one", async () => {
+    const { page, tabId } = await openPage("badge-restart");
+    await runInPage(page, [{ kind: "fetch", url: specUrl(servers.apiOrigin, {}, "badge-restart-1") }]);
+    await h.waitForExchanges(tabId, (es) => es.some((e) => e.exchange.url.includes("badge-restart-1") && e.diagnosis.verdict === "blocked"));
+    const text = async () => (await h.worker()).evaluate((id: number) => chrome.action.getBadgeText({ tabId: id }), tabId);
+    const until = async (want: string) => {
+      for (let i = 0; i < 60 && (await text()) !== want; i++) await new Promise((r) => setTimeout(r, 50));
+      return text();
+    };
+    expect(await until("1")).toBe("1");
+    // what a worker stopped before sending its last count leaves: a badge that is not the log's
+    await (await h.worker()).evaluate((id: number) => chrome.action.setBadgeText({ tabId: id, text: "7" }), tabId);
+    expect(await text()).toBe("7");
+    await h.killWorker();
+    await h.request({ type: "getLog", tabId }); // wakes a new worker, which restores the log
+    expect(await until("1")).toBe("1");
+  });
+
   test("an open port gets the rows, then each new exchange in full within 100 ms of completion", async () => {
     const { page, tabId } = await openPage("port");
     await h.extensionPage.evaluate(
