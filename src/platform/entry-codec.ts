@@ -39,24 +39,37 @@ export interface StoredEntry {
 type FlatHeaders = (string | number)[];
 
 /** Header lines flat; a line equal (name and value) to one of `ref` becomes the index of the
- * first such line there. A scan, not a map of the reference lines: lists are a few dozen lines,
- * and building a map (a key string per line) on every write of an entry cost more. */
+ * first such line there. Lists are a few dozen lines, for which a scan costs less than a map of
+ * the reference lines (a key string per line, made on every write of an entry); but servers
+ * choose the lines, and a scan of thousands against thousands would hold the worker for
+ * seconds, so long lists get the map. */
 function flat(headers: Header[], ref?: Header[] | null): FlatHeaders {
+  const find = !ref ? null : headers.length * ref.length <= SCAN_MAX ? scanFor(ref) : mapFor(ref);
   const out: FlatHeaders = [];
   for (const h of headers) {
-    const k = ref ? firstEqualLine(ref, h) : -1;
+    const k = find ? find(h) : -1;
     if (k < 0) out.push(h.name, h.value);
     else out.push(k);
   }
   return out;
 }
 
-function firstEqualLine(ref: Header[], h: Header): number {
+/** comparisons of lines up to which flat() scans */
+export const SCAN_MAX = 4096;
+
+const scanFor = (ref: Header[]) => (h: Header) => {
   for (let k = 0; k < ref.length; k++) {
     const line = ref[k] as Header;
     if (line.value === h.value && line.name === h.name) return k;
   }
   return -1;
+};
+
+function mapFor(ref: Header[]): (h: Header) => number {
+  const lineKey = (h: Header) => `${h.name}\n${h.value}`;
+  const index = new Map<string, number>();
+  for (let k = ref.length - 1; k >= 0; k--) index.set(lineKey(ref[k] as Header), k);
+  return (h) => index.get(lineKey(h)) ?? -1;
 }
 
 function unflat(value: unknown, ref?: Header[] | null): Header[] {

@@ -4,7 +4,7 @@
  * the text, and the earlier forms still load.
  */
 import type { DiagnosedExchange, Exchange } from "../../../src/cors/model";
-import { decodeEntry, encodeParts } from "../../../src/platform/entry-codec";
+import { decodeEntry, encodeParts, SCAN_MAX } from "../../../src/platform/entry-codec";
 
 const API = "https://api.example/v1/items?id=7";
 const h = (name: string, value: string) => ({ name, value });
@@ -186,6 +186,21 @@ test("a preflighted hop's header lines equal to its preflight's are written as t
   expect(text.split("17:51:40").length - 1).toBe(1);
   // only an exact line is referred to: another case of the name is a line of its own
   expect(parts.get("h0")).toContain('"requestHeaders":[2,1,"Content-Type","application/json","origin","https://app.example"]');
+  expect(decodeEntry(parts.get(""), parts)).toEqual({ s: 2, exchange: ex });
+});
+
+test("thousands of header lines on both sides (servers choose them) refer to the first equal line, as short lists do", () => {
+  const ex = structuredClone(exchange);
+  const hop = ex.hops[0] as (typeof ex.hops)[number];
+  const pf = hop.preflight as NonNullable<typeof hop.preflight>;
+  const many = Array.from({ length: 5000 }, (_, i) => h(`X-H${i % 2500}`, "v")); // each line twice
+  (pf.response as NonNullable<typeof pf.response>).headers = many;
+  (hop.response as NonNullable<typeof hop.response>).headers = [h("X-H2499", "v"), h("X-New", "n"), ...many.slice(0, 3000)];
+  expect(5000 * 3002).toBeGreaterThan(SCAN_MAX); // the map's path
+  const parts = encode(2, ex);
+  const response = JSON.parse(parts.get("r0") ?? "null") as { headers: (string | number)[] };
+  expect(response.headers.slice(0, 5)).toEqual([2499, "X-New", "n", 0, 1]);
+  expect(response.headers.slice(-1)).toEqual([499]); // line 2999 is X-H499, first at 499
   expect(decodeEntry(parts.get(""), parts)).toEqual({ s: 2, exchange: ex });
 });
 
