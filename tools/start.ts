@@ -10,7 +10,7 @@
  * its temporary profile) and the servers before exiting.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Page } from "puppeteer";
 import { type Playground, startPlayground } from "../demo/playground";
@@ -73,6 +73,29 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 for (const signal of SIGNALS) process.on(signal, onSignal);
+
+/**
+ * Stops what is left of the browser and removes its profile for good. Killing the main process
+ * alone was not enough (CI, a loaded machine): its helpers (renderers, GPU, utility processes)
+ * outlived it for a moment and wrote into the profile again after it was removed. They share
+ * the browser's process group (Puppeteer starts the browser as a group leader), so the whole
+ * group is stopped; then the profile is removed until it stays removed.
+ */
+async function removeProfile(pid: number | undefined, profile: string): Promise<void> {
+  if (pid !== undefined) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // the group is gone already (the graceful close finished)
+    }
+  }
+  for (let attempt = 0; attempt < 20; attempt++) {
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    await new Promise((resolve) => globalThis.setTimeout(resolve, 100));
+    if (!existsSync(profile)) return;
+  }
+  throw new Error(`${profile} came back after being removed 20 times`);
+}
 
 /** Puppeteer's own signal handlers SIGKILL Chromium and exit at once, which leaves its
  * temporary profile behind in /tmp; ours close it properly. (Its exit hook, which kills the
@@ -280,13 +303,7 @@ async function main(): Promise<void> {
     // Runs right after the Chromium cleanup (cleanups run in reverse order). On a loaded
     // machine a graceful close can outlast its timeout and leave the profile behind: make
     // sure the browser is gone, then remove the profile ourselves.
-    cleanups.splice(cleanups.length - 1, 0, {
-      what: "the browser profile",
-      run: async () => {
-        if (browserProcess && browserProcess.exitCode === null && browserProcess.signalCode === null) browserProcess.kill("SIGKILL");
-        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-      },
-    });
+    cleanups.splice(cleanups.length - 1, 0, { what: "the browser profile", run: () => removeProfile(browserProcess?.pid, profile) });
   }
 
   if (reason !== null) {
