@@ -6,6 +6,7 @@
  */
 import type { Page } from "puppeteer";
 import { launchChromiumWithExtension, type ExtHarness } from "../support/chromium";
+import { readUntil } from "../support/poll";
 import { GIF_BASE64, type PageRequest, runInPage } from "../support/scenarios";
 import { specUrl, type RouteSpec, startTestServers, type TestServers } from "../support/server";
 import type { DiagnosedExchange, Exchange } from "../../src/cors/model";
@@ -259,10 +260,7 @@ describe("log lifecycle, badge and live port", () => {
         color: await chrome.action.getBadgeBackgroundColor({ tabId: id }),
       }), tabId);
     // the badge follows within its delay (badge.ts BADGE_DELAY_MS)
-    const shownText = async (want: string) => {
-      for (let i = 0; i < 40 && (await badge()).text !== want; i++) await new Promise((r) => setTimeout(r, 50));
-      return badge();
-    };
+    const shownText = (want: string) => readUntil(badge, (b) => b.text === want);
     const shown = await shownText(blocked > 0 ? String(blocked) : "");
     expect(shown.text).toBe(blocked > 0 ? String(blocked) : "");
     if (blocked > 0) expect(shown.color).toEqual([0xd9, 0x30, 0x25, 255]);
@@ -281,10 +279,7 @@ describe("log lifecycle, badge and live port", () => {
     await runInPage(page, [{ kind: "fetch", url: specUrl(servers.apiOrigin, {}, "badge-restart-1") }]);
     await h.waitForExchanges(tabId, (es) => es.some((e) => e.exchange.url.includes("badge-restart-1") && e.diagnosis.verdict === "blocked"));
     const text = async () => (await h.worker()).evaluate((id: number) => chrome.action.getBadgeText({ tabId: id }), tabId);
-    const until = async (want: string) => {
-      for (let i = 0; i < 60 && (await text()) !== want; i++) await new Promise((r) => setTimeout(r, 50));
-      return text();
-    };
+    const until = (want: string) => readUntil(text, (t) => t === want, 3000);
     expect(await until("1")).toBe("1");
     // what a worker stopped before sending its last count leaves: a badge that is not the log's
     await (await h.worker()).evaluate((id: number) => chrome.action.setBadgeText({ tabId: id, text: "7" }), tabId);

@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import type { Page } from "puppeteer";
 import { validateCorsLensHar } from "../../src/export/validate-corslens";
 import { type FirefoxHarness, launchFirefoxWithExtension } from "../support/firefox";
+import { readUntil } from "../support/poll";
 import { specUrl, startTestServers, type TestServers } from "../support/server";
 import { harValidator } from "../unit/export/har-schema";
 
@@ -95,11 +96,10 @@ test("popup.html?tabId=N: counts by verdict and the failing origin; screenshot",
 
 test("the toolbar badge counts the tab's blocked requests", async () => {
   // the badge follows the log within BADGE_DELAY_MS (badge.ts)
-  let badge = "";
-  for (let i = 0; i < 40 && badge !== "2"; i++) {
-    badge = await h.extensionPage.evaluate((id) => browser.action.getBadgeText({ tabId: id }), tabId);
-    if (badge !== "2") await new Promise((r) => setTimeout(r, 50));
-  }
+  const badge = await readUntil(
+    () => h.extensionPage.evaluate((id) => browser.action.getBadgeText({ tabId: id }), tabId),
+    (text) => text === "2",
+  );
   expect(badge).toBe("2");
 });
 

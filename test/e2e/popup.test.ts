@@ -12,6 +12,7 @@ import { startPlayground, type Playground } from "../../demo/playground";
 import type { DiagnosedExchange } from "../../src/cors/model";
 import { BADGE_DELAY_MS } from "../../src/platform/badge";
 import { launchChromiumWithExtension, type ExtHarness } from "../support/chromium";
+import { readUntil } from "../support/poll";
 import { controlsOf } from "./ui/a11y";
 import { fetchFromPage, runPlayground } from "./ui/traffic";
 
@@ -48,13 +49,8 @@ const countOf = (list: DiagnosedExchange[], verdict: string) => crossOrigin(list
 
 /** The tab's badge once its text is `want` (the badge follows the log within BADGE_DELAY_MS,
  * badge.ts), or as it is after two seconds. */
-async function badge(id: number, want: string): Promise<{ text: string; color: number[]; textColor: number[] }> {
-  let state = await badgeNow(id);
-  for (let i = 0; i < 40 && state.text !== want; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    state = await badgeNow(id);
-  }
-  return state;
+function badge(id: number, want: string): Promise<{ text: string; color: number[]; textColor: number[] }> {
+  return readUntil(() => badgeNow(id), (state) => state.text === want);
 }
 
 async function badgeNow(id: number): Promise<{ text: string; color: number[]; textColor: number[] }> {
