@@ -226,3 +226,20 @@ describe("malformed input", () => {
     );
   });
 });
+
+describe("a CORS Lens exchange without its request entry", () => {
+  test("its entries are regrouped by rule in start order with the others: a redirect chains to the later entry it names", () => {
+    const entry = (t: number, url: string, status: number, redirectURL: string, corsLens?: object) => ({
+      startedDateTime: new Date(t).toISOString(),
+      time: 5,
+      request: { method: "GET", url, headers: [{ name: "Origin", value: "http://a.test" }] },
+      response: { status, statusText: "", headers: [{ name: "Access-Control-Allow-Origin", value: "*" }], redirectURL },
+      ...(corsLens ? { _corsLens: corsLens } : {}),
+    });
+    // the redirect (hop 1 of an exchange whose request entry is missing) starts first and names
+    // the plain entry that follows it: one exchange of two hops
+    const result = readHar({ log: { entries: [entry(2000, "http://api.test/b", 200, ""), entry(1000, "http://api.test/a", 302, "http://api.test/b", { exchangeId: "x1", role: "redirect", hop: 1 })] } });
+    expect(result.exchanges.map((x) => x.hops.map((h) => `${h.url} ${h.response?.status}`))).toEqual([["http://api.test/a 302", "http://api.test/b 200"]]);
+    expect(result.warnings).toContain("exchange x1 has no request entry; its 1 entries are regrouped by rule");
+  });
+});

@@ -16,6 +16,14 @@ import { strangeFile } from "./strangers";
 const RUNS = 250;
 const dir = useTempDir("cors-lens-strangers-stream-");
 let n = 0;
+const HANDED_BACK = {
+  log: {
+    entries: [
+      { startedDateTime: "1970-01-01T00:00:00.000Z", request: { method: "OPTIONS", url: "\u0000" } },
+      { startedDateTime: "1969-12-31T23:59:59.999Z", request: { method: " ", url: "\u0000" }, _corsLens: { exchangeId: "x", role: "redirect" } },
+    ],
+  },
+};
 
 /** The streaming threshold at 0 streams every file (a look-ahead of 3 entries); at infinity none. */
 const STREAMED = { deps: { streamAboveBytes: 0, streamWindow: 3 } };
@@ -40,7 +48,9 @@ test(`analyze, streamed: ${RUNS} strange files, a documented exit code, clean ou
       const lines = (err: string) => err.split("\n").sort();
       if (whole.code !== 2) expect({ code: streamed.code, out: streamed.out, err: lines(streamed.err) }).toEqual({ code: whole.code, out: whole.out, err: lines(whole.err) });
     }),
-    { numRuns: RUNS },
+    // counterexamples found before, kept: CI's seed -1439347385 (a CORS Lens exchange without
+    // its request entry, regrouped by rule: the whole-file path read it after later entries)
+    { numRuns: RUNS, examples: [[Buffer.from(JSON.stringify(HANDED_BACK)), true]] },
   );
   expect(codes.get(2)).toBeGreaterThan(0);
   expect((codes.get(0) ?? 0) + (codes.get(1) ?? 0)).toBeGreaterThan(0);
