@@ -6,14 +6,20 @@
  * Whatever the look-ahead window, createHarStream either gives readHar's exchanges (same ids,
  * same order) and warnings, or says it cannot (HarStreamUnsupported) so that the caller reads
  * the file whole; it never gives another answer. Enough files must stream for this to test it.
+ * The CLI, which adds the report and the CORS Lens format check, must print the same thing.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import type { Exchange } from "../../../src/cors/model";
 import { createHarStream, HarStreamUnsupported, readHar } from "../../../src/export/har-reader";
+import { runCli } from "../support/cli";
+import { useTempDir } from "../support/temp-dir";
 
 const RUNS = 1000;
 const URLS = ["http://api.test/a", "http://api.test/b", "http://other.test/c"];
 
+const LENS_LOG = { version: 1, browser: "chromium", tabId: 3, pageUrl: "http://page.test/", redacted: true, dropped: 0 };
 const [A, , C] = URLS as [string, string, string];
 const header = (name: string, value: string) => ({ name, value });
 /** A plain GET of A at `t` × 10 ms, answered 200. */
@@ -68,14 +74,18 @@ const entry = fc
   .map(toEntry);
 
 type Entry = ReturnType<typeof toEntry>;
-const doc = (entries: Entry[], creator: string, window: number) => ({ log: { version: "1.2", creator: { name: creator, version: "1" }, entries }, window });
+/** A HAR of `entries`; a CORS Lens one has the log member that tells (and turns on the CLI's format check). */
+const doc = (entries: Entry[], creator: string, window: number) => ({
+  log: { version: "1.2", creator: { name: creator, version: "1" }, ...(creator === "CORS Lens" ? { _corsLens: LENS_LOG } : {}), entries },
+  window,
+});
 
 /** Entries in start order (as browsers write them), sometimes with two of them swapped. */
 const file = fc
   .record({
     entries: fc.array(entry, { minLength: 1, maxLength: 30 }),
     swap: fc.option(fc.tuple(fc.nat(), fc.nat()), { nil: undefined }),
-    creator: fc.constantFrom("WebInspector", "Firefox", "chrome-har", "some tool"),
+    creator: fc.constantFrom("WebInspector", "Firefox", "chrome-har", "some tool", "CORS Lens"),
     // CORS Lens ids in a file from another tool: rare, but the reader must cope; half the
     // files have none, so that the rules alone are tested as much
     lensIds: fc.boolean(),
@@ -90,6 +100,18 @@ const file = fc
     }
     return doc(sorted, creator, window);
   });
+
+/** Files found by these tests, kept (each gave another answer streamed before its fix). */
+const EXAMPLES = [
+  // seed -175292099 and others: a CORS Lens exchange without request entry, held in the
+  // window while entries of the same start were released; its redirect chains to one
+  doc([toEntry({ ...at(0), status: 302, to: A, lens: { id: "x2", role: "redirect", hop: 0 } }), toEntry(at(0)), toEntry({ ...at(1), method: "OPTIONS", acrm: "PUT", lens: { id: "x2", role: "preflight", hop: 0 } })], "WebInspector", 1),
+  // seed -1210051385: a preflight released with the request before it; a request
+  // closer to it came later in the file (out of order, but after the window)
+  doc([toEntry({ ...at(2), url: C, method: "PUT" }), toEntry({ ...at(5), url: C, method: "OPTIONS", acrm: "PUT" }), toEntry(at(9)), toEntry({ ...at(6), url: C, method: "PUT" }), toEntry(at(9))], "WebInspector", 1),
+];
+
+type Doc = ReturnType<typeof doc>;
 
 type Streamed = { exchanges: Exchange[]; warnings: string[] } | "unsupported";
 
@@ -123,17 +145,28 @@ test(`${RUNS} browser-like files: streamed with any window, readHar's answer or 
     }),
     {
       numRuns: RUNS,
-      // found by this test, kept (each gave another answer streamed before its fix):
-      examples: [
-        // seed -175292099 and others: a CORS Lens exchange without request entry, held in the
-        // window while entries of the same start were released; its redirect chains to one
-        [doc([toEntry({ ...at(0), status: 302, to: A, lens: { id: "x2", role: "redirect", hop: 0 } }), toEntry(at(0)), toEntry({ ...at(1), method: "OPTIONS", acrm: "PUT", lens: { id: "x2", role: "preflight", hop: 0 } })], "WebInspector", 1)],
-        // seed -1210051385: a preflight released with the request before it; a request
-        // closer to it came later in the file (out of order, but after the window)
-        [doc([toEntry({ ...at(2), url: C, method: "PUT" }), toEntry({ ...at(5), url: C, method: "OPTIONS", acrm: "PUT" }), toEntry(at(9)), toEntry({ ...at(6), url: C, method: "PUT" }), toEntry(at(9))], "WebInspector", 1)],
-      ],
+      examples: EXAMPLES.map((e): [Doc] => [e]),
     },
   );
   // most files are in start order: the stream must take most of them, or this tests nothing
   expect(streamedCount).toBeGreaterThan(RUNS / 2);
+});
+
+const CLI_RUNS = 300;
+const dir = useTempDir("cors-lens-browser-like-");
+
+test(`${CLI_RUNS} browser-like files through cors-lens analyze: streamed (report, --json, warnings, exit code) as read whole`, async () => {
+  let n = 0;
+  await fc.assert(
+    fc.asyncProperty(file, fc.boolean(), async ({ log, window }, json) => {
+      const path = join(dir(), `f${n++}.har`);
+      writeFileSync(path, JSON.stringify({ log }));
+      const extra = json ? ["--json"] : [];
+      // the CLI hands a file the stream cannot read back to the whole-file path itself
+      const streamedRun = await runCli(["analyze", path, ...extra], { deps: { streamAboveBytes: 0, streamWindow: window } });
+      const wholeRun = await runCli(["analyze", path, ...extra], { deps: { streamAboveBytes: Number.POSITIVE_INFINITY } });
+      expect(streamedRun).toEqual(wholeRun);
+    }),
+    { numRuns: CLI_RUNS, examples: EXAMPLES.flatMap((e): [Doc, boolean][] => [[e, false], [e, true]]) },
+  );
 });
