@@ -38,6 +38,7 @@ import type { BrowserKind, Exchange, Hop, HttpResponse, Preflight, TrafficClass 
 import { normalizeExchange } from "../cors/normalize";
 import { needsPreflight } from "../cors/preflight";
 import type { CaptureEvent } from "./events";
+import { unseenPreflightState } from "./preflight-state";
 import { headerValue, isHttpUrl, originOf, parseNameList } from "./headers";
 
 export interface AssemblerOptions {
@@ -522,17 +523,9 @@ export function createAssembler(options: AssemblerOptions): Assembler {
       return;
     }
     if (hop.requestHeaders === null) return; // stays "unknown" (never sent, or not observed)
-    const mode = headerValue(hop.requestHeaders, "sec-fetch-mode");
-    const hopOrigin = originOf(hop.url);
-    const crossOrigin = ex.trafficClass === "cross-origin" && (hopOrigin !== ex.initiator || ex.hops.indexOf(hop) > 0);
-    if (!crossOrigin || (mode !== null && mode.toLowerCase() !== "cors")) {
-      hop.preflightState = "not-needed";
-      return;
-    }
-    if (!needsPreflight(hop.method, hop.requestHeaders, browser).needed) hop.preflightState = "not-needed";
     // With events lost to a stopped worker (captureGap), a preflight not seen may have been
     // sent in the gap: nothing shows that the cache answered, so the state stays unknown.
-    else hop.preflightState = ex.captureGap ? "unknown" : "cached";
+    hop.preflightState = unseenPreflightState(ex, hop, browser, ex.captureGap !== undefined);
   }
 
   function applyToRequest(ex: Exchange, e: CaptureEvent): Exchange[] {

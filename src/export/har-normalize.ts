@@ -34,6 +34,8 @@ export interface NormEntry {
   initiatorUrl?: string;
   pageref?: string;
   ip?: string;
+  /** Chrome DevTools `_fromCache` ("disk" or "memory") */
+  fromCache?: true;
   corsLens?: {
     exchangeId: string;
     role: "request" | "redirect" | "preflight";
@@ -134,6 +136,7 @@ export function normalizeEntry(raw: unknown, index: number): NormEntry | string 
   if (initiatorUrl !== undefined) entry.initiatorUrl = initiatorUrl;
   if (typeof raw.pageref === "string") entry.pageref = raw.pageref;
   if (typeof raw.serverIPAddress === "string" && raw.serverIPAddress !== "") entry.ip = raw.serverIPAddress;
+  if (raw._fromCache === "disk" || raw._fromCache === "memory") entry.fromCache = true;
   const corsLens = corsLensOf(raw._corsLens);
   if (corsLens) entry.corsLens = corsLens;
   return entry;

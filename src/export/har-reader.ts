@@ -19,7 +19,7 @@
 import { headerValue } from "../cors/headers";
 import { redirectedMethod } from "../cors/methods";
 import type { BrowserKind, Exchange, Header, Hop, HttpResponse, Outcome, Preflight, TrafficClass } from "../cors/model";
-import { needsPreflight } from "../cors/preflight";
+import { guardKnown, unseenPreflightState } from "../capture/preflight-state";
 import { type NormEntry, normalizeEntry } from "./har-normalize";
 
 export class HarReadError extends Error {
@@ -142,6 +142,7 @@ function responseOf(e: NormEntry): HttpResponse | undefined {
     time: e.start + Math.round(e.ttfb ?? e.time),
   };
   if (e.ip !== undefined) r.ip = e.ip;
+  if (e.fromCache) r.fromCache = true;
   return r;
 }
 
@@ -151,11 +152,12 @@ function preflightOf(p: NormEntry): Preflight {
     url: p.url,
     requestHeaders: p.requestHeaders.length > 0 ? p.requestHeaders : null,
     startTime: p.start,
-    endTime: p.start + Math.round(p.time),
   };
   const response = responseOf(p);
   if (response) pre.response = response;
   if (p.error !== undefined) pre.error = p.error;
+  // neither answered nor failed: still in flight when the file was written (its HAR time is 0)
+  if (response || p.error !== undefined) pre.endTime = p.start + Math.round(p.time);
   return pre;
 }
 
@@ -166,6 +168,8 @@ interface Group {
   preflights: Map<number, NormEntry>;
   cachedPreflight?: boolean;
   pending?: boolean;
+  /** pending because the capture was interrupted (CORS Lens files) */
+  interrupted?: boolean;
   /** made for a preflight whose request is not in the file */
   orphan?: boolean;
 }
@@ -207,7 +211,7 @@ function outcomeOf(group: Group, ctx: Context): Outcome {
   const last = group.hops[group.hops.length - 1] as NormEntry;
   const endTime = last.start + Math.round(last.time);
   if (last.error !== undefined) return { state: "failed", error: last.error, endTime };
-  if (group.pending) return { state: "pending" };
+  if (group.pending) return group.interrupted ? { state: "pending", interrupted: true } : { state: "pending" };
   // The chain ends on a redirect whose next request is not in the file (chrome-har, for one,
   // leaves out every request that failed): what happened after the 3xx is unknown, and
   // calling it completed would claim the page read a response it may never have had.
@@ -226,7 +230,7 @@ function outcomeOf(group: Group, ctx: Context): Outcome {
   return { state: "pending", interrupted: true };
 }
 
-function hopOf(e: NormEntry, index: number, group: Group, ctx: Context): Hop {
+function hopOf(e: NormEntry, index: number, group: Group): Hop {
   const neverSent = e.status === 0 && e.requestHeaders.length === 0;
   const hop: Hop = {
     url: e.url,
@@ -239,27 +243,46 @@ function hopOf(e: NormEntry, index: number, group: Group, ctx: Context): Hop {
   if (pre) {
     hop.preflightState = "sent";
     hop.preflight = preflightOf(pre);
-  } else if (index === 0 && group.cachedPreflight === true) {
-    hop.preflightState = "cached";
-  } else if (hop.requestHeaders !== null && e.status > 0) {
-    const needed = needsPreflight(e.method, hop.requestHeaders, ctx.browser).needed;
-    hop.preflightState = needed ? (ctx.preflightsVisible ? "cached" : "unknown") : "not-needed";
   }
   const response = responseOf(e);
   if (response) hop.response = response;
   const next = group.hops[index + 1];
-  const target = e.status >= 300 && e.status <= 399 ? e.redirectURL || headerValue(e.responseHeaders, "location") : null;
+  // CORS Lens writes redirectURL exactly when the browser followed (or tried) the redirect; a
+  // 3xx it did not follow (yet, or ever: redirect mode) keeps its Location header only
+  const location = e.corsLens ? null : headerValue(e.responseHeaders, "location");
+  const target = e.status >= 300 && e.status <= 399 ? e.redirectURL || location : null;
   if (next) hop.redirectUrl = next.url;
   else if (target) hop.redirectUrl = urlKey(target, e.url);
   return hop;
 }
 
+/**
+ * A hop without a preflight of its own is settled as capture settles it (capture/
+ * preflight-state.ts), once the browser would have shown how it was guarded: a hop in
+ * Firefox only when it is over, which the last hop of an exchange CORS Lens wrote as pending
+ * is not. A CORS Lens file says whether the preflight cache answered for any hop
+ * (`cachedPreflight`): when it says no, a hop that needed a preflight and shows none was not
+ * seen whole (capture interrupted), and stays unknown.
+ */
+function settleHops(hops: Hop[], group: Group, ex: Pick<Exchange, "trafficClass" | "initiator" | "hops">, ctx: Context): void {
+  hops.forEach((hop, i) => {
+    if (hop.preflightState !== "unknown" || hop.requestHeaders === null) return;
+    const e = group.hops[i] as NormEntry;
+    const over = i < hops.length - 1 || (!group.pending && (e.status > 0 || e.error !== undefined));
+    if (!guardKnown(ctx.browser, over)) return;
+    const state = unseenPreflightState(ex, hop, ctx.browser, !ctx.preflightsVisible);
+    hop.preflightState = state === "cached" && group.cachedPreflight === false ? "unknown" : state;
+  });
+}
+
 function buildExchange(group: Group, ctx: Context): Exchange {
-  const hops = group.hops.map((e, i) => hopOf(e, i, group, ctx));
+  const hops = group.hops.map((e, i) => hopOf(e, i, group));
   const first = group.hops[0] as NormEntry;
   const type = webRequestType(first.resourceType);
   const initiator = initiatorOf(group, ctx);
   const requestIds = [...group.hops, ...group.preflights.values()].map((e) => `har-${e.index}`);
+  const trafficClass = classify(first.url, hops, type, initiator);
+  settleHops(hops, group, { trafficClass, initiator, hops }, ctx);
   return {
     id: group.id,
     browser: ctx.browser,
@@ -272,7 +295,7 @@ function buildExchange(group: Group, ctx: Context): Exchange {
     startTime: first.start,
     hops,
     outcome: outcomeOf(group, ctx),
-    trafficClass: classify(first.url, hops, type, initiator),
+    trafficClass,
     requestIds,
   };
 }
@@ -309,7 +332,14 @@ function groupByCorsLens(entries: NormEntry[], warn: (m: string) => void): { gro
     const hops = [g.request, ...[...g.redirects.keys()].sort((a, b) => a - b).map((k) => g.redirects.get(k) as NormEntry)];
     const group: Group = { id, hops, preflights: g.preflights };
     if (g.request.corsLens?.cachedPreflight !== undefined) group.cachedPreflight = g.request.corsLens.cachedPreflight;
-    if (g.request.corsLens?.verdict === "pending") group.pending = true;
+    // CORS Lens writes the error of every exchange that failed: a last request neither
+    // answered nor failed was in flight. With a verdict all the same, its capture was
+    // interrupted and its preflight decided it (the engine judges only such pending exchanges).
+    const last = hops[hops.length - 1] as NormEntry;
+    const verdict = g.request.corsLens?.verdict;
+    const inFlight = last.status <= 0 && last.error === undefined;
+    if (verdict === "pending" || inFlight) group.pending = true;
+    if (inFlight && verdict !== undefined && verdict !== "pending") group.interrupted = true;
     groups.push(group);
   }
   // groupByRule reads its entries in start order (a redirect continues with a later entry):
@@ -627,9 +657,11 @@ function preflightKey(p: NormEntry): string {
   return `${urlKey(p.url)}\n${acrm === null ? "*" : acrm.trim().toUpperCase()}`;
 }
 
-/** An exchange built with preflightsVisible = false where the flag decided a hop's state. */
+/** An exchange built with preflightsVisible = false where the flag may have decided a hop's
+ * state (settleHops: a hop sent, left unknown; a few are unknown for another reason, which
+ * only costs a needless fallback). */
 function visibilityMattered(exchange: Exchange): boolean {
-  return exchange.hops.some((h) => h.preflightState === "unknown" && h.requestHeaders !== null && h.response !== undefined);
+  return exchange.hops.some((h) => h.preflightState === "unknown" && h.requestHeaders !== null);
 }
 
 /** readHar's order: start time, then CORS Lens groups, chains, unpaired preflights, each in

@@ -106,6 +106,9 @@ export interface HarEntry {
   cache: Record<string, never>;
   timings: HarTimings;
   serverIPAddress?: string;
+  /** Chrome DevTools' mark of a response from the browser's cache (webRequest's fromCache is
+   * the disk cache); absent when it came from the network */
+  _fromCache?: "disk" | "memory";
   /** Chrome DevTools' top-level error field, mirrored from response._error */
   _error?: string;
   /** webRequest resource type, as Chrome DevTools' `_resourceType` */

@@ -119,6 +119,7 @@ function toEntry(raw: RawRequest, redact: boolean, pageref: string | undefined):
     cache: {},
     timings,
     ...(ip ? { serverIPAddress: ip } : {}),
+    ...(raw.response?.fromCache ? { _fromCache: "disk" as const } : {}),
     ...(raw.error !== undefined ? { _error: raw.error } : {}),
     _resourceType: raw.type,
     ...(raw.initiator !== undefined ? { _initiatorOrigin: raw.initiator } : {}),

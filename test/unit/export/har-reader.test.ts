@@ -61,7 +61,7 @@ describe("Chrome DevTools 'Save all as HAR'", () => {
       { method: "PUT", url: "http://localhost:4000/items/1", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["PUT http://localhost:4000/items/1 - preflight:sent(204)"], outcome: "failed net::ERR_FAILED" },
       { method: "GET", url: "http://localhost:4000/old", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/old 302 preflight:not-needed", "GET http://localhost:4000/new 200 preflight:not-needed"], outcome: "completed" },
       { method: "GET", url: "http://localhost:4000/no-acao", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/no-acao 200 preflight:not-needed"], outcome: "failed net::ERR_FAILED" },
-      { method: "GET", url: "http://localhost:4999/down", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4999/down - preflight:unknown"], outcome: "failed net::ERR_CONNECTION_REFUSED" },
+      { method: "GET", url: "http://localhost:4999/down", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4999/down - preflight:not-needed"], outcome: "failed net::ERR_CONNECTION_REFUSED" },
       { method: "GET", url: "http://127.0.0.1:3000/static/data.json", initiator: "http://127.0.0.1:3000", trafficClass: "same-origin", type: "xmlhttprequest", hops: ["GET http://127.0.0.1:3000/static/data.json 200 preflight:not-needed"], outcome: "completed" },
     ]);
   });
