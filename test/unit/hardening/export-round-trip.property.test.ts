@@ -8,6 +8,8 @@
  *   request ids, frame ids) without a warning, and the engine the same diagnosis;
  * - redacted (the default), the engine still gives the same verdict and failure: redaction
  *   hides secret values, never the evidence of the diagnosis.
+ * The JSON export, lossless by design, must pass its own schema and give back exactly what
+ * was exported; redacted, the same verdicts.
  */
 import fc from "fast-check";
 import { createAssembler } from "../../../src/capture/assembler";
@@ -16,6 +18,7 @@ import { diagnose } from "../../../src/cors/diagnose";
 import type { BrowserKind, Diagnosis, Exchange, Header, HttpResponse, Preflight } from "../../../src/cors/model";
 import { readHar } from "../../../src/export/har-reader";
 import { toHar } from "../../../src/export/har-writer";
+import { readCorsLensJson, toCorsLensJson } from "../../../src/export/json-export";
 
 const RUNS = 300;
 const PAGE = "http://page.test";
@@ -193,7 +196,7 @@ function exported(exchanges: Exchange[], browser: BrowserKind, redact: boolean) 
   return { entries, read: readHar(JSON.parse(JSON.stringify(har))) };
 }
 
-test(`${RUNS} captures: exported and read back, the same exchanges and diagnoses; redacted, the same verdicts`, () => {
+test(`${RUNS} captures: exported (HAR, JSON) and read back, the same exchanges and diagnoses; redacted, the same verdicts`, () => {
   fc.assert(
     fc.property(capturing, ({ plans, order, browser }) => {
       const exchanges = capture(plans, order, browser);
@@ -204,6 +207,11 @@ test(`${RUNS} captures: exported and read back, the same exchanges and diagnoses
       expect(plain.read.exchanges.map((x) => judged(diagnose(x)))).toEqual(plain.entries.map((e) => judged(e.diagnosis)));
       const redacted = exported(exchanges, browser, true);
       expect(redacted.read.exchanges.map((x) => judged(diagnose(x)))).toEqual(redacted.entries.map((e) => judged(e.diagnosis)));
+
+      const log = { tabId: 1, pageUrl: `${PAGE}/app`, entries: plain.entries, dropped: 0 };
+      const json = (redact: boolean) => readCorsLensJson(JSON.parse(JSON.stringify(toCorsLensJson(log, { redact, browser }))));
+      expect(json(false).exchanges).toEqual(plain.entries);
+      expect(json(true).exchanges.map((e) => judged(diagnose(e.exchange)))).toEqual(plain.entries.map((e) => judged(e.diagnosis)));
     }),
     { numRuns: RUNS },
   );
