@@ -315,9 +315,15 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     return true;
   }
 
-  function compatible(ex: Exchange, hopIndex: number, acrm: string | null, acrh: string[] | null): boolean {
+  function compatible(ex: Exchange, hopIndex: number, acrm: string | null, acrh: string[] | null, pf?: Preflight): boolean {
     const hop = ex.hops[hopIndex];
     if (!hop) return false;
+    // a request is sent, and answered, only once its preflight has ended: a preflight answered
+    // or ended after the request's answer was not its (events may come out of order, times not)
+    const last = pf ? Math.max(pf.response?.time ?? Number.NEGATIVE_INFINITY, pf.endTime ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY;
+    if (hop.response && last > hop.response.time) return false;
+    // a preflight whose headers were lost fits any request waiting at its URL but a simple one
+    if (acrm === null && hop.requestHeaders !== null && !needsPreflight(hop.method, hop.requestHeaders, browser).needed) return false;
     if (acrm !== null && hop.method.toUpperCase() !== acrm.toUpperCase()) return false;
     if (acrh !== null && hop.requestHeaders !== null) {
       const unsafe = needsPreflight(hop.method, hop.requestHeaders, browser)
@@ -389,6 +395,35 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     byRequest.set(pf.requestId, { id: ex.id, preflightHop: hopIndex });
   }
 
+  /**
+   * A preflight given to a hop before the hop's headers were seen (its request's first events
+   * were lost to a stopped worker, another request at the URL with the same method was waiting)
+   * is taken back when the headers show it could not be that request's: the preflight names
+   * the method and request headers that needed it, and a request needing none or others was
+   * not what it guarded. It waits again for its own request, as an OPTIONS nothing claimed does.
+   */
+  function detachIfForeign(ex: Exchange, hopIndex: number): void {
+    const hop = ex.hops[hopIndex];
+    const pf = hop?.preflight;
+    if (!hop || !pf || hop.requestHeaders === null) return;
+    const acrm = headerValue(pf.requestHeaders, "access-control-request-method");
+    const acrh = parseNameList(headerValue(pf.requestHeaders, "access-control-request-headers"));
+    const foreign = acrm === null ? pf.requestHeaders === null && !compatible(ex, hopIndex, null, null) : !compatible(ex, hopIndex, acrm, acrh);
+    if (!foreign) return;
+    delete hop.preflight;
+    hop.preflightState = "unknown";
+    ex.requestIds = ex.requestIds.filter((id) => id !== pf.requestId);
+    byRequest.delete(pf.requestId);
+    orphans.set(pf.requestId, {
+      preflight: pf,
+      tabId: ex.tabId,
+      initiator: ex.initiator,
+      acrm: acrm ?? "",
+      acrh,
+      lastSeen: pf.endTime ?? pf.startTime,
+    });
+  }
+
   function applyToPreflight(pf: Preflight, e: CaptureEvent): void {
     pf.startTime = Math.min(pf.startTime, e.timeStamp);
     if (e.requestHeaders && pf.requestHeaders === null) pf.requestHeaders = e.requestHeaders;
@@ -432,16 +467,17 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     // ranking every candidate (a flood of identical requests made that quadratic).
     const reservedEx = p.reserved ? lookup(p.reserved) : undefined;
     const reservedCandidate = reservedEx ? candidateIn(reservedEx, inflight.has(reservedEx.id) ? 0 : 3, first.url, first.tabId, initiator) : null;
+    const pf = preflightFromEvents(p);
     let target: Candidate | undefined =
-      reservedCandidate && compatible(reservedCandidate.ex, reservedCandidate.hop, acrm, acrh) ? reservedCandidate : undefined;
+      reservedCandidate && compatible(reservedCandidate.ex, reservedCandidate.hop, acrm, acrh, pf) ? reservedCandidate : undefined;
     if (!target) {
-      const list = candidates(first.url, first.tabId, initiator).filter((c) => compatible(c.ex, c.hop, acrm, acrh));
+      const list = candidates(first.url, first.tabId, initiator).filter((c) => compatible(c.ex, c.hop, acrm, acrh, pf));
       const taken = reservedIds(p.requestId);
       target = list.find((c) => !taken.has(c.ex.id)) ?? list[0];
     }
     pendingOptions.delete(p.requestId);
     if (target) {
-      attachPreflight(target.ex, target.hop, preflightFromEvents(p));
+      attachPreflight(target.ex, target.hop, pf);
       touch(target.ex, first.timeStamp);
       return [target.ex];
     }
@@ -451,7 +487,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     // exchange of its own only when nothing claims it before the staleness sweep (force).
     if (withHeaders || !force) {
       orphans.set(p.requestId, {
-        preflight: preflightFromEvents(p),
+        preflight: pf,
         tabId: first.tabId,
         initiator,
         acrm: acrm ?? "",
@@ -481,7 +517,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
       if (o.preflight.url !== hop.url || o.tabId !== ex.tabId) continue;
       if (o.initiator !== null && ex.initiator !== null && o.initiator !== ex.initiator) continue;
       const unknown = o.acrm === "";
-      if (!compatible(ex, hopIndex, unknown ? null : o.acrm, unknown ? null : o.acrh)) continue;
+      if (!compatible(ex, hopIndex, unknown ? null : o.acrm, unknown ? null : o.acrh, o.preflight)) continue;
       if (!best || o.preflight.startTime < best.preflight.startTime) best = o;
     }
     if (best) {
@@ -542,6 +578,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     }
     if (e.requestHeaders && hop.requestHeaders === null) {
       hop.requestHeaders = e.requestHeaders;
+      detachIfForeign(ex, index);
       // A page's request goes out with its own Origin; `Origin: null` from a page that has an
       // origin means a cross-origin redirect came first: a hop this exchange never saw.
       if (index === 0 && ex.captureGap !== "start" && ex.initiator !== null && ex.initiator !== "null" && headerValue(e.requestHeaders, "origin") === "null") {

@@ -46,19 +46,52 @@ export const plan = fc.record({
 });
 export type Plan = typeof plan extends fc.Arbitrary<infer T> ? T : never;
 
+/**
+ * The browser's CORS checks, as far as these plans need them, for `realistic` captures: the
+ * browser goes on only where they pass (a redirect is followed, a response read, a preflighted
+ * request sent). Without `realistic`, the plan says what happens, checks or not: strange
+ * captures, for properties that must hold for any exchange.
+ */
+function checks(p: Plan) {
+  const credentials = p.cookie;
+  const origin = (acao: string | undefined, from = PAGE) => acao === from || (acao === "*" && !credentials);
+  const withCredentials = (acac: string | undefined) => !credentials || acac === "true";
+  const list = (value: string | undefined) => (value ?? "").split(",").map((x) => x.trim());
+  return {
+    response: origin(p.response.acao) && withCredentials(p.response.acac),
+    /** after a redirect that tainted the request's origin: it is sent as `null` */
+    taintedResponse: origin(p.response.acao, "null") && withCredentials(p.response.acac),
+    preflight:
+      !p.preflight.refused &&
+      p.preflight.status >= 200 &&
+      p.preflight.status < 300 &&
+      origin(p.preflight.acao) &&
+      withCredentials(p.preflight.acac) &&
+      (["GET", "HEAD", "POST"].includes(p.method) || list(p.preflight.acam).includes(p.method) || (p.preflight.acam === "*" && !credentials)) &&
+      (!p.custom || list(p.preflight.acah).some((x) => x.toLowerCase() === "x-custom") || (p.preflight.acah === "*" && !credentials)),
+  };
+}
+
 /** The webRequest events of one planned request, in order (request ids r<i>, its preflight's p<i>). */
-export function eventsOf(p: Plan, i: number, browser: BrowserKind): CaptureEvent[] {
+export function eventsOf(p: Plan, i: number, browser: BrowserKind, realistic = false): CaptureEvent[] {
   const base = { browser, tabId: 1, frameId: 0, type: "xmlhttprequest", initiator: PAGE };
   const r = { ...base, requestId: `r${i}`, url: p.url, method: p.method };
-  const preflighted = (p.custom || p.method === "PUT" || p.method === "DELETE") && !p.cached && p.mode !== "no-cors";
+  const simple = ["GET", "HEAD", "POST"].includes(p.method) && !p.custom;
+  // the mode is seen in Chromium only; no-cors allows simple requests only (fetch throws otherwise)
+  const mode = realistic && (browser !== "chromium" || (p.mode === "no-cors" && !simple)) ? undefined : p.mode;
+  const sameOrigin = p.url.startsWith(`${PAGE}/`);
+  const checked = realistic && mode !== "no-cors" && !sameOrigin;
+  const passes = checks(p);
+  const preflighted = !simple && !p.cached && mode !== "no-cors" && !(realistic && sameOrigin);
   const requestHeaders = [
     h("Origin", PAGE),
     ...(p.custom ? [h("X-Custom", "1")] : []),
     ...(p.cookie ? [h("Cookie", "sid=s3cr3t")] : []),
-    ...(p.mode && browser === "chromium" ? [h("Sec-Fetch-Mode", p.mode)] : []),
+    ...(mode && browser === "chromium" ? [h("Sec-Fetch-Mode", mode)] : []),
     h("Accept", "*/*"),
   ];
   const corsError = browser === "firefox" ? "NS_ERROR_DOM_BAD_URI" : "net::ERR_FAILED";
+  const cut = (events: CaptureEvent[]) => (p.end === "cut" ? events.slice(0, 1 + p.cutAfter) : events);
   const out: CaptureEvent[] = [{ ...r, kind: "beforeRequest", timeStamp: 0 }];
   if (preflighted) {
     const pf = { ...base, requestId: `p${i}`, url: p.url, method: "OPTIONS" };
@@ -70,21 +103,17 @@ export function eventsOf(p: Plan, i: number, browser: BrowserKind): CaptureEvent
       ...(p.preflight.acah ? [h("Access-Control-Allow-Headers", p.preflight.acah)] : []),
       ...(p.preflight.acac ? [h("Access-Control-Allow-Credentials", p.preflight.acac)] : []),
     ];
-    const preflight: CaptureEvent[] = [
-      { ...pf, kind: "beforeRequest", timeStamp: 0 },
-      { ...pf, kind: "sendHeaders", timeStamp: 0, requestHeaders: sent },
-    ];
+    out.push({ ...pf, kind: "beforeRequest", timeStamp: 0 }, { ...pf, kind: "sendHeaders", timeStamp: 0, requestHeaders: sent });
     if (p.preflight.refused) {
-      preflight.push({ ...pf, kind: "errorOccurred", timeStamp: 0, error: browser === "firefox" ? "NS_ERROR_CONNECTION_REFUSED" : "net::ERR_CONNECTION_REFUSED" });
+      out.push({ ...pf, kind: "errorOccurred", timeStamp: 0, error: browser === "firefox" ? "NS_ERROR_CONNECTION_REFUSED" : "net::ERR_CONNECTION_REFUSED" });
     } else {
       const status = { statusCode: p.preflight.status, statusLine: `HTTP/1.1 ${p.preflight.status}` };
-      preflight.push({ ...pf, kind: "headersReceived", timeStamp: 0, ...status, responseHeaders: answer });
-      preflight.push({ ...pf, kind: "completed", timeStamp: 0, ...status, responseHeaders: answer, fromCache: false, ip: "127.0.0.1" });
+      out.push({ ...pf, kind: "headersReceived", timeStamp: 0, ...status, responseHeaders: answer });
+      out.push({ ...pf, kind: "completed", timeStamp: 0, ...status, responseHeaders: answer, fromCache: false, ip: "127.0.0.1" });
     }
-    out.push(...preflight);
-    if (p.preflight.refused || !p.preflight.proceeds) {
+    if (realistic ? !passes.preflight : p.preflight.refused || !p.preflight.proceeds) {
       out.push({ ...r, kind: "errorOccurred", timeStamp: 0, error: corsError });
-      return p.end === "cut" ? out.slice(0, 1 + p.cutAfter) : out;
+      return cut(out);
     }
   }
   const answer = (location?: string): Header[] => [
@@ -94,31 +123,45 @@ export function eventsOf(p: Plan, i: number, browser: BrowserKind): CaptureEvent
     ...(p.response.setCookie ? [h("Set-Cookie", "sid=n3w; Path=/")] : []),
     ...(location ? [h("Location", location)] : []),
   ];
-  const rest = out;
-  rest.push({ ...r, kind: "sendHeaders", timeStamp: 0, requestHeaders });
+  out.push({ ...r, kind: "sendHeaders", timeStamp: 0, requestHeaders });
   let status = p.response.status;
   let url = p.url;
+  let tainted = false;
+  // realistic: a redirect that would need a new preflight is not followed here (answered 200)
+  if (status === 302 && realistic && !simple) status = 200;
   if (status === 302) {
     const headers = answer(p.redirectTo);
-    rest.push({ ...r, kind: "headersReceived", timeStamp: 0, statusCode: 302, statusLine: "HTTP/1.1 302", responseHeaders: headers });
-    rest.push({ ...r, kind: "beforeRedirect", timeStamp: 0, statusCode: 302, responseHeaders: headers, redirectUrl: p.redirectTo });
+    out.push({ ...r, kind: "headersReceived", timeStamp: 0, statusCode: 302, statusLine: "HTTP/1.1 302", responseHeaders: headers });
+    if (checked && !passes.response) {
+      out.push({ ...r, kind: "errorOccurred", timeStamp: 0, error: corsError });
+      return cut(out);
+    }
+    out.push({ ...r, kind: "beforeRedirect", timeStamp: 0, statusCode: 302, responseHeaders: headers, redirectUrl: p.redirectTo });
+    // the Origin a redirect taints: from one origin to another, after a cross-origin request
+    tainted = !sameOrigin && new URL(p.url).origin !== new URL(p.redirectTo).origin;
     url = p.redirectTo;
     status = 200;
     const method = p.method === "POST" ? "GET" : p.method;
-    rest.push({ ...r, url, method, kind: "sendHeaders", timeStamp: 0, requestHeaders: requestHeaders.map((x) => (x.name === "Origin" ? h("Origin", "null") : x)) });
+    out.push({ ...r, url, method, kind: "sendHeaders", timeStamp: 0, requestHeaders: requestHeaders.map((x) => (x.name === "Origin" && (tainted || !realistic) ? h("Origin", "null") : x)) });
   }
-  const last = { ...r, url, ...(status !== p.response.status || url !== p.url ? { method: p.method === "POST" ? "GET" : p.method } : {}) };
+  const last = { ...r, url, ...(url !== p.url ? { method: p.method === "POST" ? "GET" : p.method } : {}) };
   const final = answer();
-  rest.push({ ...last, kind: "headersReceived", timeStamp: 0, statusCode: status, statusLine: `HTTP/1.1 ${status}`, responseHeaders: final });
-  if (p.end === "completed") rest.push({ ...last, kind: "completed", timeStamp: 0, statusCode: status, responseHeaders: final, fromCache: p.response.fromCache, ip: "127.0.0.1" });
-  if (p.end === "failed") rest.push({ ...last, kind: "errorOccurred", timeStamp: 0, error: corsError });
-  return p.end === "cut" ? out.slice(0, 1 + p.cutAfter) : out;
+  out.push({ ...last, kind: "headersReceived", timeStamp: 0, statusCode: status, statusLine: `HTTP/1.1 ${status}`, responseHeaders: final });
+  // realistic: the final response is checked when the request is cross-origin now
+  const blocked = realistic && mode !== "no-cors" && !(sameOrigin && url === p.url) && !(tainted ? passes.taintedResponse : passes.response);
+  const networkError = browser === "firefox" ? "NS_ERROR_NET_RESET" : "net::ERR_CONNECTION_RESET";
+  if (blocked) out.push({ ...last, kind: "errorOccurred", timeStamp: 0, error: corsError });
+  else if (p.end === "completed") out.push({ ...last, kind: "completed", timeStamp: 0, statusCode: status, responseHeaders: final, fromCache: p.response.fromCache, ip: "127.0.0.1" });
+  else if (p.end === "failed") out.push({ ...last, kind: "errorOccurred", timeStamp: 0, error: realistic ? networkError : corsError });
+  return cut(out);
 }
 
 /** The requests' events, each request's in order, the requests interleaved as `order` says,
- * stamped 1 ms apart. */
-export function interleave(plans: Plan[], order: number[], browser: BrowserKind): CaptureEvent[] {
-  const streams = plans.map((p, i) => ({ events: eventsOf(p, i, browser), at: 0 }));
+ * stamped 1 ms apart (`realistic`: see checks; `uniqueUrls`: each request at a URL of its own). */
+export function interleave(plans: Plan[], order: number[], browser: BrowserKind, realistic = false, uniqueUrls = false): CaptureEvent[] {
+  // unique URLs (as pages that add a request id): each preflight has one request it can guard
+  const unique = (p: Plan, i: number): Plan => ({ ...p, url: `${p.url}${p.url.includes("?") ? "&" : "?"}n=${i}` });
+  const streams = plans.map((p, i) => ({ events: eventsOf(uniqueUrls ? unique(p, i) : p, i, browser, realistic), at: 0 }));
   const out: CaptureEvent[] = [];
   let t = 1_700_000_000_000;
   for (let k = 0; ; k++) {
