@@ -460,7 +460,10 @@ export type PortServerMessage =
   | { type: "upsert"; tabId: number; entries: DiagnosedExchange[] }
   | { type: "upsertRows"; tabId: number; rows: WireRow[] }
   | { type: "cleared"; tabId: number; pageUrl: string | null }
-  | { type: "dropped"; tabId: number; dropped: number };
+  /** `dropped`: the total since the last clear; `ids`: the exchanges this change dropped (the
+   * worker's oldest by arrival, which is not always the page's oldest by start time: an
+   * exchange that began before a clear comes back after it) */
+  | { type: "dropped"; tabId: number; dropped: number; ids: string[] };
 
 /** Structural check used by the worker before trusting a message from a page. */
 export function isRequestMessage(value: unknown): value is RequestMessage {

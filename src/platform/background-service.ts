@@ -102,11 +102,11 @@ export function startBackground(browser: BrowserKind): void {
       if (change.dropped !== undefined) {
         // post sends pending updates first: the page drops from its head what the worker
         // dropped, so it must hold the same entries when the message comes
-        post(ex.tabId, { type: "dropped", tabId: ex.tabId, dropped: change.dropped });
+        post(ex.tabId, { type: "dropped", tabId: ex.tabId, dropped: change.dropped, ids: change.droppedIds ?? [] });
       }
       // other tabs' oldest entries that the storage budget of all tabs dropped
       for (const other of change.droppedElsewhere ?? []) {
-        post(other.tabId, { type: "dropped", tabId: other.tabId, dropped: other.dropped });
+        post(other.tabId, { type: "dropped", tabId: other.tabId, dropped: other.dropped, ids: other.ids });
         refreshBadge(other.tabId);
       }
       refreshBadge(ex.tabId);

@@ -84,8 +84,10 @@ export interface LogChange {
   upserted: DiagnosedExchange[];
   /** set when a bound dropped entries of this tab (the new total) */
   dropped?: number;
-  /** other tabs whose oldest entries the storage budget dropped (their new totals) */
-  droppedElsewhere?: { tabId: number; dropped: number }[];
+  /** the entries of this tab this change dropped */
+  droppedIds?: string[];
+  /** other tabs whose oldest entries the storage budget dropped (their new totals, the ids) */
+  droppedElsewhere?: { tabId: number; dropped: number; ids: string[] }[];
 }
 
 interface Held {
@@ -359,9 +361,12 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     return t;
   }
 
-  /** Drops the tab's oldest entry (counted in `dropped`); returns its size. */
-  function dropOldest(t: TabState): number {
+  /** Drops the tab's oldest entry (counted in `dropped`, its id added to `gone`); returns its size. */
+  function dropOldest(t: TabState, gone: Map<TabState, string[]>): number {
     const [oldestId, oldest] = t.entries.entries().next().value as [string, Held];
+    const ids = gone.get(t);
+    if (ids) ids.push(oldestId);
+    else gone.set(t, [oldestId]);
     t.entries.delete(oldestId);
     t.bytes -= oldest.bytes;
     if (isBlocked(oldest.entry)) t.blocked--;
@@ -449,13 +454,12 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       if (!existing || !options.deferWrite) put(entryKey(tabId, id), { tabId, id });
       change.upserted.push(entry);
       // Per-tab bounds: oldest first (Map iteration order is insertion order = arrival order).
-      const trimmed = new Set<TabState>();
+      const trimmed = new Map<TabState, string[]>();
       while (
         t.entries.size > 1 &&
         (t.entries.size > Math.max(1, limits.maxExchangesPerTab) || t.bytes > Math.max(1, limits.maxBytesPerTab))
       ) {
-        dropOldest(t);
-        trimmed.add(t);
+        dropOldest(t, trimmed);
       }
       // The storage budget of all tabs: the globally oldest first, the newest entry always stays.
       let total = 0;
@@ -471,17 +475,17 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
           }
         }
         if (!victim) break;
-        total -= dropOldest(victim);
-        trimmed.add(victim);
+        total -= dropOldest(victim, trimmed);
       }
-      for (const other of trimmed) {
+      for (const [other, ids] of trimmed) {
         writeMeta(other);
         if (other === t) {
           change.dropped = t.dropped;
+          change.droppedIds = ids;
           change.upserted = change.upserted.filter((e) => t.entries.has(e.exchange.id));
         } else {
           change.droppedElsewhere ??= [];
-          change.droppedElsewhere.push({ tabId: other.tabId, dropped: other.dropped });
+          change.droppedElsewhere.push({ tabId: other.tabId, dropped: other.dropped, ids });
         }
       }
       return change;

@@ -109,7 +109,7 @@ test("a drop goes after the changes before it; a clear cancels them", async () =
   jest.useFakeTimers();
   const { ports, page } = await subscribed(fakeStore([a, b]));
   ports.queueUpsert(7, bDone);
-  ports.post(7, { type: "dropped", tabId: 7, dropped: 1 });
+  ports.post(7, { type: "dropped", tabId: 7, dropped: 1, ids: ["a"] });
   expect(page.sent.slice(1).map((m) => m.type)).toEqual(["upsert", "dropped"]);
   ports.queueUpsert(7, a);
   ports.post(7, { type: "cleared", tabId: 7, pageUrl: null });

@@ -225,20 +225,21 @@ function applyServer(state: LogState, message: PortServerMessage): LogState {
       return keepSelection({ ...state, live: { ...emptyLog(live.tabId), pageUrl: message.pageUrl } });
     case "dropped":
       if (message.tabId !== live.tabId) return state;
-      return dropFromHead(state, message.dropped);
+      return dropIds(state, message.dropped, message.ids);
   }
 }
 
-/** The worker drops oldest first: mirror it so the page holds what the worker holds. The
- * message carries the total dropped since the last clear. */
-function dropFromHead(state: LogState, total: number): LogState {
+/** The worker drops its oldest by arrival; the message names them, so that the page holds
+ * what the worker holds (its rows are in start-time order, which differs: an exchange that
+ * began before a clear comes back after it). It also carries the total dropped since the last
+ * clear. */
+function dropIds(state: LogState, total: number, ids: readonly string[]): LogState {
   const live = state.live;
-  const newly = Math.max(0, total - live.dropped);
-  if (newly === 0) return { ...state, live: { ...live, dropped: total } };
-  const cut = Math.min(newly, live.rows.length);
-  const rows = live.rows.slice(cut);
+  const gone = new Set(ids.filter((id) => live.index.has(id)));
+  if (gone.size === 0) return { ...state, live: { ...live, dropped: total } };
+  const rows = live.rows.filter((r) => !gone.has(r.id));
   const details = new Map(live.details);
-  for (let i = 0; i < cut; i++) details.delete((live.rows[i] as ExchangeRow).id);
+  for (const id of gone) details.delete(id);
   return keepSelection({ ...state, live: { ...live, rows, index: indexOf(rows), details, dropped: total } });
 }
 

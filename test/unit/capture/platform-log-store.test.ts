@@ -473,7 +473,7 @@ test("all tabs together keep to maxStoredBytes: the globally oldest go first, co
   const change = store.upsert(2, entry("e", 2, 400), perTab);
   await store.flushed();
   // tab 1's "a" was the oldest of all: dropped, counted and reported for tab 1
-  expect(change.droppedElsewhere).toEqual([{ tabId: 1, dropped: 1 }]);
+  expect(change.droppedElsewhere).toEqual([{ tabId: 1, dropped: 1, ids: ["a"] }]);
   expect(change.dropped).toBeUndefined();
   expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["c"]);
   expect(store.get(2).entries.map((e) => e.exchange.id)).toEqual(["b", "d", "e"]);

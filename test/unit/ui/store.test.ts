@@ -51,13 +51,20 @@ describe("log reducer", () => {
     expect(state.selectedId).toBeNull();
   });
 
-  test("dropped removes the oldest exchanges the worker dropped and keeps the total", () => {
+  test("dropped removes the exchanges the worker dropped, named, and keeps the total", () => {
     let state = withSnapshot(a1, a2, b1);
-    state = reduce(state, { type: "server", message: { type: "dropped", tabId: 7, dropped: 2 } });
+    state = reduce(state, { type: "server", message: { type: "dropped", tabId: 7, dropped: 2, ids: ["a1", "a2"] } });
     expect(ids(state)).toEqual(["b1"]);
     expect(state.live.dropped).toBe(2);
-    state = reduce(state, { type: "server", message: { type: "dropped", tabId: 7, dropped: 2 } });
+    state = reduce(state, { type: "server", message: { type: "dropped", tabId: 7, dropped: 2, ids: [] } });
     expect(ids(state)).toEqual(["b1"]);
+  });
+
+  test("dropped names the worker's oldest by arrival, which may not be the page's first by start time", () => {
+    // a2 began before b1 but reached the worker after it (e.g. it was in flight across a clear)
+    let state = withSnapshot(a1, a2, b1);
+    state = reduce(state, { type: "server", message: { type: "dropped", tabId: 7, dropped: 1, ids: ["b1"] } });
+    expect(ids(state)).toEqual(["a1", "a2"]);
   });
 
   test("import shows another log without touching the live one; closing returns", () => {
