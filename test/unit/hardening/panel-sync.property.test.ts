@@ -3,7 +3,8 @@
  * Generated captures (captures.ts) go through the assembler, the engine, the log store (with a
  * small per-tab bound, so that the oldest exchanges are dropped) and the live ports, wired as
  * background-service.ts wires them; meanwhile the log is cleared at random, pages (full
- * entries, like the panel; rows, like the popup) subscribe at random moments, and time passes
+ * entries, like the panel; rows, like the popup) subscribe and reconnect (keeping what they
+ * hold) at random moments, and time passes
  * by random steps, so that gathered messages, drops and clears cross each other. Each page
  * applies what it gets with the panel's own reducer (src/ui/store/log.ts). Once the traffic
  * has stopped and the messages have gone out, every page holds the worker's rows (in
@@ -31,6 +32,7 @@ const step = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ kind: "none" as const }) },
   { weight: 1, arbitrary: fc.constantFrom("full" as const, "rows" as const).map((detail) => ({ kind: "open" as const, detail })) },
   { weight: 1, arbitrary: fc.constant({ kind: "clear" as const }) },
+  { weight: 1, arbitrary: fc.nat().map((which) => ({ kind: "reconnect" as const, which })) },
   { weight: 3, arbitrary: fc.integer({ min: 1, max: 150 }).map((ms) => ({ kind: "wait" as const, ms })) },
 );
 
@@ -52,25 +54,36 @@ test(`${RUNS} captures with pages opening, clears and drops in between: every pa
       const ports = createLivePorts(store, () => Promise.resolve());
       const asm = createAssembler({ browser, now: () => Date.now() });
       const limits = { maxExchangesPerTab: bound, maxBytesPerTab: 10_000_000 };
-      const pages: { detail: "full" | "rows"; state: LogState }[] = [];
+      type Page = { detail: "full" | "rows"; state: LogState; disconnect: () => void };
+      const pages: Page[] = [];
 
-      const open = async (detail: "full" | "rows") => {
-        const page = { detail, state: initialState(TAB) };
-        pages.push(page);
+      /** a page subscribes on a new port; a page that reconnects keeps what it holds */
+      const connect = async (page: Page) => {
         const listeners: ((m: unknown) => void)[] = [];
+        const gone: (() => void)[] = [];
+        let open = true;
         const port = {
           name: PORT_NAME,
-          // a message crosses to the page as a copy
+          // a message crosses to the page as a copy; a closed port delivers nothing
           postMessage: (m: PortServerMessage) => {
-            page.state = reduce(page.state, { type: "server", message: structuredClone(m) });
+            if (open) page.state = reduce(page.state, { type: "server", message: structuredClone(m) });
           },
           onMessage: { addListener: (fn: (m: unknown) => void) => listeners.push(fn) },
-          onDisconnect: { addListener: () => undefined },
+          onDisconnect: { addListener: (fn: () => void) => gone.push(fn) },
+        };
+        page.disconnect = () => {
+          open = false;
+          for (const fn of gone) fn();
         };
         ports.onConnect(port as unknown as chrome.runtime.Port);
-        for (const fn of listeners) fn({ type: "subscribe", tabId: TAB, detail });
+        for (const fn of listeners) fn({ type: "subscribe", tabId: TAB, detail: page.detail });
         await Promise.resolve();
         await Promise.resolve();
+      };
+      const open = async (detail: "full" | "rows") => {
+        const page: Page = { detail, state: initialState(TAB), disconnect: () => undefined };
+        pages.push(page);
+        await connect(page);
       };
 
       const events = interleave(plans, order, browser);
@@ -83,6 +96,11 @@ test(`${RUNS} captures with pages opening, clears and drops in between: every pa
           ports.post(TAB, { type: "cleared", tabId: TAB, pageUrl: `${PAGE}/page-${i}` });
         }
         if (s?.kind === "wait") await jest.advanceTimersByTimeAsync(s.ms);
+        if (s?.kind === "reconnect" && pages.length > 0) {
+          const page = pages[s.which % pages.length] as Page;
+          page.disconnect();
+          await connect(page);
+        }
         const event = events[i];
         if (!event) continue;
         // as background-service.ts record()
