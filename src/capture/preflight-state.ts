@@ -3,10 +3,9 @@
  * assembler settles a hop with it once the browser has shown what it will) and for imported
  * files (the HAR reader), so that an exported exchange reads back as it was captured.
  */
-import { headerValue } from "../cors/headers";
 import type { BrowserKind, Exchange, Hop, PreflightState } from "../cors/model";
-import { originOf } from "../cors/origin";
 import { needsPreflight } from "../cors/preflight";
+import { headerValue, originOf } from "./headers";
 
 /**
  * - a preflight, not a CORS request (same origin as the page on its first hop, or a mode other
