@@ -3,7 +3,8 @@
  * loader.ts): a row survives the wire, a reconnect keeps the full entries whose rev is unchanged
  * and pulls only the others, the search says what it could not read yet, exports gather all.
  */
-import { decodeRow, decodeRows, encodeRow, encodeRows, rowOf, rowText } from "../../../src/protocol";
+import fc from "fast-check";
+import { decodeRow, decodeRows, type ExchangeRow, encodeRow, encodeRows, rowOf, rowText } from "../../../src/protocol";
 import { gatherEntries, nextSlice } from "../../../src/ui/store/loader";
 import { detailOf, initialState, reduce } from "../../../src/ui/store/log";
 import { applyFilters } from "../../../src/ui/store/select";
@@ -97,4 +98,46 @@ test("start times come back exactly, fractions included", () => {
   const text = encodeRows(rows.map(rowText));
   expect(decodeRows(text).map((r) => r.startTime)).toEqual(times);
   expect(text).toContain("\t@");
+});
+
+test("any rows survive the one-string encoding: strange URLs, methods, statuses and times, repeated kinds and prefixes", () => {
+  const text = fc.oneof(fc.string(), fc.constantFrom("=", "@", "@1", "0", "-1", "\t", "\n", "http://a.test/", "http://a.test/x?y=1&z=2"), fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" }));
+  const row: fc.Arbitrary<ExchangeRow> = fc.record({
+    // as the worker makes them: the assembler's ids from request ids, revs in base 36
+    id: fc.oneof(fc.nat().map((n) => `r${n}`), fc.constantFrom("r1", "r2", "r10")),
+    rev: fc.oneof(fc.nat().map((n) => n.toString(36)), fc.constant("0")),
+    startTime: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1_700_000_000_000.5, Number.MAX_SAFE_INTEGER)),
+    method: fc.oneof(fc.constantFrom("GET", "PUT"), text),
+    url: fc.oneof(fc.constantFrom("http://a.test/x", "http://a.test/x?n=1", "http://a.test/y", "https://b.test/"), text),
+    redirects: fc.array(fc.oneof(fc.constant("http://a.test/x"), text), { maxLength: 2 }),
+    type: fc.constantFrom("xmlhttprequest", "fetch", "image", "other") as fc.Arbitrary<ExchangeRow["type"]>,
+    trafficClass: fc.constantFrom("cross-origin", "same-origin", "navigation", "extension", "non-http"),
+    verdict: fc.constantFrom("allowed", "blocked", "not-cors", "network-error", "pending"),
+    status: fc.oneof(fc.constantFrom("200", "(failed)", "(pending)", ""), text),
+    failureId: fc.option(fc.oneof(fc.constantFrom("acao-missing"), text), { nil: null }),
+    notCorsId: fc.option(fc.oneof(fc.constantFrom("same-origin"), text), { nil: null }),
+    warnings: fc.nat({ max: 20 }),
+    preflight: fc.boolean(),
+    cachedPreflight: fc.boolean(),
+  });
+  // what the encoding promises: tabs and newlines become spaces, an empty id is no id (neither
+  // occurs in real rows)
+  const clean = (s: string) => s.replace(/[\t\n]/g, " ");
+  const cleanId = (s: string | null) => (s === null || s === "" ? null : clean(s));
+  const cleaned = (r: ExchangeRow): ExchangeRow => ({
+    ...r,
+    startTime: r.startTime + 0, // -0 reads back as 0
+    method: clean(r.method),
+    url: clean(r.url),
+    redirects: r.redirects.map(clean),
+    status: clean(r.status),
+    failureId: cleanId(r.failureId),
+    notCorsId: cleanId(r.notCorsId),
+  });
+  fc.assert(
+    fc.property(fc.array(row, { maxLength: 12 }), (rows) => {
+      expect(decodeRows(encodeRows(rows.map(rowText)))).toEqual(rows.map(cleaned));
+    }),
+    { numRuns: 500 },
+  );
 });
