@@ -173,11 +173,12 @@ export function interleave(plans: Plan[], order: number[], browser: BrowserKind,
 }
 
 /** The exchanges the assembler makes of the events; what is still in flight at the end is
- * ended as interrupted. In start order (as the importer gives them back). */
-export function capture(plans: Plan[], order: number[], browser: BrowserKind): Exchange[] {
+ * ended as interrupted. In start order (as the importer gives them back). `realistic`: the
+ * browser's checks decide, each request at a URL of its own. */
+export function capture(plans: Plan[], order: number[], browser: BrowserKind, realistic = false): Exchange[] {
   const asm = createAssembler({ browser, now: () => 10_000_000 });
   const latest = new Map<string, Exchange>();
-  for (const event of interleave(plans, order, browser)) for (const x of asm.push(event)) latest.set(x.id, structuredClone(x));
+  for (const event of interleave(plans, order, browser, realistic, realistic)) for (const x of asm.push(event)) latest.set(x.id, structuredClone(x));
   for (const x of asm.flushInterrupted()) latest.set(x.id, structuredClone(x));
   return [...latest.values()].sort((a, b) => a.startTime - b.startTime);
 }
