@@ -18,6 +18,7 @@ import type { DiagnosedExchange, Verdict } from "../../src/cors/model";
 import { type ExtHarness, launchChromiumWithExtension } from "../support/chromium";
 import { startTestServers, type TestServers } from "../support/server";
 import { checkCanExpress, cliCheck } from "./agreement/cli-check";
+import { checkFixes } from "./agreement/fix-check";
 import { isNotCorsByConstruction, issueInPage, scenarioUrl, sleep } from "./agreement/run";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
 import { type AgreementRow, reportAgreement } from "./agreement/table";
@@ -202,4 +203,11 @@ test("a HAR built by chrome-har from this session's CDP events is diagnosed with
   // chrome-har leaves out failed requests (every CORS block among them), so it covers the
   // allowed and not-cors part of the matrix: at least those must be there.
   expect(compared.length).toBeGreaterThanOrEqual(25);
+});
+
+test("the proposed fix works in Chromium: every blocked scenario served with the fix's headers is readable", async () => {
+  const { tried, failed, noHeaderFix } = await checkFixes(page, servers, runId, await liveByUrl());
+  process.stdout.write(`fix check (Chromium): ${tried.length} blocked scenarios served with the fix, ${failed.length} still blocked; no header fix for: ${noHeaderFix.join(", ") || "none"}\n`);
+  expect(failed).toEqual([]);
+  expect(tried.length).toBeGreaterThanOrEqual(15);
 });

@@ -1,0 +1,58 @@
+/**
+ * The fix CORS Lens proposes, checked by the judge: every scenario the extension found blocked
+ * (without a redirect, a request the page makes with fetch or XHR) is served again at a new URL
+ * with the fix applied — the OPTIONS and the response keep their other headers, their
+ * Access-Control-* and Vary lines are replaced by the fix's, an OPTIONS answered with an error
+ * status is answered 204 as the fix says in words — and the browser must let the page read it.
+ * Shared by the Chromium and Firefox agreement tests, after their scenarios ran.
+ */
+import type { Page } from "puppeteer";
+import { buildFix } from "../../../src/cors/fix";
+import type { DiagnosedExchange, Header } from "../../../src/cors/model";
+import { type RouteSpec, specUrl, type TestServers } from "../../support/server";
+import { issueInPage, scenarioUrl } from "./run";
+import { SCENARIOS } from "./scenarios";
+
+export interface FixCheck {
+  /** scenarios served again with the fix */
+  tried: string[];
+  /** those the browser still did not let the page read, with what was served */
+  failed: string[];
+  /** blocked scenarios whose fix has no header to send */
+  noHeaderFix: string[];
+}
+
+const notCors = (headers: [string, string][] | undefined) => (headers ?? []).filter(([name]) => !/^access-control-|^vary$/i.test(name));
+const lines = (headers: Header[]) => headers.map((h): [string, string] => [h.name, h.value]);
+
+/** `live`: the extension's entries of the scenarios' runs, by "METHOD url". */
+export async function checkFixes(page: Page, servers: TestServers, runId: string, live: Map<string, DiagnosedExchange>): Promise<FixCheck> {
+  const check: FixCheck = { tried: [], failed: [], noHeaderFix: [] };
+  for (const s of SCENARIOS) {
+    if (s.redirect || (s.target ?? "api") !== "api" || !s.route || (s.request.kind !== "fetch" && s.request.kind !== "xhr") || s.request.abortAfterMs) continue;
+    // fetch sends `patch` as written (only DELETE, GET, HEAD, OPTIONS, POST and PUT are
+    // upper-cased), and Node's HTTP parser answers an unknown method 400 before any route runs:
+    // no header of ours reaches the page, fixed or not (the scenario is blocked for that reason)
+    const method = s.request.method;
+    if (method !== undefined && method !== method.toUpperCase() && !/^(delete|get|head|options|post|put)$/i.test(method)) continue;
+    const entry = live.get(`${method ?? "GET"} ${scenarioUrl(s, servers, runId)}`);
+    if (entry?.diagnosis.verdict !== "blocked") continue;
+    const fix = buildFix(entry);
+    if (fix.preflight.length === 0 && fix.response.length === 0) {
+      check.noHeaderFix.push(s.name);
+      continue;
+    }
+    const preflight = s.route.preflight;
+    const status = preflight?.status ?? 404;
+    const route: RouteSpec = {
+      ...(fix.preflight.length > 0 || preflight
+        ? { preflight: { ...preflight, status: status >= 200 && status < 300 ? status : 204, headers: [...notCors(preflight?.headers), ...lines(fix.preflight)] } }
+        : {}),
+      actual: { status: 200, body: "ok", ...s.route.actual, headers: [...notCors(s.route.actual?.headers), ...lines(fix.response)] },
+    };
+    const result = await issueInPage(page, s.request, specUrl(servers.apiOrigin, route, `${s.name}-fixed-${runId}`));
+    check.tried.push(s.name);
+    if (!result.ok) check.failed.push(`${s.name} (${entry.diagnosis.failure?.id}): ${result.error ?? result.status} with ${JSON.stringify(route)}`);
+  }
+  return check;
+}
