@@ -4,7 +4,9 @@
  * with the fix applied — the OPTIONS and the response keep their other headers, their
  * Access-Control-* and Vary lines are replaced by the fix's, an OPTIONS answered with an error
  * status is answered 204 as the fix says in words — and the browser must let the page read it.
- * Shared by the Chromium and Firefox agreement tests, after their scenarios ran.
+ * So must every scenario it found allowed but warned about, served with the tighter policy it
+ * proposes instead (tightening must not break what worked). Shared by the Chromium and Firefox
+ * agreement tests, after their scenarios ran.
  */
 import type { Page } from "puppeteer";
 import { buildFix } from "../../../src/cors/fix";
@@ -14,8 +16,10 @@ import { issueInPage, scenarioUrl } from "./run";
 import { SCENARIOS } from "./scenarios";
 
 export interface FixCheck {
-  /** scenarios served again with the fix */
+  /** blocked scenarios served again with the fix */
   tried: string[];
+  /** allowed scenarios with warnings served again with the tightened policy */
+  tightened: string[];
   /** those the browser still did not let the page read, with what was served */
   failed: string[];
   /** blocked scenarios whose fix has no header to send */
@@ -27,7 +31,7 @@ const lines = (headers: Header[]) => headers.map((h): [string, string] => [h.nam
 
 /** `live`: the extension's entries of the scenarios' runs, by "METHOD url". */
 export async function checkFixes(page: Page, servers: TestServers, runId: string, live: Map<string, DiagnosedExchange>): Promise<FixCheck> {
-  const check: FixCheck = { tried: [], failed: [], noHeaderFix: [] };
+  const check: FixCheck = { tried: [], tightened: [], failed: [], noHeaderFix: [] };
   for (const s of SCENARIOS) {
     if (s.redirect || (s.target ?? "api") !== "api" || !s.route || (s.request.kind !== "fetch" && s.request.kind !== "xhr") || s.request.abortAfterMs) continue;
     // fetch sends `patch` as written (only DELETE, GET, HEAD, OPTIONS, POST and PUT are
@@ -36,10 +40,11 @@ export async function checkFixes(page: Page, servers: TestServers, runId: string
     const method = s.request.method;
     if (method !== undefined && method !== method.toUpperCase() && !/^(delete|get|head|options|post|put)$/i.test(method)) continue;
     const entry = live.get(`${method ?? "GET"} ${scenarioUrl(s, servers, runId)}`);
-    if (entry?.diagnosis.verdict !== "blocked") continue;
+    const warned = entry?.diagnosis.verdict === "allowed" && entry.diagnosis.warnings.length > 0;
+    if (!entry || (entry.diagnosis.verdict !== "blocked" && !warned)) continue;
     const fix = buildFix(entry);
     if (fix.preflight.length === 0 && fix.response.length === 0) {
-      check.noHeaderFix.push(s.name);
+      if (!warned) check.noHeaderFix.push(s.name);
       continue;
     }
     const preflight = s.route.preflight;
@@ -51,8 +56,9 @@ export async function checkFixes(page: Page, servers: TestServers, runId: string
       actual: { status: 200, body: "ok", ...s.route.actual, headers: [...notCors(s.route.actual?.headers), ...lines(fix.response)] },
     };
     const result = await issueInPage(page, s.request, specUrl(servers.apiOrigin, route, `${s.name}-fixed-${runId}`));
-    check.tried.push(s.name);
-    if (!result.ok) check.failed.push(`${s.name} (${entry.diagnosis.failure?.id}): ${result.error ?? result.status} with ${JSON.stringify(route)}`);
+    (warned ? check.tightened : check.tried).push(s.name);
+    const what = warned ? `warned ${entry.diagnosis.warnings.map((w) => w.id).join(",")}` : entry.diagnosis.failure?.id;
+    if (!result.ok) check.failed.push(`${s.name} (${what}): ${result.error ?? result.status} with ${JSON.stringify(route)}`);
   }
   return check;
 }
