@@ -208,7 +208,11 @@ export function computeWarnings(ctx: WarningContext): Warning[] {
       if (CHROMIUM_ONLY_SAFELISTED.includes(n) && safelistVerdict(n, h.value, "chromium") === "ok" && !chromiumOnly.includes(h.name)) chromiumOnly.push(h.name);
     }
   } else if (Array.isArray(first?.preflight?.requestHeaders)) {
-    for (const n of parseNameList(headerValue(first?.preflight?.requestHeaders, "access-control-request-headers"))) if (CHROMIUM_ONLY_SAFELISTED.includes(n)) chromiumOnly.push(n);
+    // Firefox asked the server; once its answer lists them (or `*`), the advice is followed
+    const allowed = parseNameList(headerValue(first?.preflight?.response?.headers, "access-control-allow-headers"));
+    for (const n of parseNameList(headerValue(first?.preflight?.requestHeaders, "access-control-request-headers"))) {
+      if (CHROMIUM_ONLY_SAFELISTED.includes(n) && !allowed.includes(n) && !allowed.includes("*")) chromiumOnly.push(n);
+    }
   }
   if (chromiumOnly.length > 0) {
     push(out, "warn-chromium-only-safelisted-header", `${chromiumOnly.join(", ")} ${chromiumOnly.length === 1 ? "needs" : "need"} no preflight in Chromium only; Firefox and Safari send a permission check (OPTIONS) for ${chromiumOnly.length === 1 ? "it" : "them"}, so list ${chromiumOnly.length === 1 ? "it" : "them"} in \`Access-Control-Allow-Headers\` (if the browser added ${chromiumOnly.length === 1 ? "it" : "them"} as a client hint, ignore this).`);

@@ -206,9 +206,12 @@ test("a HAR built by chrome-har from this session's CDP events is diagnosed with
 });
 
 test("the proposed fix works in Chromium: every blocked scenario served with the fix's headers, and every warned one with the tighter policy, is readable", async () => {
-  const { tried, tightened, failed, noHeaderFix } = await checkFixes(page, servers, runId, await liveByUrl());
+  const { tried, tightened, failed, noHeaderFix } = await checkFixes(page, servers, runId, await liveByUrl(), async (url) => {
+    const entries = await harness.waitForExchanges(tabId, (es) => es.some((e) => e.exchange.url === url && e.exchange.outcome.state !== "pending"));
+    return entries.find((e) => e.exchange.url === url) as DiagnosedExchange;
+  });
   process.stdout.write(
-    `fix check (Chromium): ${tried.length} blocked scenarios served with the fix, ${tightened.length} warned ones with the tighter policy, ${failed.length} not readable; no header fix for: ${noHeaderFix.join(", ") || "none"}\n`,
+    `fix check (Chromium): ${tried.length} blocked scenarios served with the fix, ${tightened.length} warned ones with the tighter policy, ${failed.length} not fixed; no header fix for: ${noHeaderFix.join(", ") || "none"}\n`,
   );
   expect(failed).toEqual([]);
   expect(tried.length).toBeGreaterThanOrEqual(15);

@@ -133,9 +133,12 @@ test.each(SCENARIOS.filter((s) => NOTHING_TO_CAPTURE_IN_FIREFOX.has(s.name)).map
 test("the proposed fix works in Firefox: every blocked scenario served with the fix's headers, and every warned one with the tighter policy, is readable", async () => {
   const { entries } = await harness.request({ type: "getLog", tabId });
   const live = new Map(entries.filter((e) => e.exchange.trafficClass === "cross-origin").map((e) => [`${e.exchange.method} ${e.exchange.url}`, e]));
-  const { tried, tightened, failed, noHeaderFix } = await checkFixes(page, servers, runId, live);
+  const { tried, tightened, failed, noHeaderFix } = await checkFixes(page, servers, runId, live, async (url) => {
+    const captured = await harness.waitForExchanges(tabId, (es) => es.some((e) => e.exchange.url === url && e.exchange.outcome.state !== "pending"));
+    return captured.find((e) => e.exchange.url === url) as DiagnosedExchange;
+  });
   process.stdout.write(
-    `fix check (Firefox): ${tried.length} blocked scenarios served with the fix, ${tightened.length} warned ones with the tighter policy, ${failed.length} not readable; no header fix for: ${noHeaderFix.join(", ") || "none"}\n`,
+    `fix check (Firefox): ${tried.length} blocked scenarios served with the fix, ${tightened.length} warned ones with the tighter policy, ${failed.length} not fixed; no header fix for: ${noHeaderFix.join(", ") || "none"}\n`,
   );
   expect(failed).toEqual([]);
   expect(tried.length).toBeGreaterThanOrEqual(15);

@@ -20,17 +20,30 @@ export interface FixCheck {
   tried: string[];
   /** allowed scenarios with warnings served again with the tightened policy */
   tightened: string[];
-  /** those the browser still did not let the page read, with what was served */
+  /** those the browser still did not let the page read (with what was served), or where CORS
+   * Lens still found the failure or warnings the fix was for */
   failed: string[];
   /** blocked scenarios whose fix has no header to send */
   noHeaderFix: string[];
 }
 
+/** Warnings about the page's own request, which no server answer clears: the method's case is
+ * the page's code, and a Chromium-only safelisted header sends no preflight in Chromium, so
+ * nothing there shows that the server now lists it (in Firefox the preflight shows it). */
+const ABOUT_THE_REQUEST = new Set(["warn-method-case", "warn-chromium-only-safelisted-header"]);
+
 const notCors = (headers: [string, string][] | undefined) => (headers ?? []).filter(([name]) => !/^access-control-|^vary$/i.test(name));
 const lines = (headers: Header[]) => headers.map((h): [string, string] => [h.name, h.value]);
 
-/** `live`: the extension's entries of the scenarios' runs, by "METHOD url". */
-export async function checkFixes(page: Page, servers: TestServers, runId: string, live: Map<string, DiagnosedExchange>): Promise<FixCheck> {
+/** `live`: the extension's entries of the scenarios' runs, by "METHOD url"; `captured`: the
+ * extension's entry of a URL once it has ended. */
+export async function checkFixes(
+  page: Page,
+  servers: TestServers,
+  runId: string,
+  live: Map<string, DiagnosedExchange>,
+  captured: (url: string) => Promise<DiagnosedExchange>,
+): Promise<FixCheck> {
   const check: FixCheck = { tried: [], tightened: [], failed: [], noHeaderFix: [] };
   for (const s of SCENARIOS) {
     if (s.redirect || (s.target ?? "api") !== "api" || !s.route || (s.request.kind !== "fetch" && s.request.kind !== "xhr") || s.request.abortAfterMs) continue;
@@ -55,10 +68,22 @@ export async function checkFixes(page: Page, servers: TestServers, runId: string
         : {}),
       actual: { status: 200, body: "ok", ...s.route.actual, headers: [...notCors(s.route.actual?.headers), ...lines(fix.response)] },
     };
-    const result = await issueInPage(page, s.request, specUrl(servers.apiOrigin, route, `${s.name}-fixed-${runId}`));
+    const url = specUrl(servers.apiOrigin, route, `${s.name}-fixed-${runId}`);
+    const result = await issueInPage(page, s.request, url);
     (warned ? check.tightened : check.tried).push(s.name);
     const what = warned ? `warned ${entry.diagnosis.warnings.map((w) => w.id).join(",")}` : entry.diagnosis.failure?.id;
-    if (!result.ok) check.failed.push(`${s.name} (${what}): ${result.error ?? result.status} with ${JSON.stringify(route)}`);
+    if (!result.ok) {
+      check.failed.push(`${s.name} (${what}): ${result.error ?? result.status} with ${JSON.stringify(route)}`);
+      continue;
+    }
+    // and CORS Lens itself finds nothing left to fix: allowed, none of the warnings the fix addressed
+    const after = (await captured(url)).diagnosis;
+    const chromium = entry.exchange.browser === "chromium";
+    const left = after.warnings
+      .filter((w) => entry.diagnosis.warnings.some((before) => before.id === w.id))
+      .filter((w) => !(ABOUT_THE_REQUEST.has(w.id) && (w.id === "warn-method-case" || chromium)))
+      .map((w) => w.id);
+    if (after.verdict !== "allowed" || left.length > 0) check.failed.push(`${s.name} (${what}): served with the fix, CORS Lens says ${after.verdict} ${after.failure?.id ?? ""} warnings ${left.join(",")}`);
   }
   return check;
 }
