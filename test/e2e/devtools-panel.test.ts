@@ -48,6 +48,23 @@ afterAll(async () => {
   await Promise.all([playground?.close(), flip?.close()]);
 });
 
+/** Clicks until `until` appears, three tries at most. Seen once, in a CI run of the whole suite
+ * (2026-11-26, b5b8988): after the click on an origin the panel did not show that origin's list
+ * for 30 s; alone the test passed every time and the cause was not found. A retry is said in
+ * the output, so that it is seen if it keeps happening. */
+async function clickUntil(f: Frame, selector: string, until: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await f.click(selector);
+    try {
+      await f.waitForSelector(until, { timeout: attempt < 3 ? 5000 : 20000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      process.stdout.write(`devtools-panel: ${until} did not appear 5 s after clicking ${selector}; clicking again\n`);
+    }
+  }
+}
+
 const listText = (f: Frame, label: string) => f.$eval(`[role="listbox"][aria-label^="${label}"]`, (el) => el.textContent ?? "");
 const rowTexts = (f: Frame, label: string) =>
   f.$$eval(`[role="listbox"][aria-label^="${label}"] [role="option"]`, (els) => els.map((e) => e.textContent ?? ""));
@@ -76,8 +93,7 @@ test('registers as the "CORS" tab and shows the inspected tab\'s exchanges, in D
 test("click an origin, an exchange, the nginx fix tab: the snippet is shown", async () => {
   const origins = await rowTexts(panel, "Target origins");
   const apiRow = origins.findIndex((t) => t.startsWith(playground.apiOrigin));
-  await panel.click(`#origin-${apiRow}`);
-  await panel.waitForSelector(`[role="listbox"][aria-label="Exchanges to ${playground.apiOrigin}"]`);
+  await clickUntil(panel, `#origin-${apiRow}`, `[role="listbox"][aria-label="Exchanges to ${playground.apiOrigin}"]`);
   const rows = await rowTexts(panel, "Exchanges");
   expect(rows.every((r) => !r.includes("/assets/"))).toBe(true); // the CDN's request is not the API's
   const row = rows.findIndex((r) => r.includes("/search"));
