@@ -59,11 +59,7 @@ function hop(v: unknown, fallbackUrl: string, fallbackMethod: string): Hop | nul
 }
 function outcome(v: unknown): Outcome {
   if (isObject(v)) {
-    const wellFormed =
-      (v.state === "completed" && typeof v.endTime === "number") ||
-      (v.state === "failed" && typeof v.error === "string" && typeof v.endTime === "number") ||
-      (v.state === "pending" && (v.interrupted === undefined || typeof v.interrupted === "boolean"));
-    if (wellFormed) return v as unknown as Outcome;
+    if (cleanOutcome(v)) return v as unknown as Outcome;
     if (v.state === "completed") return { state: "completed", endTime: num(v.endTime, 0) };
     if (v.state === "failed") return { state: "failed", error: str(v.error, "unknown error"), endTime: num(v.endTime, 0) };
     if (v.state === "pending") return v.interrupted === true ? { state: "pending", interrupted: true } : { state: "pending" };
@@ -111,6 +107,7 @@ function cleanHop(v: unknown): boolean {
     STATES.has(v.preflightState)
   );
 }
+/** An outcome outcome() returns as it is. */
 function cleanOutcome(v: unknown): boolean {
   if (!isObject(v)) return false;
   if (v.state === "completed") return typeof v.endTime === "number";
