@@ -269,7 +269,7 @@ function settleHops(hops: Hop[], group: Group, ex: Pick<Exchange, "trafficClass"
     if (hop.preflightState !== "unknown" || hop.requestHeaders === null) return;
     const e = group.hops[i] as NormEntry;
     const over = i < hops.length - 1 || (!group.pending && (e.status > 0 || e.error !== undefined));
-    if (!guardKnown(ctx.browser, over)) return;
+    if (!guardKnown(ctx.browser, hop, over)) return;
     const state = unseenPreflightState(ex, hop, ctx.browser, !ctx.preflightsVisible);
     hop.preflightState = state === "cached" && group.cachedPreflight === false ? "unknown" : state;
   });

@@ -17,9 +17,24 @@ import type { BrowserKind, Diagnosis, Exchange, HttpResponse, Preflight } from "
 import { readHar } from "../../../src/export/har-reader";
 import { toHar } from "../../../src/export/har-writer";
 import { readCorsLensJson, toCorsLensJson } from "../../../src/export/json-export";
-import { capture, capturing, PAGE } from "./captures";
+import { capture, capturing, PAGE, type Plan } from "./captures";
 
 const RUNS = 300;
+
+/** A plain GET answered 200 without CORS headers, for examples to vary. */
+const PLAN: Plan = {
+  url: "http://api.test/a",
+  method: "GET",
+  custom: false,
+  cookie: false,
+  mode: undefined,
+  cached: false,
+  preflight: { status: 200, acao: undefined, acam: undefined, acah: undefined, acac: undefined, proceeds: false, refused: false },
+  response: { status: 200, acao: undefined, acac: undefined, setCookie: false, fromCache: false },
+  redirectTo: "http://api.test/moved",
+  end: "completed",
+  cutAfter: 0,
+};
 
 /** What the user reads of a diagnosis, and what decides it. */
 const judged = (d: Diagnosis) => ({ verdict: d.verdict, failure: d.failure?.id ?? null, warnings: d.warnings.map((w) => w.id), credentials: d.credentials });
@@ -82,6 +97,11 @@ test(`${RUNS} captures: exported (HAR, JSON) and read back, the same exchanges a
       expect(json(false).exchanges).toEqual(plain.entries);
       expect(json(true).exchanges.map((e) => judged(diagnose(e.exchange)))).toEqual(plain.entries.map((e) => judged(e.diagnosis)));
     }),
-    { numRuns: RUNS },
+    {
+      numRuns: RUNS,
+      // found by this test, kept: seed -230012647, a Firefox preflight whose request was never
+      // seen, cut short (read back as "unknown" where capture says it needs no preflight)
+      examples: [[{ plans: [PLAN, { ...PLAN, method: "POST", custom: true, end: "cut", cutAfter: 2 }, { ...PLAN, method: "POST" }], order: [0, 2087228835, 829021502, 2013265900], browser: "firefox" }]],
+    },
   );
 });
