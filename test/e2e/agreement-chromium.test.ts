@@ -18,7 +18,7 @@ import type { DiagnosedExchange, Verdict } from "../../src/cors/model";
 import { type ExtHarness, launchChromiumWithExtension } from "../support/chromium";
 import { startTestServers, type TestServers } from "../support/server";
 import { checkCanExpress, cliCheck } from "./agreement/cli-check";
-import { checkFixes } from "./agreement/fix-check";
+import { expectFixesWork, liveByUrl } from "./agreement/fix-check";
 import { isNotCorsByConstruction, issueInPage, scenarioUrl, sleep } from "./agreement/run";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
 import { type AgreementRow, reportAgreement } from "./agreement/table";
@@ -156,12 +156,6 @@ test("Chromium named a CORS rule in most blocked cases (the comparison has teeth
   expect(named).toBeGreaterThanOrEqual(40);
 });
 
-/** Live verdicts by URL, for the comparisons below (repeated URLs keep their last exchange). */
-async function liveByUrl(): Promise<Map<string, DiagnosedExchange>> {
-  const { entries } = await harness.request({ type: "getLog", tabId });
-  return new Map(entries.filter((e) => e.exchange.trafficClass === "cross-origin").map((e) => [`${e.exchange.method} ${e.exchange.url}`, e]));
-}
-
 test("capture → Export HAR → import → the same diagnoses, for every exchange", async () => {
   const log = await harness.request({ type: "getLog", tabId });
   const har = toHar(log, { redact: false, browser: "chromium", browserVersion: "test", creatorVersion: "test" });
@@ -176,7 +170,7 @@ test("capture → Export HAR → import → the same diagnoses, for every exchan
 });
 
 test("a HAR built by chrome-har from this session's CDP events is diagnosed with the live verdicts", async () => {
-  const live = await liveByUrl();
+  const live = await liveByUrl(harness, tabId);
   const har = harFromMessages(cdpMessages, {});
   mkdirSync(join(__dirname, "../../test-output"), { recursive: true });
   writeFileSync(join(__dirname, "../../test-output/chrome-har-session.har"), JSON.stringify(har, null, 1));
@@ -205,15 +199,5 @@ test("a HAR built by chrome-har from this session's CDP events is diagnosed with
   expect(compared.length).toBeGreaterThanOrEqual(25);
 });
 
-test("the proposed fix works in Chromium: every blocked scenario served with the fix's headers, and every warned one with the tighter policy, is readable", async () => {
-  const { tried, tightened, failed, noHeaderFix } = await checkFixes(page, servers, runId, await liveByUrl(), async (url) => {
-    const entries = await harness.waitForExchanges(tabId, (es) => es.some((e) => e.exchange.url === url && e.exchange.outcome.state !== "pending"));
-    return entries.find((e) => e.exchange.url === url) as DiagnosedExchange;
-  });
-  process.stdout.write(
-    `fix check (Chromium): ${tried.length} blocked scenarios served with the fix, ${tightened.length} warned ones with the tighter policy, ${failed.length} not fixed; no header fix for: ${noHeaderFix.join(", ") || "none"}\n`,
-  );
-  expect(failed).toEqual([]);
-  expect(tried.length).toBeGreaterThanOrEqual(15);
-  expect(tightened.length).toBeGreaterThanOrEqual(1);
-});
+test("the proposed fix works in Chromium: every blocked scenario served with the fix's headers, and every warned one with the tighter policy, is readable", () =>
+  expectFixesWork("Chromium", harness, page, tabId, servers, runId));

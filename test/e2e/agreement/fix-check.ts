@@ -15,7 +15,7 @@ import { type RouteSpec, specUrl, type TestServers } from "../../support/server"
 import { issueInPage, scenarioUrl } from "./run";
 import { SCENARIOS } from "./scenarios";
 
-export interface FixCheck {
+interface FixCheck {
   /** blocked scenarios served again with the fix */
   tried: string[];
   /** allowed scenarios with warnings served again with the tightened policy */
@@ -35,9 +35,38 @@ const ABOUT_THE_REQUEST = new Set(["warn-method-case", "warn-chromium-only-safel
 const notCors = (headers: [string, string][] | undefined) => (headers ?? []).filter(([name]) => !/^access-control-|^vary$/i.test(name));
 const lines = (headers: Header[]) => headers.map((h): [string, string] => [h.name, h.value]);
 
+/** What the check needs of a browser harness (test/support/chromium.ts, firefox.ts). */
+export interface FixHarness {
+  request(message: { type: "getLog"; tabId: number }): Promise<{ entries: DiagnosedExchange[] }>;
+  waitForExchanges(tabId: number, predicate: (entries: DiagnosedExchange[]) => boolean): Promise<DiagnosedExchange[]>;
+}
+
+/** The tab's cross-origin entries by "METHOD url" (repeated URLs keep their last exchange). */
+export async function liveByUrl(harness: Pick<FixHarness, "request">, tabId: number): Promise<Map<string, DiagnosedExchange>> {
+  const { entries } = await harness.request({ type: "getLog", tabId });
+  return new Map(entries.filter((e) => e.exchange.trafficClass === "cross-origin").map((e) => [`${e.exchange.method} ${e.exchange.url}`, e]));
+}
+
+/** Runs the check after the matrix in `page` (tab `tabId`), prints its figures and asserts
+ * that every fix worked, on enough scenarios for the check to have teeth. */
+export async function expectFixesWork(browser: string, harness: FixHarness, page: Page, tabId: number, servers: TestServers, runId: string): Promise<void> {
+  const live = await liveByUrl(harness, tabId);
+  const captured = async (url: string) => {
+    const ended = await harness.waitForExchanges(tabId, (es) => es.some((e) => e.exchange.url === url && e.exchange.outcome.state !== "pending"));
+    return ended.find((e) => e.exchange.url === url) as DiagnosedExchange;
+  };
+  const { tried, tightened, failed, noHeaderFix } = await checkFixes(page, servers, runId, live, captured);
+  process.stdout.write(
+    `fix check (${browser}): ${tried.length} blocked scenarios served with the fix, ${tightened.length} warned ones with the tighter policy, ${failed.length} not fixed; no header fix for: ${noHeaderFix.join(", ") || "none"}\n`,
+  );
+  expect(failed).toEqual([]);
+  expect(tried.length).toBeGreaterThanOrEqual(15);
+  expect(tightened.length).toBeGreaterThanOrEqual(1);
+}
+
 /** `live`: the extension's entries of the scenarios' runs, by "METHOD url"; `captured`: the
  * extension's entry of a URL once it has ended. */
-export async function checkFixes(
+async function checkFixes(
   page: Page,
   servers: TestServers,
   runId: string,
