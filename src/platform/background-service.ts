@@ -100,8 +100,8 @@ export function startBackground(browser: BrowserKind): void {
       const change = store.upsert(ex.tabId, entry, settings, { deferWrite });
       for (const e of change.upserted) queueUpsert(ex.tabId, e);
       if (change.dropped !== undefined) {
-        // post sends pending updates first: the page drops from its head what the worker
-        // dropped, so it must hold the same entries when the message comes
+        // post sends pending updates first: the page removes the exchanges the message names,
+        // so it must hold them when it comes (one upserted and dropped in the same gathering)
         post(ex.tabId, { type: "dropped", tabId: ex.tabId, dropped: change.dropped, ids: change.droppedIds ?? [] });
       }
       // other tabs' oldest entries that the storage budget of all tabs dropped
