@@ -14,29 +14,12 @@ import { createAssembler } from "../../../src/capture/assembler";
 import { diagnose } from "../../../src/cors/diagnose";
 import type { Exchange } from "../../../src/cors/model";
 import { DEFAULT_SETTINGS } from "../../../src/protocol";
-import { createLogStore, type KeyValueStore } from "../../../src/platform/log-store";
+import { createLogStore } from "../../../src/platform/log-store";
 import { canDeferWrite } from "../../../src/platform/write-policy";
+import { memoryKv } from "../support/memory-kv";
 import { capturing, interleave } from "./captures";
 
 const RUNS = 200;
-
-/** storage.session as the worker sees it: a call lands when it is made (a stopped worker's
- * calls already made land: bench/stop-write.ts), answered a microtask later */
-function memoryKv() {
-  const data = new Map<string, unknown>();
-  const kv: KeyValueStore = {
-    async get() {
-      return Object.fromEntries([...data].map(([k, v]) => [k, structuredClone(v)]));
-    },
-    async set(items) {
-      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
-    },
-    async remove(keys) {
-      for (const k of keys) data.delete(k);
-    },
-  };
-  return kv;
-}
 
 /** JSON with keys in order: the loaded exchange is built key by key in another order */
 function canonical(value: unknown): string {
