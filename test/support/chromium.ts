@@ -27,8 +27,9 @@ export interface ExtHarness {
   /** the extension's service worker; `fresh`: look it up again instead of the handle kept
    * (a kept handle whose context was destroyed stays in the target list for a while) */
   worker(fresh?: boolean): Promise<WebWorker>;
-  /** stops the service worker the way the recipe says (Puppeteer worker.close()) */
-  killWorker(): Promise<void>;
+  /** stops the service worker the way the recipe says (Puppeteer worker.close()), then waits
+   * until its target is gone, at most `waitGoneMs` (default 5000) */
+  killWorker(options?: { waitGoneMs?: number }): Promise<void>;
   /** opens a new tab at `url` and waits for its load event */
   newPage(url: string): Promise<Page>;
   /** the chrome.tabs id of a page opened in this browser */
@@ -109,7 +110,7 @@ export async function launchChromiumWithExtension(opts: LaunchOptions = {}): Pro
       extensionId,
       extensionPage,
       worker,
-      async killWorker() {
+      async killWorker({ waitGoneMs = 5000 } = {}) {
         const w = await worker();
         const old = currentTarget;
         current = null;
@@ -120,8 +121,10 @@ export async function launchChromiumWithExtension(opts: LaunchOptions = {}): Pro
           // Already gone (stopped by the browser between our look and the close): that is a kill too.
           if (!String(error).includes("No session") && !String(error).includes("Target closed")) throw error;
         }
-        // Wait until the old target is gone so that worker() cannot pick it up again.
-        const deadline = Date.now() + 5000;
+        // Wait until the old target is gone so that worker() cannot pick it up again. (It is
+        // gone within ~50 ms, except in the trap the kill test's watchdog handles, where the
+        // restarted worker keeps the target: then the wait runs to its end.)
+        const deadline = Date.now() + waitGoneMs;
         while (browser.targets().includes(old as Target) && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 20));
         }
