@@ -21,6 +21,7 @@ import { redirectedMethod } from "../cors/methods";
 import type { BrowserKind, Exchange, Header, Hop, HttpResponse, Outcome, Preflight, TrafficClass } from "../cors/model";
 import { guardKnown, unseenPreflightState } from "../capture/preflight-state";
 import { type NormEntry, normalizeEntry } from "./har-normalize";
+import { preflightMayHavePassed } from "./lone-preflight";
 
 export class HarReadError extends Error {
   override name = "HarReadError";
@@ -427,11 +428,13 @@ function groupByRule(entries: NormEntry[], browser: BrowserKind, nextId: () => s
     else orphans.push(p);
   }
 
-  // a preflight with no request: the request was never sent
+  // a preflight with no request: the request was never sent, unless the preflight passed
+  // (then the file left the request out, and what became of it is unknown: lone-preflight.ts)
   for (const p of orphans) {
     const acrm = headerValue(p.requestHeaders, "access-control-request-method")?.trim() || "GET";
     const origin = headerValue(p.requestHeaders, "origin");
-    const error = p.error ?? (browser === "firefox" ? "NS_ERROR_DOM_BAD_URI" : "net::ERR_FAILED");
+    const leftOut = p.error === undefined && preflightMayHavePassed(preflightOf(p), browser);
+    const error = leftOut ? undefined : (p.error ?? (browser === "firefox" ? "NS_ERROR_DOM_BAD_URI" : "net::ERR_FAILED"));
     const request: NormEntry = {
       index: p.index,
       url: p.url,
@@ -444,13 +447,13 @@ function groupByRule(entries: NormEntry[], browser: BrowserKind, nextId: () => s
       start: p.start,
       ttfb: null,
       time: p.time,
-      error,
+      ...(error !== undefined ? { error } : {}),
       ...(p.resourceType !== undefined && p.resourceType !== "preflight" ? { resourceType: p.resourceType } : {}),
       ...(origin !== null ? { initiatorOrigin: origin } : {}),
       ...(p.pageref !== undefined ? { pageref: p.pageref } : {}),
       ...(p.initiatorUrl !== undefined ? { initiatorUrl: p.initiatorUrl } : {}),
     };
-    groups.push({ id: orphanId(), hops: [request], preflights: new Map([[0, p]]), orphan: true });
+    groups.push({ id: orphanId(), hops: [request], preflights: new Map([[0, p]]), orphan: true, ...(leftOut ? { pending: true, interrupted: true } : {}) });
   }
   return groups;
 }

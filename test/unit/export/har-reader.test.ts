@@ -106,6 +106,19 @@ describe("chrome-har output (Puppeteer/Browsertime)", () => {
       { method: "GET", url: "http://localhost:4000/old", initiator: "http://127.0.0.1:3000", trafficClass: "cross-origin", type: "xmlhttprequest", hops: ["GET http://localhost:4000/old 302 preflight:unknown headers-unobserved", "GET http://localhost:4000/new 200 preflight:unknown headers-unobserved"], outcome: "completed" },
     ]);
   });
+  // Found by the generated agreement scenarios: chrome-har also leaves out a request sent after
+  // its preflight passed and then blocked at its response; its lone OPTIONS was read as a
+  // request never sent, and the engine named a preflight rule the browser never applied.
+  test("a lone preflight that passed stands for a request the file left out: interrupted, no verdict", () => {
+    const har = fixture("chrome-har-output.har") as { log: { entries: { request: { method: string }; response: { headers: { name: string; value: string }[] } }[] } };
+    const options = har.log.entries.find((e) => e.request.method === "OPTIONS");
+    if (!options) throw new Error("the fixture has an OPTIONS entry");
+    // the fixture's OPTIONS allows GET and POST, not the PUT it guards; now it allows PUT too
+    options.response.headers = options.response.headers.map((h) => (/^access-control-allow-methods$/i.test(h.name) ? { ...h, value: "GET, POST, PUT" } : h));
+    const put = readHar(har).exchanges.find((x) => x.method === "PUT") as Exchange;
+    expect(put.outcome).toEqual({ state: "pending", interrupted: true });
+    expect(diagnose(put).verdict).toBe("pending");
+  });
 });
 
 /** The engine's judgement of every exchange read from a file. */
