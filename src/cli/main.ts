@@ -204,6 +204,7 @@ function renderCheck(req: ProbeRequest, results: DiagnosedExchange[], paint: Pai
       lines.push(`  ${paint.green("Fix:")} ${safe(fix.summary)}`);
       if (fix.preflight.length > 0) lines.push("    on the OPTIONS (preflight) response:", ...fix.preflight.map((h) => `      ${safe(h.name)}: ${safe(h.value)}`));
       if (fix.response.length > 0) lines.push("    on the actual response:", ...fix.response.map((h) => `      ${safe(h.name)}: ${safe(h.value)}`));
+      if (fix.ifCredentials) lines.push("    on both, if the page sends credentials:", ...fix.ifCredentials.map((h) => `      ${safe(h.name)}: ${safe(h.value)}`));
     }
   }
   return `${lines.join("\n")}\n`;

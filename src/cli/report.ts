@@ -22,7 +22,7 @@ export interface FailureItem {
   verdict: Verdict;
   failure: { id: string; phase: string; hop?: number; header: string | null; received: string | null; required: string | null; confidence: string; browserMessage: string };
   explanation: string;
-  fix: { summary: string; preflight: Header[]; response: Header[]; notes: string[] };
+  fix: { summary: string; preflight: Header[]; response: Header[]; ifCredentials?: Header[]; notes: string[] };
 }
 
 export interface WarningItem {
@@ -100,7 +100,7 @@ export function createReportBuilder(keep: (origin: OriginReport, item: FailureIt
               browserMessage: f.browserMessage,
             },
             explanation: diagnosis.explanation,
-            fix: { summary: fix.summary, preflight: fix.preflight, response: fix.response, notes: fix.notes },
+            fix: { summary: fix.summary, preflight: fix.preflight, response: fix.response, ...(fix.ifCredentials ? { ifCredentials: fix.ifCredentials } : {}), notes: fix.notes },
           },
           entry,
         );
@@ -158,6 +158,7 @@ export function renderFailure(item: FailureItem, paint: Paint): string {
     lines.push(`    ${paint.green("Fix:")} ${safe(item.fix.summary)}`);
     if (item.fix.preflight.length > 0) lines.push("      on the OPTIONS (preflight) response:", ...headerLines(item.fix.preflight, "        "));
     if (item.fix.response.length > 0) lines.push("      on the actual response:", ...headerLines(item.fix.response, "        "));
+    if (item.fix.ifCredentials) lines.push("      on both, if the page sends credentials:", ...headerLines(item.fix.ifCredentials, "        "));
   } else if (item.fix.summary) {
     lines.push(`    ${paint.green("Fix:")} ${safe(item.fix.summary)}`);
   }

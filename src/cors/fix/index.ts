@@ -80,6 +80,11 @@ export function buildFix(entry: DiagnosedExchange): Fix {
   } else {
     notes.push(`This ${req.method} needs no preflight; only the actual response needs CORS headers (add the preflight ones if the page starts sending custom headers or other methods).`);
   }
+  if (req.credentialsUnseen) {
+    notes.push(
+      "CORS Lens cannot tell whether the page sends credentials (credentials: 'include' in fetch, withCredentials in XHR): a preflight never carries them, and the request itself was not sent or not seen. If it does, the browser also requires Access-Control-Allow-Credentials: true on both responses; that is why the origin is named exactly.",
+    );
+  }
   if (req.headersInferred && req.headers.length > 0) {
     notes.push("No preflight was observed, so Access-Control-Allow-Headers was inferred from the request headers the page sent.");
   }
@@ -99,6 +104,7 @@ export function buildFix(entry: DiagnosedExchange): Fix {
     summary,
     preflight: req.preflightNeeded ? headerLines(policy, true) : [],
     response: headerLines(policy, false),
+    ...(req.credentialsUnseen ? { ifCredentials: [{ name: "Access-Control-Allow-Credentials", value: "true" }] } : {}),
     notes,
     snippets: renderSnippets(policy),
   };

@@ -15,12 +15,12 @@ function serverUsesWildcard(req: HopRequirement): boolean {
 }
 
 /**
- * `*` only for a request without credentials or Authorization to a resource the server already
+ * `*` only for a request known to be without credentials, and without Authorization, to a resource the server already
  * treats as public (or after a cross-origin redirect, where the origin is hidden); otherwise
  * the exact page origin with Vary: Origin.
  */
 export function wildcardFits(entry: DiagnosedExchange, req: HopRequirement): boolean {
-  if (req.credentials) return false;
+  if (req.credentials || req.credentialsUnseen) return false;
   if (entry.diagnosis.warnings.some((w) => w.id === "warn-wildcard-on-authenticated-api")) return false;
   if (entry.diagnosis.failure?.id === "redirect-origin-null") return true;
   return !req.authenticated && serverUsesWildcard(req);

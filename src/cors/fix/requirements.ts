@@ -31,6 +31,10 @@ export interface HopRequirement {
   headersInferred: boolean;
   preflightNeeded: boolean;
   credentials: boolean;
+  /** a blocked request whose credentials mode nothing showed (a preflight never carries
+   * credentials, and a request it stopped was never sent): the fix names the exact origin and
+   * says what to add if the page sends credentials (Fix.ifCredentials) */
+  credentialsUnseen: boolean;
   /** the request carried (or asked to carry) Authorization or cookies */
   authenticated: boolean;
   /** response header names worth exposing (case as sent) */
@@ -175,6 +179,8 @@ export function hopRequirement(entry: DiagnosedExchange, index: number): HopRequ
   if (failure?.id === "header-not-allowed") for (const name of failure.missing ?? []) names.add(name.toLowerCase());
   const headers = [...names].sort();
 
+  // After a cross-origin redirect the Origin is null, and only * (without credentials) fixes it.
+  const credentialsUnseen = diagnosis.verdict === "blocked" && diagnosis.credentials === "unknown" && failure?.id !== "redirect-origin-null";
   const credentials = diagnosis.credentials === "include";
   const authenticated =
     credentials || names.has("authorization") || requestHeaders.some((h) => ["authorization", "cookie"].includes(h.name.toLowerCase()));
@@ -191,6 +197,7 @@ export function hopRequirement(entry: DiagnosedExchange, index: number): HopRequ
     headersInferred,
     preflightNeeded,
     credentials,
+    credentialsUnseen,
     authenticated,
     expose: exposeCandidates(hop.response),
   };

@@ -43,6 +43,9 @@ export interface Fix {
   preflight: Header[];
   /** headers the actual response (every status, errors included) must carry */
   response: Header[];
+  /** headers both responses must also carry if the page sends credentials, when CORS Lens
+   * could not see whether it does (a preflight never carries them) */
+  ifCredentials?: Header[];
   /** plain-text advice specific to this failure and these warnings */
   notes: string[];
   /** the same policy in each server's own configuration vocabulary */

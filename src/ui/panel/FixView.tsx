@@ -34,6 +34,7 @@ export function FixView({ fix, idPrefix = "fix" }: { fix: Fix; idPrefix?: string
       </p>
       <HeaderLines title="OPTIONS (preflight) response must send" headers={fix.preflight} />
       <HeaderLines title="Response must send (every status, errors included)" headers={fix.response} />
+      {fix.ifCredentials ? <HeaderLines title="Both must also send, if the page sends credentials" headers={fix.ifCredentials} /> : null}
       {fix.notes.length > 0 ? (
         <ul class="notes">
           {fix.notes.map((n, i) => (

@@ -11,6 +11,7 @@ export interface FixLike {
   summary: string;
   preflight: { name: string; value: string }[];
   response: { name: string; value: string }[];
+  ifCredentials?: { name: string; value: string }[];
   notes: string[];
 }
 
@@ -61,6 +62,7 @@ export function diagnosisMarkdown(entry: DiagnosedExchange, fix?: FixLike): stri
     const headers = [
       ...fix.preflight.map((h) => `OPTIONS response: ${h.name}: ${h.value}`),
       ...fix.response.map((h) => `response: ${h.name}: ${h.value}`),
+      ...(fix.ifCredentials ?? []).map((h) => `both, if the page sends credentials: ${h.name}: ${h.value}`),
     ];
     if (headers.length) {
       lines.push("");

@@ -122,6 +122,46 @@ describe("preflight failures", () => {
     expect(notes).toContain("status 204");
   });
 
+  // Found by the generated agreement scenarios: a page that sent credentials, blocked at its
+  // preflight, got a fix without Access-Control-Allow-Credentials, which the browser refused
+  // again (18 of 127 fixes served in Chromium); the preflight never shows the mode.
+  describe("credentials nothing showed (blocked at the preflight)", () => {
+    const blockedPut = (credentials: "unknown" | "omit-or-same-origin" | "include", acao = PAGE) =>
+      entry({
+        method: "PUT",
+        credentials,
+        hops: [
+          {
+            url: URL_,
+            preflightRequest: `Origin: ${PAGE}\nAccess-Control-Request-Method: PUT`,
+            preflightResponse: response(204, `Access-Control-Allow-Origin: ${acao}\nAccess-Control-Allow-Methods: GET, POST`),
+          },
+        ],
+        failure: { id: "method-not-allowed", phase: "preflight", received: "GET, POST" },
+      });
+    test("unknown: the exact origin (never *), and Allow-Credentials for a page that sends them, with the reason", () => {
+      const fix = buildFix(blockedPut("unknown", "*"));
+      expect(asMap(fix.preflight)).toMatchObject({ "Access-Control-Allow-Origin": PAGE, "Access-Control-Allow-Methods": "PUT", Vary: "Origin" });
+      expect(fix.preflight.map((h) => h.name)).not.toContain("Access-Control-Allow-Credentials");
+      expect(fix.ifCredentials).toEqual([{ name: "Access-Control-Allow-Credentials", value: "true" }]);
+      expect(fix.notes.join("\n")).toMatch(/cannot tell whether the page sends credentials.*a preflight never carries them/);
+    });
+    test("known either way: no conditional lines", () => {
+      expect(buildFix(blockedPut("omit-or-same-origin")).ifCredentials).toBeUndefined();
+      const included = buildFix(blockedPut("include"));
+      expect(included.ifCredentials).toBeUndefined();
+      expect(asMap(included.preflight)["Access-Control-Allow-Credentials"]).toBe("true");
+    });
+    test("an allowed exchange gets none: its mode is settled by what the browser let through", () => {
+      const allowed = entry({
+        credentials: "unknown",
+        hops: [{ url: URL_, request: `Origin: ${PAGE}`, response: response(200, "Access-Control-Allow-Origin: *") }],
+        warnings: ["warn-missing-vary-origin"],
+      });
+      expect(buildFix(allowed).ifCredentials).toBeUndefined();
+    });
+  });
+
   test("header-not-allowed with several missing: every requested header, authorization by name", () => {
     const fix = buildFix(
       entry({
