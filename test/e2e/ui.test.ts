@@ -88,7 +88,11 @@ test("origins blocked first; the detail of a blocked request; light and dark scr
   await openExchange(panel, 1, "/search");
   expect(await text(panel, '[aria-label="Browser message"]')).toContain("has been blocked by CORS policy");
   expect(await text(panel, '[aria-label="Evidence"]')).toContain("x-api-key");
-  expect(await text(panel, '[aria-label="Fix"]')).toContain("Access-Control-Allow-Headers: x-api-key");
+  const fix = await text(panel, '[aria-label="Fix"]');
+  expect(fix).toContain("Access-Control-Allow-Headers: x-api-key");
+  // blocked at the preflight, which never shows whether the page sends credentials
+  expect(fix).toContain("Both must also send, if the page sends credentials");
+  expect(fix).toContain("Access-Control-Allow-Credentials: true");
   // a standalone page cannot run code in the inspected page: no Re-test button there
   expect(await panel.$("::-p-aria(Re-test)")).toBeNull();
   // no focus ring in the README pictures

@@ -1,7 +1,8 @@
 /**
  * The fix CORS Lens proposes, checked by the judge: every scenario the extension found blocked
  * (without a redirect, a request the page makes with fetch or XHR) is served again at a new URL
- * with the fix applied — the OPTIONS and the response keep their other headers, their
+ * with the fix applied (with the lines it adds for a page that sends credentials, where the
+ * page does) — the OPTIONS and the response keep their other headers, their
  * Access-Control-* and Vary lines are replaced by the fix's, an OPTIONS answered with an error
  * status is answered 204 as the fix says in words — and the browser must let the page read it.
  * So must every scenario it found allowed but warned about, served with the tighter policy it
@@ -13,7 +14,7 @@ import { buildFix } from "../../../src/cors/fix";
 import type { DiagnosedExchange, Header } from "../../../src/cors/model";
 import { type RouteSpec, specUrl, type TestServers } from "../../support/server";
 import { issueInPage, scenarioUrl } from "./run";
-import { SCENARIOS } from "./scenarios";
+import { SCENARIOS, type Scenario } from "./scenarios";
 
 interface FixCheck {
   /** blocked scenarios served again with the fix */
@@ -49,13 +50,21 @@ export async function liveByUrl(harness: Pick<FixHarness, "request">, tabId: num
 
 /** Runs the check after the matrix in `page` (tab `tabId`), prints its figures and asserts
  * that every fix worked, on enough scenarios for the check to have teeth. */
-export async function expectFixesWork(browser: string, harness: FixHarness, page: Page, tabId: number, servers: TestServers, runId: string): Promise<void> {
+export async function expectFixesWork(
+  browser: string,
+  harness: FixHarness,
+  page: Page,
+  tabId: number,
+  servers: TestServers,
+  runId: string,
+  scenarios: Scenario[] = SCENARIOS,
+): Promise<void> {
   const live = await liveByUrl(harness, tabId);
   const captured = async (url: string) => {
     const ended = await harness.waitForExchanges(tabId, (es) => es.some((e) => e.exchange.url === url && e.exchange.outcome.state !== "pending"));
     return ended.find((e) => e.exchange.url === url) as DiagnosedExchange;
   };
-  const { tried, tightened, failed, noHeaderFix } = await checkFixes(page, servers, runId, live, captured);
+  const { tried, tightened, failed, noHeaderFix } = await checkFixes(scenarios, page, servers, runId, live, captured);
   process.stdout.write(
     `fix check (${browser}): ${tried.length} blocked scenarios served with the fix, ${tightened.length} warned ones with the tighter policy, ${failed.length} not fixed; no header fix for: ${noHeaderFix.join(", ") || "none"}\n`,
   );
@@ -67,6 +76,7 @@ export async function expectFixesWork(browser: string, harness: FixHarness, page
 /** `live`: the extension's entries of the scenarios' runs, by "METHOD url"; `captured`: the
  * extension's entry of a URL once it has ended. */
 async function checkFixes(
+  scenarios: Scenario[],
   page: Page,
   servers: TestServers,
   runId: string,
@@ -74,14 +84,16 @@ async function checkFixes(
   captured: (url: string) => Promise<DiagnosedExchange>,
 ): Promise<FixCheck> {
   const check: FixCheck = { tried: [], tightened: [], failed: [], noHeaderFix: [] };
-  for (const s of SCENARIOS) {
+  for (const s of scenarios) {
     if (s.redirect || (s.target ?? "api") !== "api" || !s.route || (s.request.kind !== "fetch" && s.request.kind !== "xhr") || s.request.abortAfterMs) continue;
     // fetch sends `patch` as written (only DELETE, GET, HEAD, OPTIONS, POST and PUT are
     // upper-cased), and Node's HTTP parser answers an unknown method 400 before any route runs:
     // no header of ours reaches the page, fixed or not (the scenario is blocked for that reason)
     const method = s.request.method;
     if (method !== undefined && method !== method.toUpperCase() && !/^(delete|get|head|options|post|put)$/i.test(method)) continue;
-    const entry = live.get(`${method ?? "GET"} ${scenarioUrl(s, servers, runId)}`);
+    // (the others fetch upper-cases, and the exchange has them so)
+    const sent = method === undefined ? "GET" : /^(delete|get|head|options|post|put)$/i.test(method) ? method.toUpperCase() : method;
+    const entry = live.get(`${sent} ${scenarioUrl(s, servers, runId)}`);
     const warned = entry?.diagnosis.verdict === "allowed" && entry.diagnosis.warnings.length > 0;
     if (!entry || (entry.diagnosis.verdict !== "blocked" && !warned)) continue;
     const fix = buildFix(entry);
@@ -89,13 +101,15 @@ async function checkFixes(
       if (!warned) check.noHeaderFix.push(s.name);
       continue;
     }
+    // what the fix says to add if the page sends credentials, for a page that does
+    const ifCredentials = s.request.credentials === "include" ? lines(fix.ifCredentials ?? []) : [];
     const preflight = s.route.preflight;
     const status = preflight?.status ?? 404;
     const route: RouteSpec = {
       ...(fix.preflight.length > 0 || preflight
-        ? { preflight: { ...preflight, status: status >= 200 && status < 300 ? status : 204, headers: [...notCors(preflight?.headers), ...lines(fix.preflight)] } }
+        ? { preflight: { ...preflight, status: status >= 200 && status < 300 ? status : 204, headers: [...notCors(preflight?.headers), ...lines(fix.preflight), ...ifCredentials] } }
         : {}),
-      actual: { status: 200, body: "ok", ...s.route.actual, headers: [...notCors(s.route.actual?.headers), ...lines(fix.response)] },
+      actual: { status: 200, body: "ok", ...s.route.actual, headers: [...notCors(s.route.actual?.headers), ...lines(fix.response), ...ifCredentials] },
     };
     const url = specUrl(servers.apiOrigin, route, `${s.name}-fixed-${runId}`);
     const result = await issueInPage(page, s.request, url);

@@ -15,9 +15,10 @@ export interface PageResult {
   error?: string;
 }
 
-/** Replaces "$page" in header values by the page origin (the server itself only knows $origin). */
+/** Replaces "$page" in header values by the page origin (the server itself only knows a whole
+ * value "$origin"). */
 function withPage(route: RouteSpec | undefined, pageOrigin: string): RouteSpec {
-  const fix = (headers?: [string, string][]) => headers?.map(([n, v]): [string, string] => [n, v === "$page" ? pageOrigin : v]);
+  const fix = (headers?: [string, string][]) => headers?.map(([n, v]): [string, string] => [n, v.replaceAll("$page", pageOrigin)]);
   return {
     ...(route?.preflight ? { preflight: { ...route.preflight, headers: fix(route.preflight.headers) } } : {}),
     ...(route?.actual ? { actual: { ...route.actual, headers: fix(route.actual.headers) } } : {}),
@@ -37,7 +38,8 @@ export function scenarioUrl(s: Scenario, servers: TestServers, runId: string): s
     else if ("userinfoOn" in to) location = specUrl(servers.thirdOrigin, withPage(to.route, servers.pageOrigin), `${path}-target`).replace("http://", "http://user:secret@");
     else location = specUrl(to.origin === "third" ? servers.thirdOrigin : servers.apiOrigin, withPage(to.route, servers.pageOrigin), `${path}-target`);
     const headers: [string, string][] = [...(s.redirect.headers ?? []), ["Location", location]];
-    return specUrl(servers.apiOrigin, withPage({ actual: { status: s.redirect.status, headers } }, servers.pageOrigin), path);
+    const first: RouteSpec = { actual: { status: s.redirect.status, headers }, ...(s.redirect.preflight ? { preflight: s.redirect.preflight } : {}) };
+    return specUrl(servers.apiOrigin, withPage(first, servers.pageOrigin), path);
   }
   return specUrl(servers.apiOrigin, withPage(s.route, servers.pageOrigin), path);
 }

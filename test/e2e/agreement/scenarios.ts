@@ -37,6 +37,8 @@ export interface Scenario {
     to: { origin: "third" | "api"; route: RouteSpec } | { literal: string } | { userinfoOn: "third"; route: RouteSpec };
     /** headers on the 3xx itself */
     headers?: [string, string][];
+    /** the answer to an OPTIONS at the first URL (default: 404, no CORS headers) */
+    preflight?: ResponseSpec;
   };
   /** send the request twice; the second is the one compared (cached preflight) */
   repeat?: boolean;

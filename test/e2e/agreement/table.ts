@@ -1,7 +1,23 @@
 /** The agreement table both browser tests print and save under test-output/. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Verdict } from "../../../src/cors/model";
+import type { Diagnosis, Verdict } from "../../../src/cors/model";
+
+/**
+ * How the extension's failure id stands to the ids the browser's message stands for: the same,
+ * or (only where the credentials mode was not seen) one of the other rules the diagnosis names.
+ * A preflight never shows the mode (it is sent without credentials either way) and the request
+ * it stopped was never sent, while the two modes can fail on different rules (a missing
+ * Access-Control-Allow-Credentials, or a method not listed): the diagnosis then says "likely"
+ * and names both, and the browser, which knows the mode, names one of them.
+ */
+export function idMatch(diagnosis: Diagnosis, browserIds: string[]): "same" | "candidate" | "differs" {
+  const failure = diagnosis.failure;
+  if (!failure) return "differs";
+  if (browserIds.includes(failure.id)) return "same";
+  const unseen = diagnosis.credentials === "unknown" && failure.confidence === "likely";
+  return unseen && (failure.candidates ?? []).some((c) => browserIds.includes(c)) ? "candidate" : "differs";
+}
 
 export interface AgreementRow {
   name: string;
@@ -15,6 +31,8 @@ export interface AgreementRow {
   cliVerdict?: Verdict;
   cliId?: string | null;
   agree: boolean;
+  /** the browser's rule is among the diagnosis's candidates, not its first (see idMatch) */
+  candidate?: boolean;
 }
 
 export function formatTable(browserName: string, rows: AgreementRow[]): string {
@@ -26,7 +44,7 @@ export function formatTable(browserName: string, rows: AgreementRow[]): string {
     r.browserId ?? "-",
     r.extId ?? "-",
     r.cliVerdict ? `${r.cliVerdict}${r.cliId ? ` ${r.cliId}` : ""}` : "(n/a)",
-    r.agree ? "ok" : "DISAGREE",
+    r.agree ? (r.candidate ? "ok (rule among candidates: credentials mode unseen)" : "ok") : "DISAGREE",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ").trimEnd();
@@ -38,8 +56,9 @@ export function reportAgreement(browserName: string, rows: AgreementRow[]): void
   const agreeing = rows.filter((r) => r.agree).length;
   const named = rows.filter((r) => r.browserId !== null).length;
   const checked = rows.filter((r) => r.cliVerdict !== undefined).length;
+  const candidates = rows.filter((r) => r.agree && r.candidate).length;
   process.stdout.write(
-    `\n${browserName} agreement: ${agreeing}/${rows.length} verdicts and ids agree; ${browserName} named a CORS rule in ${named}; \`cors-lens check\` ran on ${checked}\n${formatTable(browserName, rows)}\n`,
+    `\n${browserName} agreement: ${agreeing}/${rows.length} verdicts and ids agree (${candidates} of them with the browser's rule among the diagnosis's candidates, the credentials mode unseen); ${browserName} named a CORS rule in ${named}; \`cors-lens check\` ran on ${checked}\n${formatTable(browserName, rows)}\n`,
   );
   const out = join(__dirname, "../../../test-output");
   mkdirSync(out, { recursive: true });
