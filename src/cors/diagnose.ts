@@ -137,13 +137,14 @@ function undecidedByGap(ex: Exchange, d: Diagnosis): boolean {
   return ex.trafficClass === "cross-origin" && !modeObserved(ex);
 }
 
-/** Whether anything shows the request's mode: a hint, its headers (Origin, Sec-Fetch-Mode), a
- * preflight, or a method no-cors does not allow. Otherwise cors and no-cors look alike. */
+/** Whether anything shows the request's mode: a hint, its headers (Origin, Sec-Fetch-Mode) at
+ * any hop (a redirect keeps the mode; a HAR may have only provisional headers for the first
+ * hop), a preflight, or a method no-cors does not allow. Otherwise cors and no-cors look alike. */
 function modeObserved(ex: Exchange): boolean {
   const first = ex.hops[0];
   return (
     typeof ex.hints?.mode === "string" ||
-    (first?.requestHeaders ?? null) !== null ||
+    ex.hops.some((h) => (h.requestHeaders ?? null) !== null) ||
     first?.preflight !== undefined ||
     (first !== undefined && !isSafelistedMethod(first.method))
   );

@@ -343,6 +343,25 @@ describe("a completed request whose headers were not recorded (a HAR with provis
     void check(unrecorded(ACAO()), { verdict: "allowed" }));
   test("a cors request seen with its Origin that completed although the check fails stays allowed (headers rewritten)", () =>
     void check(exchange({ response: { status: 200 }, outcome: "completed" }), { verdict: "allowed" }));
+  // A chrome-har file of CI's agreement run: the first hop had provisional headers only, the
+  // redirect's had Sec-Fetch-Mode: cors (the mode a redirect keeps); read as no-cors before.
+  test("a later hop's recorded headers show the mode: a redirected cors request is not taken for no-cors", () => {
+    const ex = exchange({ response: { status: 307, headers: { ...ACAO(), Location: "http://third.test/x" } }, outcome: "completed" });
+    ex.hops[0]!.requestHeaders = null;
+    ex.hops[0]!.redirectUrl = "http://third.test/x";
+    ex.hops.push({
+      url: "http://third.test/x",
+      method: "GET",
+      requestHeaders: [
+        { name: "Origin", value: "null" },
+        { name: "Sec-Fetch-Mode", value: "cors" },
+      ],
+      startTime: ex.startTime + 1,
+      preflightState: "not-needed",
+      response: { status: 200, statusText: "OK", headers: [{ name: "Access-Control-Allow-Origin", value: PAGE }], time: ex.startTime + 2 },
+    });
+    expect(diagnose(ex).verdict).toBe("allowed");
+  });
 });
 
 describe("a failed request whose preflight's answer was not captured", () => {
