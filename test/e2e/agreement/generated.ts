@@ -2,7 +2,7 @@
  * Generated agreement scenarios: the hand-written matrix (scenarios.ts) covers each rule once;
  * these combine the rules at random — method and its case, request headers, credentials mode,
  * the preflight's status and each of its Access-Control-* lines, the response's status and
- * lines — so that the engine meets the combinations nobody thought to write down, with the
+ * lines, a redirect, the same request twice (a cached preflight) — so that the engine meets the combinations nobody thought to write down, with the
  * browser as the judge. Every line a server may send is one a real server sends: a reflected,
  * wrong, starred or malformed origin, a list with or without what was asked for, in any case.
  *
@@ -114,6 +114,9 @@ function scenarioFor(request: PageRequest): fc.Arbitrary<Omit<Scenario, "name">>
       acac: ACAC,
       expose: fc.constantFrom<Line | null>(null, ["Access-Control-Expose-Headers", "X-Total"], ["Access-Control-Expose-Headers", "*"]),
       vary: fc.constantFrom<Line | null>(null, ["Vary", "Origin"]),
+      // the same request twice, the second compared: a preflight that passed with a max-age is
+      // then taken from the browser's cache, unseen, and the engine must infer it
+      repeat: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     })
     .chain((g) => fc.tuple(fc.constant(g), REDIRECT))
     .map(([g, redirect]) => {
@@ -127,11 +130,12 @@ function scenarioFor(request: PageRequest): fc.Arbitrary<Omit<Scenario, "name">>
         body: method === "HEAD" ? undefined : "ok",
       };
       const route = { preflight, actual };
-      if (!redirect) return { request, route };
+      const again = g.repeat ? { repeat: true } : {};
+      if (!redirect) return { request, route, ...again };
       // the first server answers the OPTIONS as the target does (so that a preflighted request
       // can get as far as the redirect), and the request itself with the 3xx
       const headers = corsLines(redirect.acao, redirect.acac, []);
-      return { request, redirect: { status: redirect.status, preflight, ...(headers.length > 0 ? { headers } : {}), to: { origin: redirect.to, route } } };
+      return { request, redirect: { status: redirect.status, preflight, ...(headers.length > 0 ? { headers } : {}), to: { origin: redirect.to, route } }, ...again };
     });
 }
 
