@@ -20,7 +20,7 @@ import { startTestServers, type TestServers } from "../support/server";
 import { checkCanExpress, cliCheck } from "./agreement/cli-check";
 import { expectFixesWork, liveByUrl } from "./agreement/fix-check";
 import { isNotCorsByConstruction, issueInPage, scenarioUrl, sleep } from "./agreement/run";
-import { agreementSeed, GENERATED_COUNT, generatedScenarios } from "./agreement/generated";
+import { agreementSeed, ELEMENT_COUNT, GENERATED_COUNT, generatedElementScenarios, generatedScenarios } from "./agreement/generated";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
 import { type AgreementRow, idMatch, reportAgreement } from "./agreement/table";
 
@@ -33,7 +33,11 @@ const rows: AgreementRow[] = [];
 const runId = Date.now().toString(36);
 /** random combinations of the rules, from a seed the test prints (generated.ts) */
 const seed = agreementSeed();
-const GENERATED = generatedScenarios(seed, Number(process.env.CORS_LENS_AGREEMENT_COUNT) || GENERATED_COUNT.chromium);
+const hunt = Number(process.env.CORS_LENS_AGREEMENT_COUNT);
+const GENERATED = [
+  ...generatedScenarios(seed, hunt || GENERATED_COUNT.chromium),
+  ...generatedElementScenarios(seed, hunt ? Math.ceil(hunt / 4) : ELEMENT_COUNT.chromium),
+];
 const cdpMessages: { method: string; params: unknown }[] = [];
 const CHROME_HAR_EVENTS = [
   "Page.frameStartedLoading",

@@ -15,9 +15,11 @@ import type { PageRequest, Scenario } from "./scenarios";
 
 export const AGREEMENT_SEED = 20261126;
 
-/** how many each agreement test runs (CORS_LENS_AGREEMENT_COUNT for a longer hunt): Firefox
- * takes ~0.75 s a scenario over BiDi, Chromium ~0.2 s, and npm test keeps to 10 minutes */
+/** how many each agreement test runs (CORS_LENS_AGREEMENT_COUNT for a longer hunt), and how
+ * many element loads besides: Firefox takes ~0.75 s a scenario over BiDi, Chromium ~0.2 s, and
+ * npm test keeps to 10 minutes */
 export const GENERATED_COUNT = { chromium: 60, firefox: 30 } as const;
+export const ELEMENT_COUNT = { chromium: 15, firefox: 10 } as const;
 
 /** The seed of this run: CORS_LENS_AGREEMENT_SEED when set (a number), else AGREEMENT_SEED. */
 export function agreementSeed(env: NodeJS.ProcessEnv = process.env): number {
@@ -158,4 +160,33 @@ const REDIRECT = fc.oneof(
 export function generatedScenarios(seed: number, count: number): Scenario[] {
   const arbitrary = REQUEST.chain(scenarioFor);
   return fc.sample(arbitrary, { seed, numRuns: count }).map((s, i) => ({ name: `gen-${seed}-${i}`, ...s }));
+}
+
+const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><rect width="1" height="1"/></svg>';
+
+/**
+ * Elements that load through CORS: `<img crossorigin>` and module scripts, anonymous or with
+ * credentials, the answer's Allow-Origin and Allow-Credentials varied, some through a redirect.
+ * Always a 200 with a body the element can use: an image or a script that fails to load for any
+ * other reason looks to the page like a CORS failure without the browser naming a rule.
+ */
+export function generatedElementScenarios(seed: number, count: number): Scenario[] {
+  const arbitrary = fc
+    .record({
+      kind: fc.constantFrom<"img" | "module-script">("img", "module-script"),
+      crossOrigin: fc.constantFrom<"anonymous" | "use-credentials">("anonymous", "anonymous", "use-credentials"),
+      acao: ACAO,
+      acac: ACAC,
+      vary: fc.constantFrom<Line | null>(null, ["Vary", "Origin"]),
+      redirect: REDIRECT,
+    })
+    .map((g): Omit<Scenario, "name"> => {
+      const type: Line = g.kind === "img" ? ["Content-Type", "image/svg+xml"] : ["Content-Type", "text/javascript"];
+      const route = { actual: { status: 200, headers: [type, ...corsLines(g.acao, g.acac, [g.vary])], body: g.kind === "img" ? SVG : "export default 1;" } };
+      const request: PageRequest = { kind: g.kind, crossOrigin: g.crossOrigin };
+      if (!g.redirect) return { request, route };
+      const headers = corsLines(g.redirect.acao, g.redirect.acac, []);
+      return { request, redirect: { status: g.redirect.status, ...(headers.length > 0 ? { headers } : {}), to: { origin: g.redirect.to, route } } };
+    });
+  return fc.sample(arbitrary, { seed, numRuns: count }).map((s, i) => ({ name: `gen-el-${seed}-${i}`, ...s }));
 }

@@ -98,6 +98,7 @@ export async function issueInPage(page: Page, request: PageRequest, url: string)
       return new Promise<PageResult>((resolve) => {
         const script = document.createElement("script");
         script.type = "module";
+        if (req.crossOrigin) script.crossOrigin = req.crossOrigin;
         script.onload = () => resolve({ ok: true });
         script.onerror = () => resolve({ ok: false, error: "module script error" });
         script.src = target;

@@ -17,7 +17,7 @@ export interface PageRequest {
   headers?: [string, string][];
   credentials?: "include" | "omit" | "same-origin";
   mode?: "cors" | "no-cors";
-  /** img/script: the crossorigin attribute (absent = no-cors) */
+  /** img/script: the crossorigin attribute (absent: no-cors for an image, anonymous for a module script) */
   crossOrigin?: "anonymous" | "use-credentials";
   body?: string;
   /** abort the fetch after this many ms */
