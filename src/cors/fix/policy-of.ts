@@ -15,9 +15,9 @@ function serverUsesWildcard(req: HopRequirement): boolean {
 }
 
 /**
- * `*` only for a request known to be without credentials, and without Authorization, to a resource the server already
- * treats as public (or after a cross-origin redirect, where the origin is hidden); otherwise
- * the exact page origin with Vary: Origin.
+ * `*` only for a request known to be without credentials, and without Authorization, to a
+ * resource the server already treats as public (or after a cross-origin redirect, where the
+ * origin is hidden); otherwise the exact page origin with Vary: Origin.
  */
 export function wildcardFits(entry: DiagnosedExchange, req: HopRequirement): boolean {
   if (req.credentials || req.credentialsUnseen) return false;
