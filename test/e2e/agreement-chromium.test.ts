@@ -224,4 +224,4 @@ test("a HAR built by chrome-har from this session's CDP events is diagnosed with
 });
 
 test("the proposed fix works in Chromium: every blocked scenario served with the fix's headers, and every warned one with the tighter policy, is readable", () =>
-  expectFixesWork("Chromium", harness, page, tabId, servers, runId, [...SCENARIOS, ...GENERATED]), 300_000);
+  expectFixesWork("Chromium", harness, page, tabId, servers, runId, [...SCENARIOS, ...GENERATED]), 300_000 + 1500 * GENERATED.length); // a hunt serves many more
