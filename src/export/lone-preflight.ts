@@ -13,7 +13,7 @@
  * mode (which a preflight never shows: it is sent without credentials either way).
  */
 import { headerValue } from "../cors/headers";
-import { parseTokenList } from "../cors/list-parse";
+import { parseNameList } from "../cors/list-parse";
 import type { BrowserKind, Preflight } from "../cors/model";
 import { evaluatePreflight } from "../cors/preflight-check";
 
@@ -25,9 +25,8 @@ export function preflightMayHavePassed(preflight: Preflight, browser: BrowserKin
   const origin = headerValue(preflight.requestHeaders, "origin");
   const method = headerValue(preflight.requestHeaders, "access-control-request-method")?.trim();
   if (!origin || !method) return false;
-  const acrh = headerValue(preflight.requestHeaders, "access-control-request-headers");
-  const parsed = acrh === null ? null : parseTokenList(acrh);
-  const unsafeHeaders = parsed === null ? [] : parsed.ok ? parsed.items.map((n) => n.toLowerCase()).sort() : null;
+  // the preflight's own Access-Control-Request-Headers, read as the engine reads it (evaluate.ts)
+  const unsafeHeaders = parseNameList(headerValue(preflight.requestHeaders, "access-control-request-headers"));
   return [false, true].some(
     (include) => evaluatePreflight({ preflight, method, unsafeHeaders, origin: origin.trim(), include, browser, hop: 0 }).kind === "pass",
   );
