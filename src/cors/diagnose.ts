@@ -271,7 +271,9 @@ function sentWithPageOrigin(ex: Exchange, d: Diagnosis): boolean {
 function modeOf(ex: Exchange, first: Hop | undefined): string {
   const hinted = ex.hints?.mode;
   if (typeof hinted === "string" && hinted !== "") return hinted;
-  const sfm = headerValue(first?.requestHeaders, "sec-fetch-mode");
+  // any hop's: a redirect keeps the mode, and a file may hold only provisional headers for the
+  // first (as modeObserved counts it)
+  const sfm = ex.hops.map((h) => headerValue(h.requestHeaders, "sec-fetch-mode")).find((v) => v !== null) ?? null;
   if (sfm !== null) return sfm.trim().toLowerCase();
   if (ex.type === "main_frame" || ex.type === "sub_frame") return "navigate";
   if (first?.preflight || first?.preflightState === "sent" || first?.preflightState === "cached") return "cors";

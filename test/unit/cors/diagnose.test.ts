@@ -362,6 +362,22 @@ describe("a completed request whose headers were not recorded (a HAR with provis
     });
     expect(diagnose(ex).verdict).toBe("allowed");
   });
+  // Found by kill.property.test.ts (seed 1177858680) after the test above: the mode counted as
+  // observed from a later hop, but was still read from the first hop only.
+  test("a later hop's Sec-Fetch-Mode: no-cors makes it a no-cors request", () => {
+    const ex = exchange({ response: { status: 302, headers: { Location: "http://api.test/moved" } }, outcome: "completed" });
+    ex.hops[0]!.requestHeaders = null;
+    ex.hops[0]!.redirectUrl = "http://api.test/moved";
+    ex.hops.push({
+      url: "http://api.test/moved",
+      method: "GET",
+      requestHeaders: [{ name: "Sec-Fetch-Mode", value: "no-cors" }],
+      startTime: ex.startTime + 1,
+      preflightState: "not-needed",
+      response: { status: 200, statusText: "OK", headers: [], time: ex.startTime + 2 },
+    });
+    expect(diagnose(ex).verdict).toBe("not-cors");
+  });
 });
 
 describe("a failed request whose preflight's answer was not captured", () => {
