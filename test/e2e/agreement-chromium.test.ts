@@ -20,7 +20,7 @@ import { startTestServers, type TestServers } from "../support/server";
 import { checkCanExpress, cliCheck } from "./agreement/cli-check";
 import { expectFixesWork, liveByUrl } from "./agreement/fix-check";
 import { isNotCorsByConstruction, issueInPage, scenarioUrl, sleep } from "./agreement/run";
-import { agreementSeed, ELEMENT_COUNT, GENERATED_COUNT, generatedElementScenarios, generatedScenarios } from "./agreement/generated";
+import { generatedFor } from "./agreement/generated";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
 import { type AgreementRow, idMatch, reportAgreement } from "./agreement/table";
 
@@ -32,12 +32,7 @@ const consoleLines: string[] = [];
 const rows: AgreementRow[] = [];
 const runId = Date.now().toString(36);
 /** random combinations of the rules, from a seed the test prints (generated.ts) */
-const seed = agreementSeed();
-const hunt = Number(process.env.CORS_LENS_AGREEMENT_COUNT);
-const GENERATED = [
-  ...generatedScenarios(seed, hunt || GENERATED_COUNT.chromium),
-  ...generatedElementScenarios(seed, hunt ? Math.ceil(hunt / 4) : ELEMENT_COUNT.chromium),
-];
+const { seed, scenarios: GENERATED } = generatedFor("chromium");
 const cdpMessages: { method: string; params: unknown }[] = [];
 const CHROME_HAR_EVENTS = [
   "Page.frameStartedLoading",

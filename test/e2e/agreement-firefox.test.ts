@@ -14,7 +14,7 @@ import { type FirefoxHarness, launchFirefoxWithExtension } from "../support/fire
 import { startTestServers, type TestServers } from "../support/server";
 import { expectFixesWork } from "./agreement/fix-check";
 import { isNotCorsByConstruction, issueInPage, scenarioUrl, sleep } from "./agreement/run";
-import { agreementSeed, ELEMENT_COUNT, GENERATED_COUNT, generatedElementScenarios, generatedScenarios } from "./agreement/generated";
+import { generatedFor } from "./agreement/generated";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
 import { type AgreementRow, idMatch, reportAgreement } from "./agreement/table";
 
@@ -26,12 +26,7 @@ const lines: string[] = [];
 const rows: AgreementRow[] = [];
 const runId = Date.now().toString(36);
 /** random combinations of the rules, from a seed the test prints (generated.ts) */
-const seed = agreementSeed();
-const hunt = Number(process.env.CORS_LENS_AGREEMENT_COUNT);
-const GENERATED = [
-  ...generatedScenarios(seed, hunt || GENERATED_COUNT.firefox),
-  ...generatedElementScenarios(seed, hunt ? Math.ceil(hunt / 4) : ELEMENT_COUNT.firefox),
-];
+const { seed, scenarios: GENERATED } = generatedFor("firefox");
 
 /**
  * Documented divergence, not a silent skip: Firefox refuses these before any webRequest event

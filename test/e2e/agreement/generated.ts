@@ -2,15 +2,16 @@
  * Generated agreement scenarios: the hand-written matrix (scenarios.ts) covers each rule once;
  * these combine the rules at random — method and its case, request headers, credentials mode,
  * the preflight's status and each of its Access-Control-* lines, the response's status and
- * lines, a redirect, the same request twice (a cached preflight) — so that the engine meets the combinations nobody thought to write down, with the
- * browser as the judge. Every line a server may send is one a real server sends: a reflected,
+ * lines, a redirect, the same request twice (a cached preflight) — so that the engine meets
+ * the combinations nobody thought to write down, with the browser as the judge. Every line a server may send is one a real server sends: a reflected,
  * wrong, starred or malformed origin, a list with or without what was asked for, in any case.
  *
  * Seeded (fast-check's sample with a seed), so that a run can be repeated: the agreement tests
- * use AGREEMENT_SEED unless CORS_LENS_AGREEMENT_SEED names another, and print the seed they used.
+ * take theirs from generatedFor(), AGREEMENT_SEED unless CORS_LENS_AGREEMENT_SEED names another,
+ * and print the seed they used.
  */
 import fc from "fast-check";
-import type { ResponseSpec } from "../../support/server";
+import type { ResponseSpec, RouteSpec } from "../../support/server";
 import type { PageRequest, Scenario } from "./scenarios";
 
 export const AGREEMENT_SEED = 20261126;
@@ -18,13 +19,27 @@ export const AGREEMENT_SEED = 20261126;
 /** how many each agreement test runs (CORS_LENS_AGREEMENT_COUNT for a longer hunt), and how
  * many element loads besides: Firefox takes ~0.75 s a scenario over BiDi, Chromium ~0.2 s, and
  * npm test keeps to 10 minutes */
-export const GENERATED_COUNT = { chromium: 60, firefox: 30 } as const;
-export const ELEMENT_COUNT = { chromium: 15, firefox: 10 } as const;
+const GENERATED_COUNT = { chromium: 60, firefox: 30 } as const;
+const ELEMENT_COUNT = { chromium: 15, firefox: 10 } as const;
 
 /** The seed of this run: CORS_LENS_AGREEMENT_SEED when set (a number), else AGREEMENT_SEED. */
-export function agreementSeed(env: NodeJS.ProcessEnv = process.env): number {
+function agreementSeed(env: NodeJS.ProcessEnv): number {
   const value = Number(env.CORS_LENS_AGREEMENT_SEED);
   return env.CORS_LENS_AGREEMENT_SEED && Number.isInteger(value) ? value : AGREEMENT_SEED;
+}
+
+/** A browser test's generated scenarios and their seed: the request scenarios and a quarter as
+ * many element loads in a hunt (CORS_LENS_AGREEMENT_COUNT), else the browser's default counts. */
+export function generatedFor(browser: "chromium" | "firefox", env: NodeJS.ProcessEnv = process.env): { seed: number; scenarios: Scenario[] } {
+  const seed = agreementSeed(env);
+  const hunt = Number(env.CORS_LENS_AGREEMENT_COUNT);
+  return {
+    seed,
+    scenarios: [
+      ...generatedScenarios(seed, hunt || GENERATED_COUNT[browser]),
+      ...generatedElementScenarios(seed, hunt ? Math.ceil(hunt / 4) : ELEMENT_COUNT[browser]),
+    ],
+  };
 }
 
 type Line = [string, string];
@@ -136,14 +151,21 @@ function scenarioFor(request: PageRequest): fc.Arbitrary<Omit<Scenario, "name">>
       if (!redirect) return { request, route, ...again };
       // the first server answers the OPTIONS as the target does (so that a preflighted request
       // can get as far as the redirect), and the request itself with the 3xx
-      const headers = corsLines(redirect.acao, redirect.acac, []);
-      return { request, redirect: { status: redirect.status, preflight, ...(headers.length > 0 ? { headers } : {}), to: { origin: redirect.to, route } }, ...again };
+      return { request, redirect: redirectTo(redirect, route, preflight), ...again };
     });
+}
+
+type RedirectSpec = { status: number; to: "api" | "third"; acao: string | null; acac: string | null };
+
+/** The scenario's redirect: the 3xx with its CORS lines, to `route` on the target origin. */
+function redirectTo(r: RedirectSpec, route: RouteSpec, preflight?: ResponseSpec): NonNullable<Scenario["redirect"]> {
+  const headers = corsLines(r.acao, r.acac, []);
+  return { status: r.status, ...(preflight ? { preflight } : {}), ...(headers.length > 0 ? { headers } : {}), to: { origin: r.to, route } };
 }
 
 /** One scenario in five goes through a redirect: to the same server or to another origin (after
  * which the browser sends Origin: null), with or without CORS lines on the 3xx itself. */
-const REDIRECT = fc.oneof(
+const REDIRECT: fc.Arbitrary<RedirectSpec | null> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(null) },
   {
     weight: 1,
@@ -185,8 +207,7 @@ export function generatedElementScenarios(seed: number, count: number): Scenario
       const route = { actual: { status: 200, headers: [type, ...corsLines(g.acao, g.acac, [g.vary])], body: g.kind === "img" ? SVG : "export default 1;" } };
       const request: PageRequest = { kind: g.kind, crossOrigin: g.crossOrigin };
       if (!g.redirect) return { request, route };
-      const headers = corsLines(g.redirect.acao, g.redirect.acac, []);
-      return { request, redirect: { status: g.redirect.status, ...(headers.length > 0 ? { headers } : {}), to: { origin: g.redirect.to, route } } };
+      return { request, redirect: redirectTo(g.redirect, route) };
     });
   return fc.sample(arbitrary, { seed, numRuns: count }).map((s, i) => ({ name: `gen-el-${seed}-${i}`, ...s }));
 }
