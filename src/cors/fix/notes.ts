@@ -2,6 +2,7 @@
  * Plain-text advice for a failure id or a warning id (cors-failures.md sections 2-4). Values
  * quoted here come from servers: they are shortened and only ever shown as text.
  */
+import { REDIRECT_STATUSES } from "../finding";
 import type { Failure, Warning } from "../model";
 import { headerValue, isControlCode } from "./headers";
 import type { HopRequirement } from "./requirements";
@@ -82,6 +83,10 @@ export function failureNotes(failure: Failure, req: HopRequirement, location: st
     notes.push("The OPTIONS preflight failed, so the real request was never sent: make the OPTIONS handler send the same CORS headers as the real route, with a 2xx status.");
     if (status !== undefined && [401, 403, 404, 405, 500].includes(status)) {
       notes.push(`The preflight got status ${status}: OPTIONS is probably not routed, requires authentication, or crashes. Preflights never carry cookies or Authorization; answer them before any auth check.`);
+    }
+    // Firefox names the CORS check of a redirected preflight before the redirect itself
+    if (status !== undefined && REDIRECT_STATUSES.has(status)) {
+      notes.push(`The preflight was also redirected (status ${status}${location ? ` to ${quote(location)}` : ""}), and browsers never follow a redirect for a preflight: answer OPTIONS on this URL without redirecting, or call the final URL directly from the page.`);
     }
   }
   if (id.startsWith("redirect-") && id.includes("aca")) {

@@ -72,9 +72,16 @@ const REQUEST: fc.Arbitrary<PageRequest> = fc
     method: METHOD,
     headers: fc.uniqueArray(REQUEST_HEADER, { maxLength: 3, selector: ([name]) => name.toLowerCase() }),
     credentials: fc.constantFrom<"include" | "omit" | "same-origin">("same-origin", "same-origin", "include", "omit"),
+    noCors: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   })
-  .map(({ kind, method, headers, credentials }) => {
+  .map(({ kind, method: m, headers, credentials, noCors }) => {
+    // a no-cors fetch: the browser sends it without a CORS check and the page gets an opaque
+    // answer. Only a safelisted method is allowed (any other throws before anything is sent);
+    // the browser drops the request headers that are not safelisted, silently.
+    const opaque = noCors && kind === "fetch";
+    const method = opaque && !/^(GET|HEAD|POST)$/i.test(m) ? "POST" : m;
     const request: PageRequest = { kind, method };
+    if (opaque) request.mode = "no-cors";
     if (headers.length > 0) request.headers = headers;
     // XHR has no "omit": without withCredentials it is same-origin
     if (credentials === "include" || (credentials === "omit" && kind === "fetch")) request.credentials = credentials;
@@ -120,13 +127,14 @@ function scenarioFor(request: PageRequest): fc.Arbitrary<Omit<Scenario, "name">>
   const headerNames = (request.headers ?? []).map(([name]) => name);
   return fc
     .record({
-      preflightStatus: fc.constantFrom(204, 204, 200, 200, 403, 500),
+      // 3xx: a preflight must not be redirected, whatever its lines say
+      preflightStatus: fc.constantFrom(204, 204, 200, 200, 403, 500, 301, 307),
       preflightAcao: ACAO,
       preflightAcac: ACAC,
       acam: listLine("Access-Control-Allow-Methods", [method], ["GET", "POST"]),
       acah: listLine("Access-Control-Allow-Headers", headerNames, ["X-Other"]),
       maxAge: fc.constantFrom<string | null>(null, null, "0", "600"),
-      status: fc.constantFrom(200, 200, 200, 201, 404, 500),
+      status: fc.constantFrom(200, 200, 200, 201, 204, 404, 500),
       acao: ACAO,
       acac: ACAC,
       expose: fc.constantFrom<Line | null>(null, ["Access-Control-Expose-Headers", "X-Total"], ["Access-Control-Expose-Headers", "*"]),
@@ -139,12 +147,17 @@ function scenarioFor(request: PageRequest): fc.Arbitrary<Omit<Scenario, "name">>
     .map(([g, redirect]) => {
       const preflight: ResponseSpec = {
         status: g.preflightStatus,
-        headers: corsLines(g.preflightAcao, g.preflightAcac, [g.acam, g.acah, g.maxAge === null ? null : ["Access-Control-Max-Age", g.maxAge]]),
+        headers: corsLines(g.preflightAcao, g.preflightAcac, [
+          g.acam,
+          g.acah,
+          g.maxAge === null ? null : ["Access-Control-Max-Age", g.maxAge],
+          g.preflightStatus >= 300 && g.preflightStatus < 400 ? ["Location", "/r/moved"] : null,
+        ]),
       };
       const actual: ResponseSpec = {
         status: g.status,
         headers: corsLines(g.acao, g.acac, [g.expose, g.expose ? ["X-Total", "3"] : null, g.vary]),
-        body: method === "HEAD" ? undefined : "ok",
+        body: method === "HEAD" || g.status === 204 ? undefined : "ok",
       };
       const route = { preflight, actual };
       const again = g.repeat ? { repeat: true } : {};

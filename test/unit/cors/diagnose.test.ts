@@ -3,6 +3,7 @@
  * the reference is produced by at least one fixture (checked at the end).
  */
 import { diagnose } from "../../../src/cors/diagnose";
+import { buildFix } from "../../../src/cors/fix/index";
 import { FAILURE_IDS } from "../../../src/cors/ids";
 import { matchBrowserMessage } from "../../../src/cors/messages";
 import type { Diagnosis, Exchange } from "../../../src/cors/model";
@@ -202,9 +203,19 @@ describe("Firefox reports response-phase failures as completed", () => {
   test("a redirected preflight: the OPTIONS fails on the target with a network error, the request with BAD_URI", () => {
     const d = check(
       exchange({ browser: "firefox", method: "PUT", preflight: { status: 301, headers: { ...ACAO(), Location: "/elsewhere" }, error: "NS_ERROR_NET_ON_RECEIVING_FROM" }, response: null, outcome: "NS_ERROR_DOM_BAD_URI" }),
-      { verdict: "blocked", id: "preflight-redirect", confidence: "certain" },
+      // the 3xx has no Allow-Credentials: with credentials Firefox would name that instead
+      { verdict: "blocked", id: "preflight-redirect", confidence: "likely" },
     );
+    expect(d.failure?.candidates).toEqual(["preflight-acac-missing-or-not-true"]);
     expect(d.explanation).toMatch(/Firefox refuses the redirect after trying its target, .*NS_ERROR_NET_ON_RECEIVING_FROM.*net::ERR_INVALID_REDIRECT/);
+  });
+  test("a redirected preflight whose 3xx fails the CORS check: Firefox names the check, not the redirect (Chromium the redirect)", () => {
+    const preflight = { status: 307, headers: { ...ACAO("https://example.com"), Location: "/r/moved" }, error: "NS_ERROR_DOM_BAD_URI" };
+    const ex = exchange({ browser: "firefox", method: "PUT", preflight, response: null, outcome: "NS_ERROR_DOM_BAD_URI" });
+    const d = check(ex, { verdict: "blocked", id: "preflight-acao-mismatch" });
+    expect(d.explanation).toMatch(/Firefox checks the CORS headers of a redirected preflight before it refuses the redirect itself/);
+    expect(buildFix({ exchange: ex, diagnosis: d }).notes.join(" ")).toMatch(/The preflight was also redirected \(status 307 to .\/r\/moved.\)/);
+    check(exchange({ method: "PUT", preflight: { status: 307, headers: preflight.headers }, response: null, outcome: FAILED }), { verdict: "blocked", id: "preflight-redirect" });
   });
   test("a 3xx without ACAO: Firefox cancels the target with NS_ERROR_UNEXPECTED, the 3xx headers decide", () => {
     const d = check(exchange({ browser: "firefox", redirects: [{ status: 302, location: `${API}/next` }], response: null, outcome: "NS_ERROR_UNEXPECTED" }), { verdict: "blocked", id: "redirect-acao-missing", hop: 1 });
