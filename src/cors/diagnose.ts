@@ -490,6 +490,16 @@ function networkFailure(r: Run, error: string, ev: CredentialsEvidence): Diagnos
   return networkError(r, id, error);
 }
 
+/** Whether the rule our walk found is the one a browser message named. Chromium's message says
+ * "preflight" itself, not which hop of a redirect failed; Firefox's says neither, and its
+ * "Status code: 30x" (read as a redirect hop) is also what a redirected preflight shows. */
+function sameRule(browser: BrowserKind, found: string, named: string): boolean {
+  if (found === named || found === `redirect-${named}` || (named === "acao-mismatch" && found === "redirect-origin-null")) return true;
+  if (browser !== "firefox") return false;
+  const rule = (id: string) => id.replace(/^(preflight|redirect)-(?=aca[oc]-)/, "");
+  return /^aca[oc]-/.test(rule(named)) && rule(found) === rule(named);
+}
+
 function blockedFromHint(r: Run, id: string, ev?: CredentialsEvidence): Diagnosis | null {
   if (!r.hint || r.hint.id !== id) {
     if (id === "disallowed-by-mode") return null;
@@ -499,7 +509,7 @@ function blockedFromHint(r: Run, id: string, ev?: CredentialsEvidence): Diagnosi
   for (const include of evidence.include === null ? [false, true] : [evidence.include]) {
     const w = walk(r, include);
     const f = w.finding;
-    if (f && (f.id === wanted || f.id === `redirect-${wanted}` || (wanted === "acao-mismatch" && f.id === "redirect-origin-null"))) {
+    if (f && sameRule(r.browser, f.id, wanted)) {
       delete f.candidates; // the browser's own message settles it
       return fromFinding(r, f, "certain", [], credentialsFrom(evidence, include, evidence.include === null));
     }

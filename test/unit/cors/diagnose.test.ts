@@ -217,6 +217,15 @@ describe("Firefox reports response-phase failures as completed", () => {
     expect(buildFix({ exchange: ex, diagnosis: d }).notes.join(" ")).toMatch(/The preflight was also redirected \(status 307 to .\/r\/moved.\)/);
     check(exchange({ method: "PUT", preflight: { status: 307, headers: preflight.headers }, response: null, outcome: FAILED }), { verdict: "blocked", id: "preflight-redirect" });
   });
+  test("Firefox's console line does not say the preflight failed: with it as a hint, the preflight's rule is still named", () => {
+    const line = (status: number) =>
+      `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${API}/api. (Reason: CORS header \u2018Access-Control-Allow-Origin\u2019 missing). Status code: ${status}.`;
+    const put = (status: number, headers: object) =>
+      exchange({ browser: "firefox", method: "PUT", preflight: { status, headers: headers as never, error: "NS_ERROR_DOM_BAD_URI" }, response: null, outcome: "NS_ERROR_DOM_BAD_URI", hints: { consoleMessage: line(status) } });
+    check(put(204, {}), { verdict: "blocked", id: "preflight-acao-missing", phase: "preflight" });
+    // "Status code: 301" reads as a redirect hop; here it is the preflight's own 3xx
+    check(put(301, { Location: "/x" }), { verdict: "blocked", id: "preflight-acao-missing", phase: "preflight" });
+  });
   test("a 3xx without ACAO: Firefox cancels the target with NS_ERROR_UNEXPECTED, the 3xx headers decide", () => {
     const d = check(exchange({ browser: "firefox", redirects: [{ status: 302, location: `${API}/next` }], response: null, outcome: "NS_ERROR_UNEXPECTED" }), { verdict: "blocked", id: "redirect-acao-missing", hop: 1 });
     expect(d.explanation).toMatch(/failure of the redirect target \(NS_ERROR_UNEXPECTED\)/);
