@@ -168,26 +168,39 @@ function scenarioFor(request: PageRequest): fc.Arbitrary<Omit<Scenario, "name">>
     });
 }
 
-type RedirectSpec = { status: number; to: "api" | "third"; acao: string | null; acac: string | null };
+type Hop3xx = { status: number; acao: string | null; acac: string | null };
+type RedirectSpec = Hop3xx & { to: "api" | "third"; via: Hop3xx | null };
 
-/** The scenario's redirect: the 3xx with its CORS lines, to `route` on the target origin. */
+/** The scenario's redirect: the 3xx with its CORS lines, to `route` on the target origin,
+ * through a second 3xx there when `via` says so. */
 function redirectTo(r: RedirectSpec, route: RouteSpec, preflight?: ResponseSpec): NonNullable<Scenario["redirect"]> {
   const headers = corsLines(r.acao, r.acac, []);
-  return { status: r.status, ...(preflight ? { preflight } : {}), ...(headers.length > 0 ? { headers } : {}), to: { origin: r.to, route } };
+  const viaHeaders = r.via ? corsLines(r.via.acao, r.via.acac, []) : [];
+  const via = r.via ? { via: { status: r.via.status, ...(viaHeaders.length > 0 ? { headers: viaHeaders } : {}) } } : {};
+  return { status: r.status, ...(preflight ? { preflight } : {}), ...(headers.length > 0 ? { headers } : {}), to: { origin: r.to, route }, ...via };
 }
 
+const HOP_3XX: fc.Arbitrary<Hop3xx> = fc.record({
+  status: fc.constantFrom(301, 302, 303, 307, 308),
+  acao: fc.constantFrom<string | null>("$origin", "$origin", "*", null),
+  acac: fc.constantFrom<string | null>(null, "true"),
+});
+
 /** One scenario in five goes through a redirect: to the same server or to another origin (after
- * which the browser sends Origin: null), with or without CORS lines on the 3xx itself. */
+ * which the browser sends Origin: null), with or without CORS lines on the 3xx itself, and
+ * one of those in four through a second 3xx. */
 const REDIRECT: fc.Arbitrary<RedirectSpec | null> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(null) },
   {
     weight: 1,
-    arbitrary: fc.record({
-      status: fc.constantFrom(301, 302, 303, 307, 308),
-      to: fc.constantFrom<"api" | "third">("api", "third"),
-      acao: fc.constantFrom<string | null>("$origin", "$origin", "*", null),
-      acac: fc.constantFrom<string | null>(null, "true"),
-    }),
+    arbitrary: fc
+      .record({
+        first: HOP_3XX,
+        to: fc.constantFrom<"api" | "third">("api", "third"),
+        // one redirect in four goes through a second 3xx on the target's origin
+        via: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: HOP_3XX }),
+      })
+      .map(({ first, to, via }) => ({ ...first, to, via })),
   },
 );
 

@@ -36,7 +36,15 @@ export function scenarioUrl(s: Scenario, servers: TestServers, runId: string): s
     let location: string;
     if ("literal" in to) location = to.literal;
     else if ("userinfoOn" in to) location = specUrl(servers.thirdOrigin, withPage(to.route, servers.pageOrigin), `${path}-target`).replace("http://", "http://user:secret@");
-    else location = specUrl(to.origin === "third" ? servers.thirdOrigin : servers.apiOrigin, withPage(to.route, servers.pageOrigin), `${path}-target`);
+    else {
+      const origin = to.origin === "third" ? servers.thirdOrigin : servers.apiOrigin;
+      location = specUrl(origin, withPage(to.route, servers.pageOrigin), `${path}-target`);
+      const via = s.redirect.via;
+      if (via) {
+        const second: RouteSpec = { actual: { status: via.status, headers: [...(via.headers ?? []), ["Location", location]] }, ...(to.route.preflight ? { preflight: to.route.preflight } : {}) };
+        location = specUrl(origin, withPage(second, servers.pageOrigin), `${path}-via`);
+      }
+    }
     const headers: [string, string][] = [...(s.redirect.headers ?? []), ["Location", location]];
     const first: RouteSpec = { actual: { status: s.redirect.status, headers }, ...(s.redirect.preflight ? { preflight: s.redirect.preflight } : {}) };
     return specUrl(servers.apiOrigin, withPage(first, servers.pageOrigin), path);

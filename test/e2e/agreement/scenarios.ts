@@ -37,6 +37,9 @@ export interface Scenario {
     to: { origin: "third" | "api"; route: RouteSpec } | { literal: string } | { userinfoOn: "third"; route: RouteSpec };
     /** headers on the 3xx itself */
     headers?: [string, string][];
+    /** a second redirect: the first Location answers with this 3xx (and headers), on the same
+     * origin, to the route; it answers OPTIONS as the route does */
+    via?: { status: number; headers?: [string, string][] };
     /** the answer to an OPTIONS at the first URL (default: 404, no CORS headers) */
     preflight?: ResponseSpec;
   };
