@@ -11,7 +11,7 @@ import { corsErrorId } from "./cdp-errors";
 import { isSafelistedMethod } from "./methods";
 import { type CredentialsEvidence, credentialsEvidence } from "./credentials";
 import { type Walk, walkExchange } from "./evaluate";
-import { type ExplainContext, explainFinding, explainNetwork } from "./explain";
+import { type ExplainContext, explainFinding, explainNetwork, explainRedirectStop } from "./explain";
 import type { Finding } from "./finding";
 import { headerValue } from "./headers";
 import { FAILURE_IDS } from "./ids";
@@ -22,6 +22,7 @@ import { isCorsErrorString, netErrorId } from "./net-errors";
 import { normalizeExchange } from "./normalize";
 import { hostOf, isHttpScheme, originOf, schemeOf } from "./origin";
 import { needsPreflight } from "./preflight";
+import { redirectStop } from "./redirect-stop";
 import { computeWarnings } from "./warnings";
 
 const FAILURES = new Set<string>(FAILURE_IDS);
@@ -361,10 +362,13 @@ function synthetic(r: Run, id: string, detail?: string, received?: string): Find
 }
 
 function networkError(r: Run, id: string, error: string): Diagnosis {
-  const d = base(r, "network-error", explainNetwork(id, error, r.ctx));
-  const phase: FailurePhase = id === "non-cors-blocked-by-client" || id === "non-cors-mixed-content" || id === "non-cors-csp-blocked" ? "request" : id === "redirect-disallowed-scheme" || id === "non-cors-too-many-redirects" ? "redirect" : "connect";
-  const f: Finding = { id, phase, index: 0, header: null, received: null, required: null, url: r.url, preflightPrefix: false, netError: error };
-  if (phase === "redirect") f.hop = 1;
+  // cancelled at a redirect it did not follow: fetch's redirect "manual" or "error", most likely
+  const stop = id === "non-cors-aborted" ? redirectStop(r.ex) : null;
+  const d = base(r, "network-error", stop ? explainRedirectStop(r.ctx, stop.status, stop.location) : explainNetwork(id, error, r.ctx));
+  const phase: FailurePhase =
+    id === "non-cors-blocked-by-client" || id === "non-cors-mixed-content" || id === "non-cors-csp-blocked" ? "request" : stop || id === "redirect-disallowed-scheme" || id === "non-cors-too-many-redirects" ? "redirect" : "connect";
+  const f: Finding = { id, phase, index: stop?.index ?? 0, header: null, received: null, required: null, url: r.url, preflightPrefix: false, netError: error };
+  if (phase === "redirect") f.hop = stop ? stop.index + 1 : 1;
   d.failure = toFailure(r, f, "certain", []);
   d.failure.received = error;
   d.warnings = warningsFor(r, credentialsEvidence(r.ex).include, false, false);

@@ -22,7 +22,7 @@ import { expectFixesWork, liveByUrl } from "./agreement/fix-check";
 import { isNotCorsByConstruction, issueInPage, scenarioUrl, sleep } from "./agreement/run";
 import { generatedFor } from "./agreement/generated";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
-import { type AgreementRow, idMatch, reportAgreement } from "./agreement/table";
+import { type AgreementRow, idMatch, isOpaqueRedirect, REDIRECT_STOP, redirectStopReading, reportAgreement } from "./agreement/table";
 
 let harness: ExtHarness;
 let servers: TestServers;
@@ -103,7 +103,9 @@ async function run(s: Scenario): Promise<AgreementRow> {
   const message = corsMessageFor(consoleLines.slice(before), url, hopUrls);
 
   let browserVerdict: Verdict;
-  if (result.ok) browserVerdict = isNotCorsByConstruction(s) ? "not-cors" : "allowed";
+  // an opaque redirect (fetch's redirect: "manual") is compared as REDIRECT_STOP says
+  if (isOpaqueRedirect(result)) browserVerdict = "network-error";
+  else if (result.ok) browserVerdict = isNotCorsByConstruction(s) ? "not-cors" : "allowed";
   else browserVerdict = message ? "blocked" : "network-error";
 
   let browserId: string | null = null;
@@ -120,6 +122,7 @@ async function run(s: Scenario): Promise<AgreementRow> {
   const extVerdict = entry.diagnosis.verdict;
   const extId = entry.diagnosis.failure?.id ?? null;
   const row: AgreementRow = { name: s.name, browserVerdict, extVerdict, browserId, extId, message, agree: false };
+  if (isOpaqueRedirect(result)) row.redirectStop = redirectStopReading(entry.diagnosis);
   if (checkCanExpress(s)) {
     const cli = await cliCheck(s, url, servers.pageOrigin, "chromium");
     row.cliVerdict = cli.diagnosis.verdict;
@@ -129,7 +132,10 @@ async function run(s: Scenario): Promise<AgreementRow> {
   const match = browserId === null ? "same" : idMatch(entry.diagnosis, [browserId]);
   if (match === "candidate") row.candidate = true;
   row.agree =
-    extVerdict === browserVerdict && match !== "differs" && (row.cliVerdict === undefined || (row.cliVerdict === browserVerdict && idOk(row.cliId)));
+    extVerdict === browserVerdict &&
+    match !== "differs" &&
+    (row.redirectStop === undefined || row.redirectStop === REDIRECT_STOP) &&
+    (row.cliVerdict === undefined || (row.cliVerdict === browserVerdict && idOk(row.cliId)));
   return row;
 }
 
@@ -146,12 +152,14 @@ async function expectAgreement(scenario: Scenario): Promise<void> {
     id: row.browserId === null || row.candidate ? named : row.extId,
     cliVerdict: row.cliVerdict ?? "(n/a)",
     cliId: row.cliVerdict === undefined || row.browserId === null ? named : row.cliId,
+    redirectStop: row.redirectStop ?? "(n/a)",
     message: row.message,
   }).toEqual({
     verdict: row.browserVerdict,
     id: named,
     cliVerdict: row.cliVerdict === undefined ? "(n/a)" : row.browserVerdict,
     cliId: named,
+    redirectStop: row.redirectStop === undefined ? "(n/a)" : REDIRECT_STOP,
     message: row.message,
   });
 }

@@ -16,7 +16,7 @@ import { expectFixesWork } from "./agreement/fix-check";
 import { isNotCorsByConstruction, issueInPage, scenarioUrl, sleep } from "./agreement/run";
 import { generatedFor } from "./agreement/generated";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
-import { type AgreementRow, idMatch, reportAgreement } from "./agreement/table";
+import { type AgreementRow, idMatch, isOpaqueRedirect, REDIRECT_STOP, redirectStopReading, reportAgreement } from "./agreement/table";
 
 let harness: FirefoxHarness;
 let servers: TestServers;
@@ -90,7 +90,9 @@ async function run(s: Scenario): Promise<AgreementRow> {
   const specific = mineLines.find((l) => !GENERIC.test(l)) ?? null;
 
   let browserVerdict: Verdict;
-  if (result.ok) browserVerdict = isNotCorsByConstruction(s) ? "not-cors" : "allowed";
+  // an opaque redirect (fetch's redirect: "manual") is compared as REDIRECT_STOP says
+  if (isOpaqueRedirect(result)) browserVerdict = "network-error";
+  else if (result.ok) browserVerdict = isNotCorsByConstruction(s) ? "not-cors" : "allowed";
   else browserVerdict = specific ? "blocked" : "network-error";
 
   const match = specific ? matchBrowserMessage(specific, "firefox") : null;
@@ -98,7 +100,17 @@ async function run(s: Scenario): Promise<AgreementRow> {
   const extVerdict = entry.diagnosis.verdict;
   const extId = entry.diagnosis.failure?.id ?? null;
   const idStands = browserId === null ? "same" : idMatch(entry.diagnosis, family(browserId));
-  const row: AgreementRow = { name: s.name, browserVerdict, extVerdict, browserId, extId, message: specific ?? mineLines[0] ?? null, agree: extVerdict === browserVerdict && idStands !== "differs" };
+  const redirectStop = isOpaqueRedirect(result) ? redirectStopReading(entry.diagnosis) : undefined;
+  const row: AgreementRow = {
+    name: s.name,
+    browserVerdict,
+    extVerdict,
+    browserId,
+    extId,
+    message: specific ?? mineLines[0] ?? null,
+    agree: extVerdict === browserVerdict && idStands !== "differs" && (redirectStop === undefined || redirectStop === REDIRECT_STOP),
+  };
+  if (redirectStop !== undefined) row.redirectStop = redirectStop;
   if (idStands === "candidate") row.candidate = true;
   return row;
 }
@@ -106,10 +118,11 @@ async function run(s: Scenario): Promise<AgreementRow> {
 async function expectAgreement(scenario: Scenario): Promise<void> {
   const row = await run(scenario);
   rows.push(row);
-  expect({ verdict: row.extVerdict, idAgrees: row.agree || row.extVerdict !== row.browserVerdict, id: row.extId, message: row.message }).toEqual({
+  expect({ verdict: row.extVerdict, idAgrees: row.agree || row.extVerdict !== row.browserVerdict, id: row.extId, redirectStop: row.redirectStop ?? "(n/a)", message: row.message }).toEqual({
     verdict: row.browserVerdict,
     idAgrees: true,
     id: row.extId,
+    redirectStop: row.redirectStop === undefined ? "(n/a)" : REDIRECT_STOP,
     message: row.message,
   });
 }

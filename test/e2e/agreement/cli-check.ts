@@ -10,7 +10,8 @@ import type { Scenario } from "./scenarios";
 
 export function checkCanExpress(s: Scenario): boolean {
   const r = s.request;
-  return (r.kind === "fetch" || r.kind === "xhr") && !r.mode && !r.abortAfterMs && s.target !== "same";
+  // the CLI follows redirects, as fetch does by default: it has no redirect mode to set
+  return (r.kind === "fetch" || r.kind === "xhr") && !r.mode && !r.redirect && !r.abortAfterMs && s.target !== "same";
 }
 
 export async function cliCheck(s: Scenario, url: string, pageOrigin: string, browser: BrowserKind): Promise<DiagnosedExchange> {

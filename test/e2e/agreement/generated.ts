@@ -142,6 +142,9 @@ function scenarioFor(request: PageRequest): fc.Arbitrary<Omit<Scenario, "name">>
       // the same request twice, the second compared: a preflight that passed with a max-age is
       // then taken from the browser's cache, unseen, and the engine must infer it
       repeat: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      // a fetch that meets a redirect may ask not to follow it: "manual" gets the 3xx itself
+      // (an opaque redirect, if the 3xx passes the CORS check), "error" fails
+      redirectMode: fc.constantFrom<"follow" | "manual" | "error">("follow", "follow", "follow", "follow", "manual", "error"),
     })
     .chain((g) => fc.tuple(fc.constant(g), REDIRECT))
     .map(([g, redirect]) => {
@@ -162,9 +165,11 @@ function scenarioFor(request: PageRequest): fc.Arbitrary<Omit<Scenario, "name">>
       const route = { preflight, actual };
       const again = g.repeat ? { repeat: true } : {};
       if (!redirect) return { request, route, ...again };
+      // a no-cors fetch must follow: any other mode throws before anything is sent
+      const redirected: PageRequest = request.kind === "fetch" && request.mode !== "no-cors" && g.redirectMode !== "follow" ? { ...request, redirect: g.redirectMode } : request;
       // the first server answers the OPTIONS as the target does (so that a preflighted request
       // can get as far as the redirect), and the request itself with the 3xx
-      return { request, redirect: redirectTo(redirect, route, preflight), ...again };
+      return { request: redirected, redirect: redirectTo(redirect, route, preflight), ...again };
     });
 }
 

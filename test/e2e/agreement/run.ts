@@ -65,6 +65,7 @@ export async function issueInPage(page: Page, request: PageRequest, url: string)
           if (req.headers) init.headers = req.headers;
           if (req.credentials) init.credentials = req.credentials;
           if (req.mode) init.mode = req.mode;
+          if (req.redirect) init.redirect = req.redirect;
           if (req.body !== undefined) init.body = req.body;
           const response = await fetch(target, init);
           await response.arrayBuffer().catch(() => undefined);

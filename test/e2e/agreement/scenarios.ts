@@ -17,6 +17,8 @@ export interface PageRequest {
   headers?: [string, string][];
   credentials?: "include" | "omit" | "same-origin";
   mode?: "cors" | "no-cors";
+  /** fetch's redirect mode (default follow) */
+  redirect?: "follow" | "manual" | "error";
   /** img/script: the crossorigin attribute (absent: no-cors for an image, anonymous for a module script) */
   crossOrigin?: "anonymous" | "use-credentials";
   body?: string;

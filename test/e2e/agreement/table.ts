@@ -19,6 +19,23 @@ export function idMatch(diagnosis: Diagnosis, browserIds: string[]): "same" | "c
   return unseen && (failure.candidates ?? []).some((c) => browserIds.includes(c)) ? "candidate" : "differs";
 }
 
+/**
+ * A fetch with redirect: "manual" gets an opaque-redirect response; the capture sees the request
+ * cancelled at its 3xx, exactly as for redirect: "error", which fails (src/cors/redirect-stop.ts).
+ * The extension cannot tell the two apart, so the browser's opaque redirect is compared as the
+ * one reading the capture allows: a network error, `non-cors-aborted`, at the redirect, whose
+ * explanation names both modes. Counted in the report.
+ */
+export const REDIRECT_STOP = "network-error non-cors-aborted at redirect";
+
+export function redirectStopReading(d: Diagnosis): string {
+  return `${d.verdict} ${d.failure?.id ?? "-"} at ${d.failure?.phase ?? "-"}`;
+}
+
+export function isOpaqueRedirect(result: { ok: boolean; type?: string }): boolean {
+  return result.ok && result.type === "opaqueredirect";
+}
+
 export interface AgreementRow {
   name: string;
   browserVerdict: Verdict;
@@ -33,6 +50,8 @@ export interface AgreementRow {
   agree: boolean;
   /** the browser's rule is among the diagnosis's candidates, not its first (see idMatch) */
   candidate?: boolean;
+  /** the page got an opaque redirect: the extension's reading (see REDIRECT_STOP) */
+  redirectStop?: string;
 }
 
 export function formatTable(browserName: string, rows: AgreementRow[]): string {
@@ -57,8 +76,9 @@ export function reportAgreement(browserName: string, rows: AgreementRow[]): void
   const named = rows.filter((r) => r.browserId !== null).length;
   const checked = rows.filter((r) => r.cliVerdict !== undefined).length;
   const candidates = rows.filter((r) => r.agree && r.candidate).length;
+  const stops = rows.filter((r) => r.agree && r.redirectStop !== undefined).length;
   process.stdout.write(
-    `\n${browserName} agreement: ${agreeing}/${rows.length} verdicts and ids agree (${candidates} of them with the browser's rule among the diagnosis's candidates, the credentials mode unseen); ${browserName} named a CORS rule in ${named}; \`cors-lens check\` ran on ${checked}\n${formatTable(browserName, rows)}\n`,
+    `\n${browserName} agreement: ${agreeing}/${rows.length} verdicts and ids agree (${candidates} of them with the browser's rule among the diagnosis's candidates, the credentials mode unseen; ${stops} opaque redirects read as stopped at the redirect); ${browserName} named a CORS rule in ${named}; \`cors-lens check\` ran on ${checked}\n${formatTable(browserName, rows)}\n`,
   );
   const out = join(__dirname, "../../../test-output");
   mkdirSync(out, { recursive: true });

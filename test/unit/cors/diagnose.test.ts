@@ -243,6 +243,12 @@ describe("Firefox reports response-phase failures as completed", () => {
 
 describe("redirects", () => {
   const hop = (headers: object = ACAO(), status = 302, location = `${API}/next`) => [{ status, location, headers: headers as never }];
+  test("cancelled at a redirect it did not follow (fetch's redirect: \"manual\" or \"error\"): said so, at the redirect", () => {
+    const d = check(exchange({ redirects: hop(ACAO(), 307), response: null, outcome: "net::ERR_ABORTED" }), { verdict: "network-error", id: "non-cors-aborted", phase: "redirect", hop: 1 });
+    expect(d.explanation).toMatch(/stopped at its 307 redirect to http:\/\/localhost:4000\/api\/next.*redirect: "manual".*opaque-redirect response.*redirect: "error"/);
+    // cancelled before any redirect: the page's own abort
+    expect(check(exchange({ response: null, outcome: "net::ERR_ABORTED" }), { verdict: "network-error", id: "non-cors-aborted", phase: "connect" }).explanation).toMatch(/cancelled by the page/);
+  });
   test("same-server redirect with CORS headers on both", () => void check(exchange({ redirects: hop(), response: { status: 200, headers: ACAO() } }), { verdict: "allowed" }));
   test("ACAO missing on the 3xx", () => void check(exchange({ redirects: hop({}), response: null, outcome: FAILED }), { verdict: "blocked", id: "redirect-acao-missing", phase: "redirect", hop: 1 }));
   test("ACAO mismatch on the 3xx", () => void check(exchange({ redirects: hop(ACAO("http://x.com")), response: null, outcome: FAILED }), { verdict: "blocked", id: "redirect-acao-mismatch" }));
