@@ -599,6 +599,10 @@ function firefoxCompleted(r: Run, ev: CredentialsEvidence): Diagnosis {
     const creds = ev.include !== null ? credentialsFrom(ev, ev.include, true) : { mode: "unknown" as const, inferred: true, include: null };
     return fromFinding(r, w.finding, differs ? "likely" : "certain", differs && other ? [other.id] : [], creds, " Firefox reports such a request as completed in its network log, but the page could not read the response.");
   }
+  // a 3xx that passed the check and ends the exchange was not followed: Firefox completes the
+  // request at it for fetch's redirect "manual" and "error" alike (redirect-stop.ts)
+  const stop = redirectStop(r.ex);
+  if (stop && stop.index === r.ex.hops.length - 1) return networkError(r, "non-cors-aborted", `${stop.status} (not followed)`);
   if (ev.include === null) {
     const inc = walk(r, true).finding;
     if (consistent(r, inc)) {

@@ -130,7 +130,7 @@ export function explainFinding(f: Finding, ctx: ExplainContext): string {
 /** A request cancelled at a redirect it did not follow (redirect-stop.ts). */
 export function explainRedirectStop(ctx: ExplainContext, status: number, location: string | null): string {
   const to = location ? ` to ${location}` : "";
-  return `The ${ctx.method} request to ${ctx.url} stopped at its ${status} redirect${to}: the browser cancelled it before requesting the target. A fetch with redirect: "manual" ends this way, and the page then gets an opaque-redirect response (type "opaqueredirect", status 0, no headers or body) rather than an error; with redirect: "error" fetch fails instead; a page that cancelled the request at that moment looks the same. This is not a CORS problem.`;
+  return `The ${ctx.method} request to ${ctx.url} stopped at its ${status} redirect${to}: the browser did not request the target. A fetch with redirect: "manual" ends this way, and the page then gets an opaque-redirect response (type "opaqueredirect", status 0, no headers or body) rather than an error; with redirect: "error" fetch fails instead; a page that cancelled the request at that moment looks the same. This is not a CORS problem.`;
 }
 
 /** Network failures that are not CORS. */

@@ -130,6 +130,10 @@ export const SCENARIOS: Scenario[] = [
   // ── redirects ───────────────────────────────────────────────────────────────────────
   { name: "redirect-same-server-ok", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "api", route: { actual: ok(ORIGIN) } } } },
   { name: "redirect-hop-no-acao", request: { kind: "fetch" }, redirect: { status: 302, to: { origin: "api", route: { actual: ok(ORIGIN) } } } },
+  // fetch's redirect modes: "manual" hands the page the 3xx as an opaque redirect, "error" fails;
+  // both stop at the redirect, and the capture cannot tell them apart (redirect-stop.ts)
+  { name: "redirect-mode-manual", request: { kind: "fetch", redirect: "manual" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "api", route: { actual: ok(ORIGIN) } } } },
+  { name: "redirect-mode-error", request: { kind: "fetch", redirect: "error" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "api", route: { actual: ok(ORIGIN) } } } },
   { name: "redirect-cross-origin-star", request: { kind: "fetch" }, redirect: { status: 307, headers: [ORIGIN], to: { origin: "third", route: { actual: ok(STAR) } } } },
   { name: "redirect-cross-origin-page-origin", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "third", route: { actual: ok(["Access-Control-Allow-Origin", "$page"]) } } } },
   { name: "redirect-cross-origin-reflect-null", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "third", route: { actual: ok(ORIGIN) } } } },

@@ -246,6 +246,11 @@ describe("redirects", () => {
   test("cancelled at a redirect it did not follow (fetch's redirect: \"manual\" or \"error\"): said so, at the redirect", () => {
     const d = check(exchange({ redirects: hop(ACAO(), 307), response: null, outcome: "net::ERR_ABORTED" }), { verdict: "network-error", id: "non-cors-aborted", phase: "redirect", hop: 1 });
     expect(d.explanation).toMatch(/stopped at its 307 redirect to http:\/\/localhost:4000\/api\/next.*redirect: "manual".*opaque-redirect response.*redirect: "error"/);
+    // Firefox completes the request at the 3xx it did not follow
+    const ff = check(exchange({ browser: "firefox", response: { status: 302, headers: { ...ACAO(), Location: `${API}/next` } } }), { verdict: "network-error", id: "non-cors-aborted", phase: "redirect" });
+    expect(ff.explanation).toMatch(/stopped at its 302 redirect to http:\/\/localhost:4000\/api\/next/);
+    // …but a 3xx that fails the check is still Firefox's CORS refusal
+    check(exchange({ browser: "firefox", response: { status: 302, headers: { Location: `${API}/next` } } }), { verdict: "blocked", id: "redirect-acao-missing" });
     // cancelled before any redirect: the page's own abort
     expect(check(exchange({ response: null, outcome: "net::ERR_ABORTED" }), { verdict: "network-error", id: "non-cors-aborted", phase: "connect" }).explanation).toMatch(/cancelled by the page/);
   });
