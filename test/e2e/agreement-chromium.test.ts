@@ -198,6 +198,7 @@ test("a HAR built by chrome-har from this session's CDP events is diagnosed with
   const differing: string[] = [];
   let incomplete = 0;
   let misattributed = 0;
+  let modeUnseen = 0;
   for (const exchange of result.exchanges) {
     const twin = live.get(`${exchange.method} ${exchange.url}`);
     if (!twin) continue;
@@ -214,11 +215,18 @@ test("a HAR built by chrome-har from this session's CDP events is diagnosed with
       continue;
     }
     const verdict = diagnose(exchange).verdict;
+    // Without the ExtraInfo event the file holds only the renderer's provisional headers (no
+    // Origin, no Sec-Fetch-Mode): a no-cors POST then looks like a cors one, and its success is
+    // read as allowed (seed 19: the first of a repeated no-cors POST). Counted, not compared.
+    if (verdict === "allowed" && twin.diagnosis.verdict === "not-cors" && exchange.hops.every((h) => h.requestHeaders === null)) {
+      modeUnseen++;
+      continue;
+    }
     compared.push(exchange.url);
     if (verdict !== twin.diagnosis.verdict) differing.push(`${exchange.method} ${exchange.url}: chrome-har ${verdict}, live ${twin.diagnosis.verdict}`);
   }
   process.stdout.write(
-    `chrome-har: ${result.exchanges.length} exchanges read, ${compared.length} compared with live capture, ${differing.length} differ, ${incomplete} incomplete in the file, ${misattributed} with another response's headers\n`,
+    `chrome-har: ${result.exchanges.length} exchanges read, ${compared.length} compared with live capture, ${differing.length} differ, ${incomplete} incomplete in the file, ${misattributed} with another response's headers, ${modeUnseen} no-cors with only provisional headers\n`,
   );
   expect(differing).toEqual([]);
   // chrome-har leaves out failed requests (every CORS block among them), so it covers the
