@@ -14,7 +14,7 @@ import { type Walk, walkExchange } from "./evaluate";
 import { type ExplainContext, explainFinding, explainNetwork, explainRedirectStop } from "./explain";
 import type { Finding } from "./finding";
 import { headerValue } from "./headers";
-import { FAILURE_IDS } from "./ids";
+import { checkRuleOf, FAILURE_IDS } from "./ids";
 import { DEFAULT_MAX_AGE, MAX_AGE_CAP, preflightCacheLifetime } from "./max-age";
 import { type MessageMatch, matchBrowserMessage } from "./messages";
 import type { BrowserKind, Confidence, CredentialsMode, Diagnosis, Exchange, ExchangeHints, Failure, FailurePhase, Hop, Warning } from "./model";
@@ -22,7 +22,7 @@ import { isCorsErrorString, netErrorId } from "./net-errors";
 import { normalizeExchange } from "./normalize";
 import { hostOf, isHttpScheme, originOf, schemeOf } from "./origin";
 import { needsPreflight } from "./preflight";
-import { redirectStop } from "./redirect-stop";
+import { type RedirectStop, redirectStop } from "./redirect-stop";
 import { computeWarnings } from "./warnings";
 
 const FAILURES = new Set<string>(FAILURE_IDS);
@@ -361,9 +361,10 @@ function synthetic(r: Run, id: string, detail?: string, received?: string): Find
   return f;
 }
 
-function networkError(r: Run, id: string, error: string): Diagnosis {
-  // cancelled at a redirect it did not follow: fetch's redirect "manual" or "error", most likely
-  const stop = id === "non-cors-aborted" ? redirectStop(r.ex) : null;
+/** `stop`: where a cancelled request stopped at a redirect it did not follow (fetch's redirect
+ * "manual" or "error", most likely); found here for Chromium's net::ERR_ABORTED, given by
+ * firefoxCompleted for Firefox. */
+function networkError(r: Run, id: string, error: string, stop: RedirectStop | null = id === "non-cors-aborted" ? redirectStop(r.ex) : null): Diagnosis {
   const d = base(r, "network-error", stop ? explainRedirectStop(r.ctx, stop.status, stop.location) : explainNetwork(id, error, r.ctx));
   const phase: FailurePhase =
     id === "non-cors-blocked-by-client" || id === "non-cors-mixed-content" || id === "non-cors-csp-blocked" ? "request" : stop || id === "redirect-disallowed-scheme" || id === "non-cors-too-many-redirects" ? "redirect" : "connect";
@@ -500,8 +501,7 @@ function networkFailure(r: Run, error: string, ev: CredentialsEvidence): Diagnos
 function sameRule(browser: BrowserKind, found: string, named: string): boolean {
   if (found === named || found === `redirect-${named}` || (named === "acao-mismatch" && found === "redirect-origin-null")) return true;
   if (browser !== "firefox") return false;
-  const rule = (id: string) => id.replace(/^(preflight|redirect)-(?=aca[oc]-)/, "");
-  return /^aca[oc]-/.test(rule(named)) && rule(found) === rule(named);
+  return /^aca[oc]-/.test(checkRuleOf(named)) && checkRuleOf(found) === checkRuleOf(named);
 }
 
 function blockedFromHint(r: Run, id: string, ev?: CredentialsEvidence): Diagnosis | null {
@@ -602,7 +602,7 @@ function firefoxCompleted(r: Run, ev: CredentialsEvidence): Diagnosis {
   // a 3xx that passed the check and ends the exchange was not followed: Firefox completes the
   // request at it for fetch's redirect "manual" and "error" alike (redirect-stop.ts)
   const stop = redirectStop(r.ex);
-  if (stop && stop.index === r.ex.hops.length - 1) return networkError(r, "non-cors-aborted", `${stop.status} (not followed)`);
+  if (stop && stop.index === r.ex.hops.length - 1) return networkError(r, "non-cors-aborted", `${stop.status} (not followed)`, stop);
   if (ev.include === null) {
     const inc = walk(r, true).finding;
     if (consistent(r, inc)) {

@@ -93,3 +93,10 @@ export const UNBLOCKER_WARNING_ID = "warn-cors-unblocker-suspected";
 export type FailureId = (typeof FAILURE_IDS)[number];
 export type NonCorsId = (typeof NON_CORS_IDS)[number];
 export type WarningId = (typeof WARNING_IDS)[number] | typeof UNBLOCKER_WARNING_ID;
+
+/** The rule of a CORS-check id without the step it failed at: `preflight-acao-missing` and
+ * `redirect-acao-missing` are both `acao-missing` (the Allow-Origin/Allow-Credentials rules are
+ * the same at each step). Other ids are returned as they are. */
+export function checkRuleOf(id: string): string {
+  return id.replace(/^(preflight|redirect)-(?=aca)/, "");
+}

@@ -3,6 +3,7 @@
  * preflight and on the actual response, with advice for the failure and warnings, and the
  * same policy as configuration for common servers.
  */
+import { checkRuleOf } from "../ids";
 import type { DiagnosedExchange } from "../model";
 import { failureNotes, locationOf, noHeaderFixAdvice, warningNotes } from "./notes";
 import { headerLines, policyForRequirement, wildcardFits } from "./policy-of";
@@ -19,7 +20,7 @@ function noHeaderFix(summary: string, notes: string[]): Fix {
 /** What to change, as a verb phrase, for each failure family. */
 function changePhrase(id: string, policy: CorsPolicy, req: HopRequirement, location: string | null): string {
   const acao = `Access-Control-Allow-Origin: ${policy.allowOrigins[0] ?? ""}`;
-  const base = id.replace(/^(preflight|redirect)-(?=aca)/, "");
+  const base = checkRuleOf(id);
   if (id.startsWith("redirect-") && id.includes("aca")) return `add the CORS headers (${acao}) to the redirect response too`;
   switch (base) {
     case "acao-missing":

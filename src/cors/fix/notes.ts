@@ -3,6 +3,7 @@
  * quoted here come from servers: they are shortened and only ever shown as text.
  */
 import { REDIRECT_STATUSES } from "../finding";
+import { checkRuleOf } from "../ids";
 import type { Failure, Warning } from "../model";
 import { headerValue, isControlCode } from "./headers";
 import type { HopRequirement } from "./requirements";
@@ -69,10 +70,6 @@ export function quote(value: string | null): string {
   return `"${oneLine.length > 120 ? `${oneLine.slice(0, 117)}...` : oneLine}"`;
 }
 
-function baseId(id: string): string {
-  return id.replace(/^(preflight|redirect)-(?=aca)/, "");
-}
-
 export function failureNotes(failure: Failure, req: HopRequirement, location: string | null): string[] {
   const notes: string[] = [];
   const origin = req.pageOrigin ?? "the page origin";
@@ -93,7 +90,7 @@ export function failureNotes(failure: Failure, req: HopRequirement, location: st
     notes.push(`The redirect response itself must carry these CORS headers${location ? `, or the page can call ${quote(location)} directly` : ""}.`);
   }
 
-  switch (baseId(id)) {
+  switch (checkRuleOf(id)) {
     case "acao-missing":
       if (status !== undefined && status >= 400) {
         notes.push(`The response was an error (status ${status}) and the error path dropped the CORS headers. Send the CORS headers on error responses too (register CORS before routes and error handlers; nginx "always"), and fix the error itself.`);
