@@ -14,15 +14,15 @@ import { matchBrowserMessage } from "../../src/cors/messages";
 import { toHar } from "../../src/export/har-writer";
 import { readHar } from "../../src/export/har-reader";
 import { validateCorsLensHar } from "../../src/export/validate-corslens";
-import type { DiagnosedExchange, Verdict } from "../../src/cors/model";
+import type { DiagnosedExchange } from "../../src/cors/model";
 import { type ExtHarness, launchChromiumWithExtension } from "../support/chromium";
 import { startTestServers, type TestServers } from "../support/server";
 import { checkCanExpress, cliCheck } from "./agreement/cli-check";
 import { expectFixesWork, liveByUrl } from "./agreement/fix-check";
-import { isNotCorsByConstruction, issueInPage, scenarioUrl, sleep } from "./agreement/run";
+import { browserVerdictOf, issueInPage, scenarioUrl, sleep } from "./agreement/run";
 import { generatedFor } from "./agreement/generated";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
-import { type AgreementRow, idMatch, isOpaqueRedirect, REDIRECT_STOP, redirectStopReading, reportAgreement } from "./agreement/table";
+import { type AgreementRow, idMatch, REDIRECT_STOP, redirectStopOf, reportAgreement } from "./agreement/table";
 
 let harness: ExtHarness;
 let servers: TestServers;
@@ -102,11 +102,7 @@ async function run(s: Scenario): Promise<AgreementRow> {
   const hopUrls = entry.exchange.hops.map((h) => h.url);
   const message = corsMessageFor(consoleLines.slice(before), url, hopUrls);
 
-  let browserVerdict: Verdict;
-  // an opaque redirect (fetch's redirect: "manual") is compared as REDIRECT_STOP says
-  if (isOpaqueRedirect(result)) browserVerdict = "network-error";
-  else if (result.ok) browserVerdict = isNotCorsByConstruction(s) ? "not-cors" : "allowed";
-  else browserVerdict = message ? "blocked" : "network-error";
+  const browserVerdict = browserVerdictOf(s, result, message !== null);
 
   let browserId: string | null = null;
   if (message) {
@@ -122,7 +118,8 @@ async function run(s: Scenario): Promise<AgreementRow> {
   const extVerdict = entry.diagnosis.verdict;
   const extId = entry.diagnosis.failure?.id ?? null;
   const row: AgreementRow = { name: s.name, browserVerdict, extVerdict, browserId, extId, message, agree: false };
-  if (isOpaqueRedirect(result)) row.redirectStop = redirectStopReading(entry.diagnosis);
+  const redirectStop = redirectStopOf(result, entry.diagnosis);
+  if (redirectStop !== undefined) row.redirectStop = redirectStop;
   if (checkCanExpress(s)) {
     const cli = await cliCheck(s, url, servers.pageOrigin, "chromium");
     row.cliVerdict = cli.diagnosis.verdict;

@@ -8,15 +8,16 @@
  * the extension's id must fall in the family the Reason names (cors-failures.md 6.2).
  */
 import type { Page } from "puppeteer";
+import { checkRuleOf } from "../../src/cors/ids";
 import { matchBrowserMessage } from "../../src/cors/messages";
-import type { DiagnosedExchange, Verdict } from "../../src/cors/model";
+import type { DiagnosedExchange } from "../../src/cors/model";
 import { type FirefoxHarness, launchFirefoxWithExtension } from "../support/firefox";
 import { startTestServers, type TestServers } from "../support/server";
 import { expectFixesWork } from "./agreement/fix-check";
-import { isNotCorsByConstruction, issueInPage, scenarioUrl, sleep } from "./agreement/run";
+import { browserVerdictOf, issueInPage, scenarioUrl, sleep } from "./agreement/run";
 import { generatedFor } from "./agreement/generated";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
-import { type AgreementRow, idMatch, isOpaqueRedirect, REDIRECT_STOP, redirectStopReading, reportAgreement } from "./agreement/table";
+import { type AgreementRow, idMatch, REDIRECT_STOP, redirectStopOf, reportAgreement } from "./agreement/table";
 
 let harness: FirefoxHarness;
 let servers: TestServers;
@@ -59,7 +60,7 @@ const GENERIC = /Reason: CORS request did not succeed/;
  * "Status code: 30x" makes the message's id a redirect- one, but a redirected preflight shows
  * it too. */
 function family(id: string): string[] {
-  const baseId = id.replace(/^redirect-(?=aca[oc]-)/, "");
+  const baseId = checkRuleOf(id);
   const bases = baseId === "acao-mismatch" ? ["acao-mismatch", "acao-invalid", "acao-multiple"] : [baseId];
   const ids = bases.flatMap((b) => (/^(acao|acac)-/.test(b) ? [b, `preflight-${b}`, `redirect-${b}`] : [b]));
   if (baseId === "acao-mismatch") ids.push("redirect-origin-null");
@@ -89,18 +90,14 @@ async function run(s: Scenario): Promise<AgreementRow> {
     .filter((l) => l.includes("Cross-Origin Request Blocked") && hopUrls.some((u) => l.includes(u)));
   const specific = mineLines.find((l) => !GENERIC.test(l)) ?? null;
 
-  let browserVerdict: Verdict;
-  // an opaque redirect (fetch's redirect: "manual") is compared as REDIRECT_STOP says
-  if (isOpaqueRedirect(result)) browserVerdict = "network-error";
-  else if (result.ok) browserVerdict = isNotCorsByConstruction(s) ? "not-cors" : "allowed";
-  else browserVerdict = specific ? "blocked" : "network-error";
+  const browserVerdict = browserVerdictOf(s, result, specific !== null);
 
   const match = specific ? matchBrowserMessage(specific, "firefox") : null;
   const browserId = specific ? (match?.id ?? "(unmapped message)") : null;
   const extVerdict = entry.diagnosis.verdict;
   const extId = entry.diagnosis.failure?.id ?? null;
   const idStands = browserId === null ? "same" : idMatch(entry.diagnosis, family(browserId));
-  const redirectStop = isOpaqueRedirect(result) ? redirectStopReading(entry.diagnosis) : undefined;
+  const redirectStop = redirectStopOf(result, entry.diagnosis);
   const row: AgreementRow = {
     name: s.name,
     browserVerdict,

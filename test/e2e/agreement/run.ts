@@ -7,6 +7,8 @@ import type { Page } from "puppeteer";
 import type { RouteSpec } from "../../support/server";
 import { specUrl, type TestServers } from "../../support/server";
 import type { PageRequest, Scenario } from "./scenarios";
+import type { Verdict } from "../../../src/cors/model";
+import { isOpaqueRedirect } from "./table";
 
 export interface PageResult {
   ok: boolean;
@@ -117,6 +119,15 @@ export async function issueInPage(page: Page, request: PageRequest, url: string)
     request,
     url,
   );
+}
+
+/** What the browser did, as a verdict: from the page's result, and whether the browser named
+ * a CORS rule for the request (its console line). An opaque redirect (fetch's redirect:
+ * "manual") is compared as REDIRECT_STOP says. */
+export function browserVerdictOf(s: Scenario, result: PageResult, namedRule: boolean): Verdict {
+  if (isOpaqueRedirect(result)) return "network-error";
+  if (result.ok) return isNotCorsByConstruction(s) ? "not-cors" : "allowed";
+  return namedRule ? "blocked" : "network-error";
 }
 
 /** Requests that no CORS check applies to: the page cannot be told "blocked" for them. */

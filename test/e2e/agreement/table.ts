@@ -28,12 +28,14 @@ export function idMatch(diagnosis: Diagnosis, browserIds: string[]): "same" | "c
  */
 export const REDIRECT_STOP = "network-error non-cors-aborted at redirect";
 
-export function redirectStopReading(d: Diagnosis): string {
-  return `${d.verdict} ${d.failure?.id ?? "-"} at ${d.failure?.phase ?? "-"}`;
-}
-
 export function isOpaqueRedirect(result: { ok: boolean; type?: string }): boolean {
   return result.ok && result.type === "opaqueredirect";
+}
+
+/** The extension's reading of a page's opaque redirect, to compare with REDIRECT_STOP
+ * (undefined when the page got something else). */
+export function redirectStopOf(result: { ok: boolean; type?: string }, d: Diagnosis): string | undefined {
+  return isOpaqueRedirect(result) ? `${d.verdict} ${d.failure?.id ?? "-"} at ${d.failure?.phase ?? "-"}` : undefined;
 }
 
 export interface AgreementRow {
