@@ -103,14 +103,41 @@ test("an exchange comes back exactly as encoded (redirect, two preflights, repea
   expect(roundTrip(9, exchange)).toEqual({ s: 9, exchange });
 });
 
-test("one part per piece of a hop: the core, each hop's request and response, its preflight's request and response", () => {
-  expect([...encode(9, exchange).keys()]).toEqual(["", "h0", "r0", "p0", "q0", "h1", "p1"]);
-  // a change of the outcome changes the core only; a response changes its own part only
+test("one part per piece: the core, the fixed fields, each hop's request and response, its preflight's request, end and response", () => {
+  expect([...encode(9, exchange).keys()]).toEqual(["", "u", "h0", "r0", "p0", "z0", "q0", "h1", "p1", "z1"]);
+  const changedParts = (before: Exchange, after: Exchange) => {
+    const was = encode(9, before);
+    return [...encode(9, after)].filter(([k, v]) => was.get(k) !== v).map(([k]) => k);
+  };
+  // a change of the outcome changes the core only, and the core holds no URL
   const later = structuredClone(exchange);
   later.outcome = { state: "completed", endTime: 200 };
-  const before = encode(9, exchange);
-  const changed = [...encode(9, later)].filter(([k, v]) => before.get(k) !== v).map(([k]) => k);
-  expect(changed).toEqual([""]);
+  expect(changedParts(exchange, later)).toEqual([""]);
+  expect(encode(9, later).get("")).not.toContain(API);
+  // a preflight that ends changes its end only: its request (URL, header lines) stays written
+  const inFlight = structuredClone(exchange);
+  const pf = inFlight.hops[0]?.preflight as NonNullable<Exchange["hops"][number]["preflight"]>;
+  delete pf.endTime;
+  delete pf.response;
+  expect(changedParts(inFlight, exchange)).toEqual(["z0", "q0"]);
+  // a preflight seen by its OPTIONS adds its request id to the core; the fixed fields stay
+  const earlier = structuredClone(exchange);
+  earlier.requestIds = ["41"];
+  expect(changedParts(earlier, exchange)).toEqual([""]);
+});
+
+test("version 4 entries (every field in the core, the preflight's end in its request part) still load", () => {
+  const parts = encode(9, exchange);
+  const fixed = JSON.parse(parts.get("u") ?? "") as Record<string, unknown>;
+  const core = JSON.parse(parts.get("") ?? "") as { s: number; x: Record<string, unknown> };
+  const v4 = new Map<string, string>();
+  for (const [k, v] of parts) {
+    if (k === "" || k === "u" || k.startsWith("z")) continue;
+    const end = parts.get(`z${k.slice(1)}`);
+    v4.set(k, k.startsWith("p") && end ? JSON.stringify({ ...JSON.parse(v), ...JSON.parse(end) }) : v);
+  }
+  const v4Core = JSON.stringify({ v: 4, s: core.s, x: { ...fixed, ...core.x } });
+  expect(decodeEntry(v4Core, v4)).toEqual({ s: 9, exchange });
 });
 
 test("a diagnosis given (the exchange has ended) goes into the core and comes back", () => {
