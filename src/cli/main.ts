@@ -15,7 +15,7 @@ import { type Paint, paintFor, safe } from "./colors";
 import { nodeSender, type Sender } from "./http";
 import { type CliIo, EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OK, UsageError } from "./io";
 import { LoadError, loadHarFile, MAX_FILE_BYTES, SCAN_ABOVE_BYTES } from "./load-har";
-import { probe, type ProbeRequest } from "./probe";
+import { isRedirectMode, type ProbeRequest, probe, REDIRECT_MODES } from "./probe";
 import { buildReport, renderReport } from "./report";
 import { analyzeStreaming } from "./stream-analyze";
 
@@ -31,9 +31,12 @@ Usage:
       --max-entries <n>  entries read at most (default ${DEFAULT_MAX_ENTRIES})
 
   cors-lens check <url> --origin <origin> [--method M] [--header "Name: value"]...
-                  [--credentials] [--browser chromium|firefox|both] [--json] [--audit]
+                  [--credentials] [--redirect follow|manual|error]
+                  [--browser chromium|firefox|both] [--json] [--audit]
       Send the request as a browser on <origin> would (preflight included, redirects followed
       with the CORS check on every hop) and show each browser's verdict and the fix.
+      --redirect  fetch's redirect mode (default follow): manual and error stop at a 3xx that
+                  passes the CORS check, as the browsers do
       --audit     also probe with origins the server should not trust (a foreign site, null,
                   look-alikes of <origin>, the other scheme). Use it only on servers you are
                   responsible for.
@@ -179,7 +182,7 @@ async function analyze(argv: string[], io: CliIo, paint: Paint, deps: MainDeps):
 }
 
 function renderCheck(req: ProbeRequest, results: DiagnosedExchange[], paint: Paint): string {
-  const lines = [paint.bold(`CORS check: ${safe(req.method)} ${safe(req.url)} from ${safe(req.origin)}${req.credentials ? " with credentials" : ""}`)];
+  const lines = [paint.bold(`CORS check: ${safe(req.method)} ${safe(req.url)} from ${safe(req.origin)}${req.credentials ? " with credentials" : ""}${req.redirect && req.redirect !== "follow" ? `, redirect: ${req.redirect}` : ""}`)];
   for (const r of results) {
     const { exchange, diagnosis } = r;
     const name = exchange.browser === "firefox" ? "Firefox" : "Chromium";
@@ -211,7 +214,7 @@ function renderCheck(req: ProbeRequest, results: DiagnosedExchange[], paint: Pai
 }
 
 async function check(argv: string[], io: CliIo, paint: Paint, send: Sender): Promise<number> {
-  const args = parseArgs(argv, { values: ["origin", "method", "browser"], repeatable: ["header"], switches: ["credentials", "json", "audit"] });
+  const args = parseArgs(argv, { values: ["origin", "method", "browser", "redirect"], repeatable: ["header"], switches: ["credentials", "json", "audit"] });
   const url = args.positionals[0];
   if (!url || args.positionals.length > 1) throw new UsageError("check needs exactly one URL");
   if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) throw new UsageError(`the URL must be http or https (got ${url})`);
@@ -219,12 +222,15 @@ async function check(argv: string[], io: CliIo, paint: Paint, send: Sender): Pro
   if (!originRaw) throw new UsageError("check needs --origin <origin> (the page's origin)");
   const method = args.values.get("method") ?? "GET";
   if (!TOKEN.test(method)) throw new UsageError(`invalid method ${JSON.stringify(method)}`);
+  const redirect = args.values.get("redirect") ?? "follow";
+  if (!isRedirectMode(redirect)) throw new UsageError(`--redirect must be one of ${REDIRECT_MODES.join(", ")} (got ${redirect})`);
   const req: ProbeRequest = {
     url,
     origin: parseOrigin(originRaw),
     method,
     headers: (args.lists.get("header") ?? []).map(parseHeader),
     credentials: args.switches.has("credentials"),
+    redirect,
   };
   const browsers = parseBrowser(args.values.get("browser"), true) ?? ["chromium", "firefox"];
   const results: DiagnosedExchange[] = [];

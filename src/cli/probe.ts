@@ -3,8 +3,9 @@
  * browser would send one (the engine's needsPreflight on the script-set headers), with Origin
  * and Access-Control-Request-Method/-Headers exactly as a browser writes them; then the
  * request; redirects followed like fetch() does (CORS check on every hop, the origin tainted
- * to `null` after a cross-origin hop, at most 20). The engine's own rule walk decides where
- * the browser would stop and what it would report; diagnose() then judges the Exchange.
+ * to `null` after a cross-origin hop, at most 20), or not followed when fetch's redirect mode
+ * is `manual` or `error`. The engine's own rule walk decides where the browser would stop and
+ * what it would report; diagnose() then judges the Exchange.
  */
 import { diagnose } from "../cors/diagnose";
 import { walkExchange } from "../cors/evaluate";
@@ -22,7 +23,14 @@ export interface ProbeRequest {
   /** headers the script sets (fetch init.headers) */
   headers: Header[];
   credentials: boolean;
+  /** fetch's `redirect` option (default `follow`) */
+  redirect?: RedirectMode;
 }
+
+export const REDIRECT_MODES = ["follow", "manual", "error"] as const;
+export type RedirectMode = (typeof REDIRECT_MODES)[number];
+
+export const isRedirectMode = (value: string): value is RedirectMode => (REDIRECT_MODES as readonly string[]).includes(value);
 
 const MAX_REDIRECTS = 20;
 const UA: Header = { name: "User-Agent", value: "cors-lens (browser-faithful CORS check)" };
@@ -43,7 +51,7 @@ function exchangeOf(req: ProbeRequest, browser: BrowserKind, hops: Hop[], outcom
     outcome,
     trafficClass: sameOrigin ? "same-origin" : "cross-origin",
     requestIds: [],
-    hints: { mode: "cors", credentials: req.credentials ? "include" : "same-origin", redirectMode: "follow" },
+    hints: { mode: "cors", credentials: req.credentials ? "include" : "same-origin", redirectMode: req.redirect ?? "follow" },
   };
 }
 
@@ -58,6 +66,14 @@ function blockedOutcome(exchange: Exchange, browser: BrowserKind, now: number): 
   // Firefox reports a response that fails the CORS check as completed; the page sees an error
   if (browser === "firefox" && f.phase === "response") return { state: "completed", endTime: now };
   return { state: "failed", error: browser === "firefox" ? "NS_ERROR_DOM_BAD_URI" : "net::ERR_FAILED", endTime: now };
+}
+
+/** How each browser ends a request that it does not follow past a 3xx that passed the CORS
+ * check (fetch's redirect mode `manual` or `error`, src/cors/redirect-stop.ts): Chromium aborts
+ * it after onBeforeRedirect, Firefox completes it at the 3xx. The page gets an opaque-redirect
+ * response or a TypeError; the capture shows both alike, and so does this probe. */
+function stoppedAtRedirect(browser: BrowserKind, now: number): Outcome {
+  return browser === "firefox" ? { state: "completed", endTime: now } : { state: "failed", error: "net::ERR_ABORTED", endTime: now };
 }
 
 function stops(exchange: Exchange, browser: BrowserKind): boolean {
@@ -118,6 +134,7 @@ export async function probe(req: ProbeRequest, browser: BrowserKind, send: Sende
     }
     hop.redirectUrl = next;
     if (stops(exchangeOf(req, browser, hops, pending, start), browser)) break;
+    if ((req.redirect ?? "follow") !== "follow") return finish(req, browser, hops, stoppedAtRedirect(browser, Date.now()), start);
     if (!next.startsWith("http:") && !next.startsWith("https:")) break;
     if (originOf(next) !== originOf(url) && originOf(url) !== req.origin) tainted = true;
     method = redirectedMethod(method, hop.response.status);

@@ -124,6 +124,8 @@ async function run(s: Scenario): Promise<AgreementRow> {
     const cli = await cliCheck(s, url, servers.pageOrigin, "chromium");
     row.cliVerdict = cli.diagnosis.verdict;
     row.cliId = cli.diagnosis.failure?.id ?? null;
+    const cliStop = redirectStopOf(result, cli.diagnosis);
+    if (cliStop !== undefined) row.cliRedirectStop = cliStop;
   }
   const idOk = (id: string | null | undefined) => browserId === null || browserId === id;
   const match = browserId === null ? "same" : idMatch(entry.diagnosis, [browserId]);
@@ -132,6 +134,7 @@ async function run(s: Scenario): Promise<AgreementRow> {
     extVerdict === browserVerdict &&
     match !== "differs" &&
     (row.redirectStop === undefined || row.redirectStop === REDIRECT_STOP) &&
+    (row.cliRedirectStop === undefined || row.cliRedirectStop === REDIRECT_STOP) &&
     (row.cliVerdict === undefined || (row.cliVerdict === browserVerdict && idOk(row.cliId)));
   return row;
 }
@@ -150,6 +153,7 @@ async function expectAgreement(scenario: Scenario): Promise<void> {
     cliVerdict: row.cliVerdict ?? "(n/a)",
     cliId: row.cliVerdict === undefined || row.browserId === null ? named : row.cliId,
     redirectStop: row.redirectStop ?? "(n/a)",
+    cliRedirectStop: row.cliRedirectStop ?? "(n/a)",
     message: row.message,
   }).toEqual({
     verdict: row.browserVerdict,
@@ -157,6 +161,7 @@ async function expectAgreement(scenario: Scenario): Promise<void> {
     cliVerdict: row.cliVerdict === undefined ? "(n/a)" : row.browserVerdict,
     cliId: named,
     redirectStop: row.redirectStop === undefined ? "(n/a)" : REDIRECT_STOP,
+    cliRedirectStop: row.cliRedirectStop === undefined ? "(n/a)" : REDIRECT_STOP,
     message: row.message,
   });
 }

@@ -54,6 +54,8 @@ export interface AgreementRow {
   candidate?: boolean;
   /** the page got an opaque redirect: the extension's reading (see REDIRECT_STOP) */
   redirectStop?: string;
+  /** the same, for `cors-lens check` */
+  cliRedirectStop?: string;
 }
 
 export function formatTable(browserName: string, rows: AgreementRow[]): string {

@@ -46,6 +46,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     case "/hop":
       send(302, { Location: `${otherBase}/wildcard`, "Access-Control-Allow-Origin": "*" });
       return;
+    case "/hop-no-acao":
+      send(302, { Location: `${otherBase}/wildcard` });
+      return;
     default:
       send(404, {});
       return;
@@ -67,7 +70,14 @@ beforeEach(() => {
 });
 
 interface JsonResult {
-  results: { browser: string; verdict: string; failure: { id: string; phase: string } | null; fix: { preflight: { name: string; value: string }[]; response: { name: string; value: string }[] } | null }[];
+  results: {
+    browser: string;
+    verdict: string;
+    failure: { id: string; phase: string } | null;
+    explanation: string;
+    fix: { preflight: { name: string; value: string }[]; response: { name: string; value: string }[] } | null;
+    exchange: { outcome: { state: string; error?: string } };
+  }[];
   audit?: { label: string; origin: string; severity: string; trustedWithCredentials: boolean }[];
 }
 
@@ -126,6 +136,26 @@ test("a cross-origin redirect taints the origin: the next hop sends Origin: null
   expect(seen.map((s) => `${s.path} ${s.headers.find(([n]) => n === "Origin")?.[1]}`)).toEqual(["/hop http://app.test", "/wildcard null"]);
 });
 
+test.each(["manual", "error"])("--redirect %s: the request stops at a 3xx that passes the CORS check; the target is never requested", async (mode) => {
+  const { code, out } = await runCli(["check", `${base}/hop`, "--origin", ORIGIN, "--redirect", mode, "--json"]);
+  const json = JSON.parse(out) as JsonResult;
+  // each browser as it shows the stop (src/cors/redirect-stop.ts): Chromium aborts, Firefox completes at the 3xx
+  expect(json.results.map((r) => r.exchange.outcome)).toEqual([expect.objectContaining({ state: "failed", error: "net::ERR_ABORTED" }), expect.objectContaining({ state: "completed" })]);
+  expect(json.results.map((r) => `${r.browser} ${r.verdict} ${r.failure?.id} at ${r.failure?.phase}`)).toEqual(["chromium network-error non-cors-aborted at redirect", "firefox network-error non-cors-aborted at redirect"]);
+  expect(json.results[0]?.explanation).toContain("302");
+  expect(code).toBe(1);
+  expect(seen.map((s) => s.path)).toEqual(["/hop", "/hop"]);
+  const text = await runCli(["check", `${base}/hop`, "--origin", ORIGIN, "--redirect", mode, "--browser", "chromium"]);
+  expect(text.out).toContain(`from ${ORIGIN}, redirect: ${mode}`);
+});
+
+test("--redirect manual: a 3xx that fails the CORS check is blocked there, as when following", async () => {
+  const { out } = await runCli(["check", `${base}/hop-no-acao`, "--origin", ORIGIN, "--redirect", "manual", "--json"]);
+  expect(verdicts(JSON.parse(out))).toEqual(["chromium blocked redirect-acao-missing", "firefox blocked redirect-acao-missing"]);
+  const follow = await runCli(["check", `${base}/hop-no-acao`, "--origin", ORIGIN, "--json"]);
+  expect(verdicts(JSON.parse(follow.out))).toEqual(["chromium blocked redirect-acao-missing", "firefox blocked redirect-acao-missing"]);
+});
+
 test("--audit: a server reflecting any origin with credentials is high severity", async () => {
   const { out } = await runCli(["check", `${base}/reflect`, "--origin", "https://app.example", "--browser", "chromium", "--audit", "--json"]);
   const json = JSON.parse(out) as JsonResult;
@@ -158,6 +188,7 @@ test.each([
   [["check", "http://x.test/", "--origin", ORIGIN, "--header", "X-A: a\r\nInjected: 1"], "may not contain CR, LF or NUL"],
   [["check", "http://x.test/", "--origin", ORIGIN, "--browser", "safari"], "--browser must be chromium, firefox or both"],
   [["check", "http://x.test/", "--origin", ORIGIN, "--frobnicate"], "unknown option --frobnicate"],
+  [["check", "http://x.test/", "--origin", ORIGIN, "--redirect", "follow-once"], "--redirect must be one of follow, manual, error"],
 ])("bad arguments %j → exit 2", async (args, message) => {
   const { code, err } = await runCli(args);
   expect(code).toBe(2);
