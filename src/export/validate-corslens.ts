@@ -211,7 +211,11 @@ export function validateCorsLensHar(har: unknown): string[] {
     }
     for (const hop of group.preflightHops) if (hop > hops.length) problems.push(`exchange ${id}: a preflight guards hop ${hop}, which does not exist`);
     const rc = group.request._corsLens as Obj;
-    if (rc.cachedPreflight === true && group.preflightHops.includes(0)) problems.push(`exchange ${id}: cachedPreflight is true but a preflight entry exists for the request`);
+    // cachedPreflight is the whole exchange's: some hop (the request or a redirect hop) reused
+    // a cached preflight, so that hop has no preflight entry. A request preflighted and then
+    // redirected to a URL whose preflight was still cached has one for the request itself.
+    const preflighted = new Set(group.preflightHops);
+    if (rc.cachedPreflight === true && chain.every((_, hop) => preflighted.has(hop))) problems.push(`exchange ${id}: cachedPreflight is true but every hop has a preflight entry`);
   }
   return problems;
 }

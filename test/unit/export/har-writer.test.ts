@@ -2,7 +2,8 @@ import { harFileName, toHar } from "../../../src/export/har-writer";
 import type { HarEntry } from "../../../src/export/har-types";
 import { validateCorsLensHar } from "../../../src/export/validate-corslens";
 import { harValidator } from "./har-schema";
-import { sampleLog } from "./sample-log";
+import { neverSent, sampleLog } from "./sample-log";
+import type { Exchange } from "../../../src/cors/model";
 
 const NOW = new Date(Date.UTC(2026, 10, 25, 17, 0, 0));
 const options = { redact: false, browser: "chromium" as const, browserVersion: "156.0.0.0", creatorVersion: "0.1.0", now: NOW };
@@ -133,12 +134,37 @@ describe("validateCorsLensHar catches violations", () => {
     ["a secret left in a redacted file", (h: ReturnType<typeof fresh>) => { h.log._corsLens.redacted = true; }, "Authorization is not redacted"],
     ["an unredacted cookie whose name is an object with its own toString", (h: ReturnType<typeof fresh>) => { h.log._corsLens.redacted = true; (h.log.entries[0] as HarEntry).request.cookies = JSON.parse('[{"name":{"toString":1},"value":"v"}]'); }, "cookie (a name that is not a string) is not redacted"],
     ["a body", (h: ReturnType<typeof fresh>) => { Object.assign((h.log.entries[0] as HarEntry).request, { postData: { mimeType: "text/plain", text: "x" } }); }, "postData"],
+    ["a cached preflight on an exchange whose every hop has a preflight entry", (h: ReturnType<typeof fresh>) => { requestOf(h.log.entries, "cr-200")._corsLens.cachedPreflight = true; }, "cachedPreflight is true but every hop has a preflight entry"],
   ])("%s", (_name, mutate, message) => {
     const har = fresh();
     mutate(har);
     expect(validateCorsLensHar(har).join("\n")).toContain(message);
   });
+
+  test("a request preflighted, then redirected to a URL whose preflight was cached, is valid (Chromium, generated seed 23)", () => {
+    const pf = neverSent.hops[0] as Exchange["hops"][number];
+    const target = "http://localhost:4000/items/moved";
+    const redirected: Exchange = {
+      ...neverSent,
+      id: "cr-900",
+      hops: [
+        { ...pf, requestHeaders: [{ name: "Origin", value: "http://127.0.0.1:3000" }], response: { status: 307, statusText: "Temporary Redirect", headers: [{ name: "Location", value: target }, { name: "Access-Control-Allow-Origin", value: "*" }], time: pf.startTime + 8 }, redirectUrl: target },
+        { url: target, method: "PUT", requestHeaders: [{ name: "Origin", value: "http://127.0.0.1:3000" }], startTime: pf.startTime + 9, preflightState: "cached", response: { status: 200, statusText: "OK", headers: [{ name: "Access-Control-Allow-Origin", value: "*" }], time: pf.startTime + 12 } },
+      ],
+      outcome: { state: "completed", endTime: pf.startTime + 13 },
+    };
+    const log = { ...sampleLog, entries: [...sampleLog.entries, { exchange: redirected, diagnosis: { verdict: "allowed" as const, explanation: "ok", warnings: [], cachedPreflight: true, credentials: "omit-or-same-origin" as const, credentialsInferred: true, browser: "chromium" as const } }] };
+    const har = toHar(log, options);
+    expect(roles(har.log.entries.filter((e) => e._corsLens.exchangeId === "cr-900"))).toEqual(["cr-900:request", "cr-900:preflight", "cr-900:redirect1"]);
+    expect(validateCorsLensHar(har)).toEqual([]);
+  });
 });
+
+function requestOf(entries: HarEntry[], exchangeId: string): HarEntry {
+  const entry = entries.find((e) => e._corsLens.exchangeId === exchangeId && e._corsLens.role === "request");
+  if (!entry) throw new Error(`no request entry for ${exchangeId}`);
+  return entry;
+}
 
 describe("harFileName", () => {
   const date = new Date(2026, 10, 25, 17, 15, 2);
