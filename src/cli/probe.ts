@@ -63,6 +63,9 @@ function blockedOutcome(exchange: Exchange, browser: BrowserKind, now: number): 
   if (f.netError) return { state: "failed", error: f.netError, endTime: now };
   if (f.id === "non-cors-too-many-redirects") return { state: "failed", error: browser === "firefox" ? "NS_ERROR_REDIRECT_LOOP" : "net::ERR_TOO_MANY_REDIRECTS", endTime: now };
   if (f.id === "redirect-disallowed-scheme") return { state: "failed", error: browser === "firefox" ? "NS_ERROR_DOM_BAD_URI" : "net::ERR_UNSAFE_REDIRECT", endTime: now };
+  // Firefox cancels a redirect to a user:pass@ URL with a generic failure, not as a CORS error
+  // (agreement scenario redirect-userinfo, firefox-esr); Chromium's is a CORS error
+  if (f.id === "redirect-userinfo" && browser === "firefox") return { state: "failed", error: "NS_ERROR_UNEXPECTED", endTime: now };
   // Firefox reports a response that fails the CORS check as completed; the page sees an error
   if (browser === "firefox" && f.phase === "response") return { state: "completed", endTime: now };
   return { state: "failed", error: browser === "firefox" ? "NS_ERROR_DOM_BAD_URI" : "net::ERR_FAILED", endTime: now };

@@ -17,7 +17,7 @@ import { validateCorsLensHar } from "../../src/export/validate-corslens";
 import type { DiagnosedExchange } from "../../src/cors/model";
 import { type ExtHarness, launchChromiumWithExtension } from "../support/chromium";
 import { startTestServers, type TestServers } from "../support/server";
-import { checkCanExpress, cliCheck } from "./agreement/cli-check";
+import { checkCanExpress, cliRow } from "./agreement/cli-check";
 import { expectFixesWork, liveByUrl } from "./agreement/fix-check";
 import { browserVerdictOf, issueInPage, scenarioUrl, sleep } from "./agreement/run";
 import { generatedFor } from "./agreement/generated";
@@ -121,11 +121,7 @@ async function run(s: Scenario): Promise<AgreementRow> {
   const redirectStop = redirectStopOf(result, entry.diagnosis);
   if (redirectStop !== undefined) row.redirectStop = redirectStop;
   if (checkCanExpress(s)) {
-    const cli = await cliCheck(s, url, servers.pageOrigin, "chromium");
-    row.cliVerdict = cli.diagnosis.verdict;
-    row.cliId = cli.diagnosis.failure?.id ?? null;
-    const cliStop = redirectStopOf(result, cli.diagnosis);
-    if (cliStop !== undefined) row.cliRedirectStop = cliStop;
+    Object.assign(row, (await cliRow(s, url, servers.pageOrigin, "chromium", result)).fields);
   }
   const idOk = (id: string | null | undefined) => browserId === null || browserId === id;
   const match = browserId === null ? "same" : idMatch(entry.diagnosis, [browserId]);

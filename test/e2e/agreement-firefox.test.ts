@@ -12,6 +12,7 @@ import { checkRuleOf } from "../../src/cors/ids";
 import { matchBrowserMessage } from "../../src/cors/messages";
 import type { DiagnosedExchange } from "../../src/cors/model";
 import { type FirefoxHarness, launchFirefoxWithExtension } from "../support/firefox";
+import { checkCanExpress, cliRow } from "./agreement/cli-check";
 import { startTestServers, type TestServers } from "../support/server";
 import { expectFixesWork } from "./agreement/fix-check";
 import { browserVerdictOf, issueInPage, scenarioUrl, sleep } from "./agreement/run";
@@ -109,17 +110,36 @@ async function run(s: Scenario): Promise<AgreementRow> {
   };
   if (redirectStop !== undefined) row.redirectStop = redirectStop;
   if (idStands === "candidate") row.candidate = true;
+  // `cors-lens check --browser firefox` on the same URL: Firefox's verdict, an id in the family
+  // its Reason names, and the same reading of an opaque redirect
+  if (checkCanExpress(s)) {
+    const cli = await cliRow(s, url, servers.pageOrigin, "firefox", result);
+    Object.assign(row, cli.fields);
+    const cliIdStands = browserId === null ? "same" : idMatch(cli.diagnosis, family(browserId));
+    row.cliAgrees = row.cliVerdict === browserVerdict && cliIdStands !== "differs" && (row.cliRedirectStop === undefined || row.cliRedirectStop === REDIRECT_STOP);
+    row.agree &&= row.cliAgrees;
+  }
   return row;
 }
 
 async function expectAgreement(scenario: Scenario): Promise<void> {
   const row = await run(scenario);
   rows.push(row);
-  expect({ verdict: row.extVerdict, idAgrees: row.agree || row.extVerdict !== row.browserVerdict, id: row.extId, redirectStop: row.redirectStop ?? "(n/a)", message: row.message }).toEqual({
+  const cliAgrees = row.cliAgrees ?? true;
+  const extAgrees = row.agree || row.extVerdict !== row.browserVerdict || !cliAgrees;
+  expect({
+    verdict: row.extVerdict,
+    idAgrees: extAgrees,
+    id: row.extId,
+    redirectStop: row.redirectStop ?? "(n/a)",
+    cli: cliAgrees ? "agrees" : `${row.cliVerdict} ${row.cliId ?? "-"}${row.cliRedirectStop ? ` (${row.cliRedirectStop})` : ""}`,
+    message: row.message,
+  }).toEqual({
     verdict: row.browserVerdict,
     idAgrees: true,
     id: row.extId,
     redirectStop: row.redirectStop === undefined ? "(n/a)" : REDIRECT_STOP,
+    cli: "agrees",
     message: row.message,
   });
 }

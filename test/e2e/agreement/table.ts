@@ -56,6 +56,8 @@ export interface AgreementRow {
   redirectStop?: string;
   /** the same, for `cors-lens check` */
   cliRedirectStop?: string;
+  /** whether `cors-lens check` agrees with the browser (where the test judges it apart) */
+  cliAgrees?: boolean;
 }
 
 export function formatTable(browserName: string, rows: AgreementRow[]): string {

@@ -46,6 +46,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     case "/hop":
       send(302, { Location: `${otherBase}/wildcard`, "Access-Control-Allow-Origin": "*" });
       return;
+    case "/hop-userinfo":
+      send(302, { Location: `${base.replace("://", "://user:secret@")}/wildcard`, "Access-Control-Allow-Origin": "*" });
+      return;
     case "/hop-no-acao":
       send(302, { Location: `${otherBase}/wildcard` });
       return;
@@ -154,6 +157,14 @@ test("--redirect manual: a 3xx that fails the CORS check is blocked there, as wh
   expect(verdicts(JSON.parse(out))).toEqual(["chromium blocked redirect-acao-missing", "firefox blocked redirect-acao-missing"]);
   const follow = await runCli(["check", `${base}/hop-no-acao`, "--origin", ORIGIN, "--json"]);
   expect(verdicts(JSON.parse(follow.out))).toEqual(["chromium blocked redirect-acao-missing", "firefox blocked redirect-acao-missing"]);
+});
+
+test("a redirect to user:pass@: Chromium blocks it as CORS, Firefox fails it as a network error naming the rule (as each browser does)", async () => {
+  const { out } = await runCli(["check", `${base}/hop-userinfo`, "--origin", ORIGIN, "--json"]);
+  const json = JSON.parse(out) as JsonResult;
+  expect(verdicts(json)).toEqual(["chromium blocked redirect-userinfo", "firefox network-error redirect-userinfo"]);
+  expect(json.results[1]?.exchange.outcome).toEqual(expect.objectContaining({ state: "failed", error: "NS_ERROR_UNEXPECTED" }));
+  expect(seen.map((s) => s.path)).toEqual(["/hop-userinfo", "/hop-userinfo"]);
 });
 
 test("--audit: a server reflecting any origin with credentials is high severity", async () => {
