@@ -12,7 +12,7 @@
  */
 import fc from "fast-check";
 import type { ResponseSpec, RouteSpec } from "../../support/server";
-import type { PageRequest, Scenario } from "./scenarios";
+import type { PageRequest, RedirectOrigin, Scenario } from "./scenarios";
 
 export const AGREEMENT_SEED = 20261126;
 
@@ -174,7 +174,7 @@ function scenarioFor(request: PageRequest): fc.Arbitrary<Omit<Scenario, "name">>
 }
 
 type Hop3xx = { status: number; acao: string | null; acac: string | null };
-type RedirectSpec = Hop3xx & { to: "api" | "third"; via: Hop3xx | null };
+type RedirectSpec = Hop3xx & { to: RedirectOrigin; via: Hop3xx | null };
 
 /** The scenario's redirect: the 3xx with its CORS lines, to `route` on the target origin,
  * through a second 3xx there when `via` says so. */
@@ -191,8 +191,8 @@ const HOP_3XX: fc.Arbitrary<Hop3xx> = fc.record({
   acac: fc.constantFrom<string | null>(null, "true"),
 });
 
-/** One scenario in five goes through a redirect: to the same server or to another origin (after
- * which the browser sends Origin: null), with or without CORS lines on the 3xx itself, and
+/** One scenario in five goes through a redirect: to the same server, to another origin or back
+ * to the page's (after which the browser sends Origin: null), with or without CORS lines on the 3xx itself, and
  * one of those in four through a second 3xx. */
 const REDIRECT: fc.Arbitrary<RedirectSpec | null> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(null) },
@@ -201,7 +201,9 @@ const REDIRECT: fc.Arbitrary<RedirectSpec | null> = fc.oneof(
     arbitrary: fc
       .record({
         first: HOP_3XX,
-        to: fc.constantFrom<"api" | "third">("api", "third"),
+        // back to the page's own origin, too: after the cross-origin hop the origin is tainted
+        // (Origin: null), and the page's own server must allow null or *
+        to: fc.constantFrom<RedirectOrigin>("api", "api", "third", "third", "page"),
         // one redirect in four goes through a second 3xx on the target's origin
         via: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: HOP_3XX }),
       })

@@ -39,7 +39,7 @@ export function scenarioUrl(s: Scenario, servers: TestServers, runId: string): s
     if ("literal" in to) location = to.literal;
     else if ("userinfoOn" in to) location = specUrl(servers.thirdOrigin, withPage(to.route, servers.pageOrigin), `${path}-target`).replace("http://", "http://user:secret@");
     else {
-      const origin = to.origin === "third" ? servers.thirdOrigin : servers.apiOrigin;
+      const origin = to.origin === "third" ? servers.thirdOrigin : to.origin === "page" ? servers.pageOrigin : servers.apiOrigin;
       location = specUrl(origin, withPage(to.route, servers.pageOrigin), `${path}-target`);
       const via = s.redirect.via;
       if (via) {

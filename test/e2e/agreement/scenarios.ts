@@ -9,6 +9,8 @@ import type { ResponseSpec, RouteSpec } from "../../support/server";
 
 /** Where the request goes. `api` = another origin (localhost), `same` = the page's own origin. */
 export type Target = "api" | "same" | "closed" | "unsafe-port";
+/** where a redirect goes: the API origin, a third origin, or back to the page's own */
+export type RedirectOrigin = "api" | "third" | "page";
 
 export interface PageRequest {
   /** how the page issues it */
@@ -35,8 +37,9 @@ export interface Scenario {
   /** a redirect hop: the API answers with this status and a Location built by the test */
   redirect?: {
     status: number;
-    /** where to: another route on `third` origin, on the API origin itself, or a literal URL */
-    to: { origin: "third" | "api"; route: RouteSpec } | { literal: string } | { userinfoOn: "third"; route: RouteSpec };
+    /** where to: another route on `third` origin, on the API origin itself, on the page's own
+     * origin, or a literal URL */
+    to: { origin: RedirectOrigin; route: RouteSpec } | { literal: string } | { userinfoOn: "third"; route: RouteSpec };
     /** headers on the 3xx itself */
     headers?: [string, string][];
     /** a second redirect: the first Location answers with this 3xx (and headers), on the same
