@@ -83,10 +83,17 @@ export function Panel({ transport, tabId, host }: PanelProps) {
   // `/` focuses the search box, Escape clears it (or closes the detail). Listening on <html>,
   // not document: DevTools' script in the panel forwards Escape from a document listener to
   // DevTools (which toggles its console drawer), so an Escape handled here stops before it.
-  const hasSelection = state.selectedId !== null;
+  // The state the listener acts on is read when the key is pressed, not captured: an effect
+  // that registered the listener again runs after the paint, and an Escape pressed in between
+  // (right after one that closed the detail) went to the old listener, which still saw the
+  // detail open, handled it, and kept it from DevTools (the e2e test of the drawer failed 1 run
+  // in 3 on a fast machine).
+  const keyState = useRef({ search: state.filters.search, hasSelection: state.selectedId !== null });
+  keyState.current = { search: state.filters.search, hasSelection: state.selectedId !== null };
   useEffect(() => {
     const root = document.documentElement;
     const onKey = (e: KeyboardEvent) => {
+      const { search, hasSelection } = keyState.current;
       const target = e.target as HTMLElement | null;
       const typing = target !== null && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
       if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
@@ -95,7 +102,7 @@ export function Panel({ transport, tabId, host }: PanelProps) {
         searchRef.current?.select();
       } else if (e.key === "Escape") {
         let handled = true;
-        if (state.filters.search !== "") dispatch({ type: "filters", filters: { search: "" } });
+        if (search !== "") dispatch({ type: "filters", filters: { search: "" } });
         else if (!typing && hasSelection) dispatch({ type: "selectExchange", id: null });
         else handled = false;
         if (handled) {
@@ -106,7 +113,7 @@ export function Panel({ transport, tabId, host }: PanelProps) {
     };
     root.addEventListener("keydown", onKey);
     return () => root.removeEventListener("keydown", onKey);
-  }, [state.filters.search, hasSelection, dispatch]);
+  }, [dispatch]);
 
   const openOrigin = (index: number) => {
     const origin = index === 0 ? null : (groups[index - 1]?.origin ?? null);
