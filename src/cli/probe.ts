@@ -10,6 +10,7 @@
 import { diagnose } from "../cors/diagnose";
 import { walkExchange } from "../cors/evaluate";
 import { REDIRECT_STATUSES } from "../cors/finding";
+import { LOCATION_RULES } from "../cors/ids";
 import { normalizeMethod, redirectedMethod } from "../cors/methods";
 import type { BrowserKind, DiagnosedExchange, Exchange, Header, Hop, Outcome } from "../cors/model";
 import { originOf } from "../cors/origin";
@@ -79,8 +80,13 @@ function stoppedAtRedirect(browser: BrowserKind, now: number): Outcome {
   return browser === "firefox" ? { state: "completed", endTime: now } : { state: "failed", error: "net::ERR_ABORTED", endTime: now };
 }
 
+/** The rule the browser would stop the request on, as far as it went; null when none. */
+function stopRule(exchange: Exchange, browser: BrowserKind): string | null {
+  return walkExchange(exchange, exchange.initiator ?? "null", exchange.hints?.credentials === "include", browser).finding?.id ?? null;
+}
+
 function stops(exchange: Exchange, browser: BrowserKind): boolean {
-  return walkExchange(exchange, exchange.initiator ?? "null", exchange.hints?.credentials === "include", browser).finding !== null;
+  return stopRule(exchange, browser) !== null;
 }
 
 export async function probe(req: ProbeRequest, browser: BrowserKind, send: Sender): Promise<DiagnosedExchange> {
@@ -136,8 +142,13 @@ export async function probe(req: ProbeRequest, browser: BrowserKind, send: Sende
       break;
     }
     hop.redirectUrl = next;
-    if (stops(exchangeOf(req, browser, hops, pending, start), browser)) break;
-    if ((req.redirect ?? "follow") !== "follow") return finish(req, browser, hops, stoppedAtRedirect(browser, Date.now()), start);
+    const rule = stopRule(exchangeOf(req, browser, hops, pending, start), browser);
+    const follow = (req.redirect ?? "follow") === "follow";
+    // not following, the browser stops at a 3xx that passed the CORS check before it looks at
+    // the Location, but for Chromium's refusal of a non-http(s) one (LOCATION_RULES)
+    const locationIgnored = rule !== null && LOCATION_RULES.has(rule) && !(browser === "chromium" && rule === "redirect-disallowed-scheme");
+    if (rule !== null && (follow || !locationIgnored)) break;
+    if (!follow) return finish(req, browser, hops, stoppedAtRedirect(browser, Date.now()), start);
     if (!next.startsWith("http:") && !next.startsWith("https:")) break;
     if (originOf(next) !== originOf(url) && originOf(url) !== req.origin) tainted = true;
     method = redirectedMethod(method, hop.response.status);

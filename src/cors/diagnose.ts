@@ -14,7 +14,7 @@ import { type Walk, walkExchange } from "./evaluate";
 import { type ExplainContext, explainFinding, explainNetwork, explainRedirectStop } from "./explain";
 import type { Finding } from "./finding";
 import { headerValue } from "./headers";
-import { checkRuleOf, FAILURE_IDS } from "./ids";
+import { checkRuleOf, FAILURE_IDS, LOCATION_RULES } from "./ids";
 import { DEFAULT_MAX_AGE, MAX_AGE_CAP, preflightCacheLifetime } from "./max-age";
 import { type MessageMatch, matchBrowserMessage } from "./messages";
 import type { BrowserKind, Confidence, CredentialsMode, Diagnosis, Exchange, ExchangeHints, Failure, FailurePhase, Hop, Warning } from "./model";
@@ -28,7 +28,6 @@ import { computeWarnings } from "./warnings";
 const FAILURES = new Set<string>(FAILURE_IDS);
 /** Ids whose verdict is `network-error` although they are in the reference's failure list. */
 const NETWORK_LEVEL = new Set(["invalid-response", "redirect-disallowed-scheme", "non-cors-too-many-redirects"]);
-const LOCATION_RULES = new Set(["redirect-userinfo", "redirect-disallowed-scheme", "non-cors-too-many-redirects"]);
 /** CORS check failures on a 3xx hop (not the Location rules). */
 const REDIRECT_CHECK = /^redirect-(acao|acac)-/;
 const TARGET_SPACE = /target IP address space of `([\w-]+)`/;
@@ -592,19 +591,26 @@ function firefoxCompleted(r: Run, ev: CredentialsEvidence): Diagnosis {
     if (hinted) return hinted;
   }
   const include = ev.include ?? false;
-  const w = walk(r, include);
-  if (consistent(r, w.finding)) {
-    const other = ev.include === null ? walk(r, true).finding : null;
-    const differs = other !== null && consistent(r, other) && other.id !== w.finding.id;
-    const creds = ev.include !== null ? credentialsFrom(ev, ev.include, true) : { mode: "unknown" as const, inferred: true, include: null };
-    return fromFinding(r, w.finding, differs ? "likely" : "certain", differs && other ? [other.id] : [], creds, " Firefox reports such a request as completed in its network log, but the page could not read the response.");
-  }
-  // a 3xx that passed the check and ends the exchange was not followed: Firefox completes the
-  // request at it for fetch's redirect "manual" and "error" alike (redirect-stop.ts)
+  // A 3xx that ends the exchange was not followed: Firefox completes the request at it for
+  // fetch's redirect "manual" and "error" alike (redirect-stop.ts), once it passed the CORS
+  // check, and never looks at its Location (agreement scenario redirect-mode-manual-userinfo:
+  // an opaque redirect, where the Location's userinfo read as a block).
   const stop = redirectStop(r.ex);
-  if (stop && stop.index === r.ex.hops.length - 1) return networkError(r, "non-cors-aborted", `${stop.status} (not followed)`, stop);
+  const notFollowed = stop !== null && stop.index === r.ex.hops.length - 1 ? stop : null;
+  const findingOf = (withCredentials: boolean) => {
+    const f = walk(r, withCredentials).finding;
+    return notFollowed && f && LOCATION_RULES.has(f.id) ? null : f;
+  };
+  const finding = findingOf(include);
+  if (consistent(r, finding)) {
+    const other = ev.include === null ? findingOf(true) : null;
+    const differs = other !== null && consistent(r, other) && other.id !== finding.id;
+    const creds = ev.include !== null ? credentialsFrom(ev, ev.include, true) : { mode: "unknown" as const, inferred: true, include: null };
+    return fromFinding(r, finding, differs ? "likely" : "certain", differs && other ? [other.id] : [], creds, " Firefox reports such a request as completed in its network log, but the page could not read the response.");
+  }
+  if (notFollowed) return networkError(r, "non-cors-aborted", `${notFollowed.status} (not followed)`, notFollowed);
   if (ev.include === null) {
-    const inc = walk(r, true).finding;
+    const inc = findingOf(true);
     if (consistent(r, inc)) {
       return allowed(r, { mode: "unknown", inferred: true, include: null }, false, ` If the request was sent with credentials (credentials: 'include' or withCredentials), Firefox blocked it instead (${inc.id}), because no credentialed request may pass with these headers.`);
     }

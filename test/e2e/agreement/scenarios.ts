@@ -137,6 +137,9 @@ export const SCENARIOS: Scenario[] = [
   // both stop at the redirect, and the capture cannot tell them apart (redirect-stop.ts)
   { name: "redirect-mode-manual", request: { kind: "fetch", redirect: "manual" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "api", route: { actual: ok(ORIGIN) } } } },
   { name: "redirect-mode-error", request: { kind: "fetch", redirect: "error" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "api", route: { actual: ok(ORIGIN) } } } },
+  // a Location the browser would refuse to follow, on a redirect it does not follow
+  { name: "redirect-mode-manual-userinfo", request: { kind: "fetch", redirect: "manual" }, redirect: { status: 302, headers: [ORIGIN], to: { userinfoOn: "third", route: { actual: ok(STAR) } } } },
+  { name: "redirect-mode-manual-data-url", request: { kind: "fetch", redirect: "manual" }, redirect: { status: 302, headers: [ORIGIN], to: { literal: "data:text/plain,hi" } } },
   { name: "redirect-cross-origin-star", request: { kind: "fetch" }, redirect: { status: 307, headers: [ORIGIN], to: { origin: "third", route: { actual: ok(STAR) } } } },
   { name: "redirect-cross-origin-page-origin", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "third", route: { actual: ok(["Access-Control-Allow-Origin", "$page"]) } } } },
   { name: "redirect-cross-origin-reflect-null", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "third", route: { actual: ok(ORIGIN) } } } },

@@ -49,6 +49,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     case "/hop-userinfo":
       send(302, { Location: `${base.replace("://", "://user:secret@")}/wildcard`, "Access-Control-Allow-Origin": "*" });
       return;
+    case "/hop-data":
+      send(302, { Location: "data:text/plain,hi", "Access-Control-Allow-Origin": "*" });
+      return;
     case "/hop-no-acao":
       send(302, { Location: `${otherBase}/wildcard` });
       return;
@@ -150,6 +153,16 @@ test.each(["manual", "error"])("--redirect %s: the request stops at a 3xx that p
   expect(seen.map((s) => s.path)).toEqual(["/hop", "/hop"]);
   const text = await runCli(["check", `${base}/hop`, "--origin", ORIGIN, "--redirect", mode, "--browser", "chromium"]);
   expect(text.out).toContain(`from ${ORIGIN}, redirect: ${mode}`);
+});
+
+test.each(["manual", "error"])("--redirect %s: a Location the browser would not follow (user:pass@) does not matter, the request stops at the 3xx", async (mode) => {
+  const { out } = await runCli(["check", `${base}/hop-userinfo`, "--origin", ORIGIN, "--redirect", mode, "--json"]);
+  expect(verdicts(JSON.parse(out))).toEqual(["chromium network-error non-cors-aborted", "firefox network-error non-cors-aborted"]);
+});
+
+test("--redirect manual, a data: Location: Chromium still refuses it (net::ERR_UNSAFE_REDIRECT), Firefox stops at the 3xx", async () => {
+  const { out } = await runCli(["check", `${base}/hop-data`, "--origin", ORIGIN, "--redirect", "manual", "--json"]);
+  expect(verdicts(JSON.parse(out))).toEqual(["chromium network-error redirect-disallowed-scheme", "firefox network-error non-cors-aborted"]);
 });
 
 test("--redirect manual: a 3xx that fails the CORS check is blocked there, as when following", async () => {

@@ -251,6 +251,15 @@ describe("redirects", () => {
     expect(ff.explanation).toMatch(/stopped at its 302 redirect to http:\/\/localhost:4000\/api\/next/);
     // …but a 3xx that fails the check is still Firefox's CORS refusal
     check(exchange({ browser: "firefox", response: { status: 302, headers: { Location: `${API}/next` } } }), { verdict: "blocked", id: "redirect-acao-missing" });
+    // a Location it would refuse to follow does not matter at a redirect not followed: the page
+    // got an opaque redirect (agreement scenarios redirect-mode-manual-userinfo and
+    // redirect-mode-manual-data-url). Firefox completes at the 3xx whatever the Location;
+    // Chromium aborts at a user:pass@ one (a data: one it refuses in every mode, with
+    // net::ERR_UNSAFE_REDIRECT: the redirect-disallowed-scheme tests)
+    for (const location of ["http://user:secret@127.0.0.1:9/next", "data:text/plain,hi"]) {
+      check(exchange({ browser: "firefox", response: { status: 302, headers: { ...ACAO(), Location: location } } }), { verdict: "network-error", id: "non-cors-aborted", phase: "redirect" });
+    }
+    check(exchange({ redirects: hop(ACAO(), 302, "http://user:secret@127.0.0.1:9/next"), response: null, outcome: "net::ERR_ABORTED" }), { verdict: "network-error", id: "non-cors-aborted", phase: "redirect", hop: 1 });
     // cancelled before any redirect: the page's own abort
     expect(check(exchange({ response: null, outcome: "net::ERR_ABORTED" }), { verdict: "network-error", id: "non-cors-aborted", phase: "connect" }).explanation).toMatch(/cancelled by the page/);
   });
