@@ -10,10 +10,10 @@
 import { diagnose } from "../cors/diagnose";
 import { walkExchange } from "../cors/evaluate";
 import { REDIRECT_STATUSES } from "../cors/finding";
-import { LOCATION_RULES } from "../cors/ids";
 import { normalizeMethod, redirectedMethod } from "../cors/methods";
 import type { BrowserKind, DiagnosedExchange, Exchange, Header, Hop, Outcome } from "../cors/model";
 import { originOf } from "../cors/origin";
+import { stopsUnfollowedRedirect } from "../cors/redirect-stop";
 import { needsPreflight } from "../cors/preflight";
 import type { Sender } from "./http";
 
@@ -85,9 +85,6 @@ function stopRule(exchange: Exchange, browser: BrowserKind): string | null {
   return walkExchange(exchange, exchange.initiator ?? "null", exchange.hints?.credentials === "include", browser).finding?.id ?? null;
 }
 
-function stops(exchange: Exchange, browser: BrowserKind): boolean {
-  return stopRule(exchange, browser) !== null;
-}
 
 export async function probe(req: ProbeRequest, browser: BrowserKind, send: Sender): Promise<DiagnosedExchange> {
   const start = Date.now();
@@ -119,7 +116,7 @@ export async function probe(req: ProbeRequest, browser: BrowserKind, send: Sende
         hop.preflight.error = result.error;
         return finish(req, browser, hops, { state: "failed", error: result.error, endTime: Date.now() }, start);
       }
-      if (stops(exchangeOf(req, browser, hops, pending, start), browser)) return finish(req, browser, hops, null, start);
+      if (stopRule(exchangeOf(req, browser, hops, pending, start), browser) !== null) return finish(req, browser, hops, null, start);
     }
     const sent: Header[] = [...req.headers];
     if (!sent.some((h) => h.name.toLowerCase() === "accept")) sent.unshift({ name: "Accept", value: "*/*" });
@@ -144,10 +141,7 @@ export async function probe(req: ProbeRequest, browser: BrowserKind, send: Sende
     hop.redirectUrl = next;
     const rule = stopRule(exchangeOf(req, browser, hops, pending, start), browser);
     const follow = (req.redirect ?? "follow") === "follow";
-    // not following, the browser stops at a 3xx that passed the CORS check before it looks at
-    // the Location, but for Chromium's refusal of a non-http(s) one (LOCATION_RULES)
-    const locationIgnored = rule !== null && LOCATION_RULES.has(rule) && !(browser === "chromium" && rule === "redirect-disallowed-scheme");
-    if (rule !== null && (follow || !locationIgnored)) break;
+    if (rule !== null && (follow || stopsUnfollowedRedirect(rule, browser))) break;
     if (!follow) return finish(req, browser, hops, stoppedAtRedirect(browser, Date.now()), start);
     if (!next.startsWith("http:") && !next.startsWith("https:")) break;
     if (originOf(next) !== originOf(url) && originOf(url) !== req.origin) tainted = true;

@@ -22,7 +22,7 @@ import { isCorsErrorString, netErrorId } from "./net-errors";
 import { normalizeExchange } from "./normalize";
 import { hostOf, isHttpScheme, originOf, schemeOf } from "./origin";
 import { needsPreflight } from "./preflight";
-import { type RedirectStop, redirectStop } from "./redirect-stop";
+import { type RedirectStop, redirectStop, stopsUnfollowedRedirect } from "./redirect-stop";
 import { computeWarnings } from "./warnings";
 
 const FAILURES = new Set<string>(FAILURE_IDS);
@@ -599,7 +599,7 @@ function firefoxCompleted(r: Run, ev: CredentialsEvidence): Diagnosis {
   const notFollowed = stop !== null && stop.index === r.ex.hops.length - 1 ? stop : null;
   const findingOf = (withCredentials: boolean) => {
     const f = walk(r, withCredentials).finding;
-    return notFollowed && f && LOCATION_RULES.has(f.id) ? null : f;
+    return notFollowed && f && !stopsUnfollowedRedirect(f.id, r.browser) ? null : f;
   };
   const finding = findingOf(include);
   if (consistent(r, finding)) {

@@ -90,10 +90,8 @@ export const WARNING_IDS = [
 /** Not in the reference: a CORS "unblocker" extension (or proxy) seems to rewrite the traffic. */
 export const UNBLOCKER_WARNING_ID = "warn-cors-unblocker-suspected";
 
-/** The rules a redirect's Location breaks (not its CORS headers). A redirect the browser does
- * not follow (fetch's redirect mode `manual` or `error`) reaches none of them in Firefox; in
- * Chromium it still fails a non-http(s) Location, which its network stack refuses in every mode
- * (agreement scenarios redirect-mode-manual-userinfo and redirect-mode-manual-data-url). */
+/** The rules a redirect's Location breaks (not its CORS headers); which of them a redirect not
+ * followed still meets: redirect-stop.ts stopsUnfollowedRedirect. */
 export const LOCATION_RULES: ReadonlySet<string> = new Set(["redirect-userinfo", "redirect-disallowed-scheme", "non-cors-too-many-redirects"]);
 
 export type FailureId = (typeof FAILURE_IDS)[number];

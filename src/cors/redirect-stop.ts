@@ -8,7 +8,8 @@
  */
 import { REDIRECT_STATUSES } from "./finding";
 import { headerValue } from "./headers";
-import type { Exchange } from "./model";
+import { LOCATION_RULES } from "./ids";
+import type { BrowserKind, Exchange } from "./model";
 
 export interface RedirectStop {
   /** the hop that answered with the 3xx */
@@ -31,4 +32,15 @@ export function redirectStop(ex: Exchange): RedirectStop | null {
     if (hop?.response || (Array.isArray(hop?.requestHeaders) && hop.requestHeaders.length > 0)) return null;
   }
   return null;
+}
+
+/**
+ * Whether the rule `id` still stops a request at a redirect the browser does not follow. The
+ * browser stops at a 3xx that passed the CORS check before it looks at the Location, so the
+ * Location's own rules (LOCATION_RULES) do not apply, but for Chromium's refusal of a
+ * non-http(s) Location, which its network stack makes in every mode (net::ERR_UNSAFE_REDIRECT;
+ * agreement scenarios redirect-mode-manual-userinfo and redirect-mode-manual-data-url).
+ */
+export function stopsUnfollowedRedirect(id: string, browser: BrowserKind): boolean {
+  return !LOCATION_RULES.has(id) || (browser === "chromium" && id === "redirect-disallowed-scheme");
 }
