@@ -22,7 +22,7 @@ import { expectFixesWork, liveByUrl } from "./agreement/fix-check";
 import { browserVerdictOf, issueInPage, scenarioUrl, sleep } from "./agreement/run";
 import { generatedFor } from "./agreement/generated";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
-import { type AgreementRow, idMatch, REDIRECT_STOP, redirectStopOf, reportAgreement } from "./agreement/table";
+import { type AgreementRow, idMatch, REDIRECT_STOP, redirectStopOf, reportAgreement, stopReadingAgrees } from "./agreement/table";
 
 let harness: ExtHarness;
 let servers: TestServers;
@@ -129,8 +129,8 @@ async function run(s: Scenario): Promise<AgreementRow> {
   row.agree =
     extVerdict === browserVerdict &&
     match !== "differs" &&
-    (row.redirectStop === undefined || row.redirectStop === REDIRECT_STOP) &&
-    (row.cliRedirectStop === undefined || row.cliRedirectStop === REDIRECT_STOP) &&
+    stopReadingAgrees(row.redirectStop) &&
+    stopReadingAgrees(row.cliRedirectStop) &&
     (row.cliVerdict === undefined || (row.cliVerdict === browserVerdict && idOk(row.cliId)));
   return row;
 }

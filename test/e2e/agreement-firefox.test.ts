@@ -18,7 +18,7 @@ import { expectFixesWork } from "./agreement/fix-check";
 import { browserVerdictOf, issueInPage, scenarioUrl, sleep } from "./agreement/run";
 import { generatedFor } from "./agreement/generated";
 import { SCENARIOS, type Scenario } from "./agreement/scenarios";
-import { type AgreementRow, idMatch, REDIRECT_STOP, redirectStopOf, reportAgreement } from "./agreement/table";
+import { type AgreementRow, idMatch, REDIRECT_STOP, redirectStopOf, reportAgreement, stopReadingAgrees } from "./agreement/table";
 
 let harness: FirefoxHarness;
 let servers: TestServers;
@@ -106,7 +106,7 @@ async function run(s: Scenario): Promise<AgreementRow> {
     browserId,
     extId,
     message: specific ?? mineLines[0] ?? null,
-    agree: extVerdict === browserVerdict && idStands !== "differs" && (redirectStop === undefined || redirectStop === REDIRECT_STOP),
+    agree: extVerdict === browserVerdict && idStands !== "differs" && stopReadingAgrees(redirectStop),
   };
   if (redirectStop !== undefined) row.redirectStop = redirectStop;
   if (idStands === "candidate") row.candidate = true;
@@ -116,7 +116,7 @@ async function run(s: Scenario): Promise<AgreementRow> {
     const cli = await cliRow(s, url, servers.pageOrigin, "firefox", result);
     Object.assign(row, cli.fields);
     const cliIdStands = browserId === null ? "same" : idMatch(cli.diagnosis, family(browserId));
-    row.cliAgrees = row.cliVerdict === browserVerdict && cliIdStands !== "differs" && (row.cliRedirectStop === undefined || row.cliRedirectStop === REDIRECT_STOP);
+    row.cliAgrees = row.cliVerdict === browserVerdict && cliIdStands !== "differs" && stopReadingAgrees(row.cliRedirectStop);
     row.agree &&= row.cliAgrees;
   }
   return row;

@@ -32,6 +32,12 @@ export function isOpaqueRedirect(result: { ok: boolean; type?: string }): boolea
   return result.ok && result.type === "opaqueredirect";
 }
 
+/** Whether a reading of redirectStopOf agrees: none (the page got no opaque redirect), or
+ * REDIRECT_STOP. */
+export function stopReadingAgrees(reading: string | undefined): boolean {
+  return reading === undefined || reading === REDIRECT_STOP;
+}
+
 /** The extension's reading of a page's opaque redirect, to compare with REDIRECT_STOP
  * (undefined when the page got something else). */
 export function redirectStopOf(result: { ok: boolean; type?: string }, d: Diagnosis): string | undefined {
