@@ -12,7 +12,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import type { Exchange } from "../../../src/cors/model";
-import { createHarStream, HarStreamUnsupported, readHar } from "../../../src/export/har-reader";
+import { readHar } from "../../../src/export/har-reader";
+import { createHarStream, HarStreamUnsupported } from "../../../src/export/har-stream";
 import { runCli } from "../support/cli";
 import { useTempDir } from "../support/temp-dir";
 
