@@ -34,54 +34,20 @@
  */
 
 import { redirectedMethod } from "../cors/methods";
-import type { BrowserKind, Exchange, Hop, HttpResponse, Preflight, TrafficClass } from "../cors/model";
-import { normalizeExchange } from "../cors/normalize";
+import type { BrowserKind, Exchange, Hop, Preflight } from "../cors/model";
 import { needsPreflight } from "../cors/preflight";
 import type { CaptureEvent } from "./events";
+import { classify, initiatorOf, mergeResponse, numericId, unobservableScheme } from "./fields";
+import { headerValue, isHttpUrl, parseNameList } from "./headers";
 import { unseenPreflightState } from "./preflight-state";
-import { headerValue, isHttpUrl, originOf, parseNameList } from "./headers";
+import { type AssemblerSnapshot, type InFlight, type OrphanPreflight, type PendingOptions, readSnapshot } from "./snapshot";
+
+export type { AssemblerSnapshot } from "./snapshot";
 
 export interface AssemblerOptions {
   browser: BrowserKind;
   /** clock for staleness (flushInterrupted); defaults to Date.now */
   now?: () => number;
-}
-
-/** An OPTIONS request not yet classified (preflight or ordinary request). */
-interface PendingOptions {
-  requestId: string;
-  events: CaptureEvent[];
-  /** exchange id reserved by rule 1 */
-  reserved: string | null;
-  firstSeen: number;
-}
-
-/** A preflight whose request has not been seen yet. */
-interface OrphanPreflight {
-  preflight: Preflight;
-  tabId: number;
-  initiator: string | null;
-  /** "" when the OPTIONS ended before its headers were seen (events lost, e.g. while the
-   * worker was being stopped): then any request waiting for a preflight on its URL fits */
-  acrm: string;
-  acrh: string[];
-  lastSeen: number;
-}
-
-interface InFlight {
-  exchange: Exchange;
-  lastSeen: number;
-}
-
-/** Plain-JSON in-flight state (stored by the platform so a restarted worker resumes). */
-export interface AssemblerSnapshot {
-  version: 1;
-  inflight: InFlight[];
-  options: PendingOptions[];
-  orphans: OrphanPreflight[];
-  /** recently finished exchanges (restore only): a late event for one of them fills it in
-   * instead of starting a new exchange under the same id */
-  finished?: Exchange[];
 }
 
 export interface Assembler {
@@ -118,69 +84,6 @@ class ChangeCountingMap<K, V> extends Map<K, V> {
 
 const FINISHED_MEMORY = 256;
 const EXCHANGE_PREFIX = "r";
-
-function statusTextOf(statusLine: string | undefined): string {
-  if (!statusLine) return "";
-  const m = /^\S+\s+\d{3}\s?(.*)$/.exec(statusLine);
-  return m ? (m[1] ?? "") : "";
-}
-
-function numericId(requestId: string): number {
-  const n = Number(requestId);
-  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
-}
-
-function responseOf(e: CaptureEvent): HttpResponse | undefined {
-  // Status 0 is no HTTP answer: Firefox fires onResponseStarted with statusCode 0 (and an
-  // empty statusLine) for a redirect target it then refuses to load.
-  if (typeof e.statusCode !== "number" || e.statusCode === 0) return undefined;
-  const r: HttpResponse = {
-    status: e.statusCode,
-    statusText: statusTextOf(e.statusLine),
-    headers: e.responseHeaders ?? [],
-    time: e.timeStamp,
-  };
-  if (e.fromCache !== undefined) r.fromCache = e.fromCache;
-  if (e.ip !== undefined) r.ip = e.ip;
-  return r;
-}
-
-/** Fills a response from a later event without losing what an earlier one had. */
-function mergeResponse(existing: HttpResponse | undefined, e: CaptureEvent): HttpResponse | undefined {
-  const fresh = responseOf(e);
-  if (!fresh) return existing;
-  if (!existing) return fresh;
-  if (existing.headers.length === 0 && fresh.headers.length > 0) existing.headers = fresh.headers;
-  if (!existing.statusText && fresh.statusText) existing.statusText = fresh.statusText;
-  if (fresh.fromCache !== undefined) existing.fromCache = fresh.fromCache;
-  if (fresh.ip !== undefined) existing.ip = fresh.ip;
-  existing.time = Math.min(existing.time, fresh.time);
-  return existing;
-}
-
-function initiatorOf(e: CaptureEvent): string | null {
-  if (typeof e.initiator === "string") return e.initiator;
-  // Firefox: the origin of the resource that triggered the request.
-  if (e.originUrl) return originOf(e.originUrl) ?? (e.originUrl.startsWith("moz-extension:") ? originOf(e.originUrl) : "null");
-  return null;
-}
-
-/** Schemes the `<all_urls>` pattern of webRequest matches: events for other URLs never come. */
-const OBSERVED_SCHEMES = new Set(["http:", "https:", "ws:", "wss:", "ftp:", "file:", "data:", "urn:"]);
-
-function unobservableScheme(url: string): boolean {
-  const m = /^([a-z][a-z0-9+.-]*:)/i.exec(url.trim());
-  return m !== null && !OBSERVED_SCHEMES.has((m[1] as string).toLowerCase());
-}
-
-function classify(ex: Exchange): TrafficClass {
-  if (!isHttpUrl(ex.url)) return "non-http";
-  const init = ex.initiator;
-  if (init && (init.startsWith("chrome-extension://") || init.startsWith("moz-extension://"))) return "extension";
-  if (ex.type === "main_frame" || ex.type === "sub_frame") return "navigation";
-  if (init !== null && init !== "null" && ex.hops.every((h) => originOf(h.url) === init)) return "same-origin";
-  return "cross-origin";
-}
 
 export function createAssembler(options: AssemblerOptions): Assembler {
   const browser = options.browser;
@@ -746,61 +649,20 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     };
   }
 
-  /** A stored exchange, made well-formed (storage may hold what an older version wrote). */
-  function restoredExchange(value: unknown): Exchange | null {
-    if (typeof value !== "object" || value === null || typeof (value as { id?: unknown }).id !== "string") return null;
-    const ex = normalizeExchange(value);
-    return ex.id === "" || ex.hops.length === 0 ? null : ex;
-  }
-
-  const isEvent = (e: unknown): e is CaptureEvent =>
-    typeof e === "object" &&
-    e !== null &&
-    typeof (e as CaptureEvent).kind === "string" &&
-    typeof (e as CaptureEvent).requestId === "string" &&
-    typeof (e as CaptureEvent).url === "string" &&
-    typeof (e as CaptureEvent).method === "string" &&
-    typeof (e as CaptureEvent).tabId === "number" &&
-    typeof (e as CaptureEvent).timeStamp === "number";
-
   /** Restores a snapshot; whatever in it is not what snapshot() writes is left out. */
   function restore(s: AssemblerSnapshot): void {
-    if (s?.version !== 1) return;
-    const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-    for (const f of list(s.inflight) as Partial<InFlight>[]) {
-      const ex = restoredExchange(f?.exchange);
-      if (!ex) continue;
-      track(ex, typeof f.lastSeen === "number" ? f.lastSeen : ex.startTime);
+    const read = readSnapshot(s);
+    if (!read) return;
+    for (const { exchange: ex, lastSeen } of read.inflight) {
+      track(ex, lastSeen);
       for (const id of ex.requestIds) byRequest.set(id, { id: ex.id, preflightHop: null });
       ex.hops.forEach((h, i) => {
         if (h.preflight && typeof h.preflight.requestId === "string") byRequest.set(h.preflight.requestId, { id: ex.id, preflightHop: i });
       });
     }
-    for (const p of list(s.options) as Partial<PendingOptions>[]) {
-      if (typeof p?.requestId !== "string" || !Array.isArray(p.events) || p.events.length === 0 || !p.events.every(isEvent)) continue;
-      pendingOptions.set(p.requestId, {
-        requestId: p.requestId,
-        events: p.events,
-        reserved: typeof p.reserved === "string" ? p.reserved : null,
-        firstSeen: typeof p.firstSeen === "number" ? p.firstSeen : (p.events[0] as CaptureEvent).timeStamp,
-      });
-    }
-    for (const o of list(s.orphans) as Partial<OrphanPreflight>[]) {
-      const pf = o?.preflight;
-      if (!pf || typeof pf.requestId !== "string" || typeof pf.url !== "string" || typeof o.tabId !== "number") continue;
-      orphans.set(pf.requestId, {
-        preflight: pf,
-        tabId: o.tabId,
-        initiator: typeof o.initiator === "string" ? o.initiator : null,
-        acrm: typeof o.acrm === "string" ? o.acrm : "",
-        acrh: Array.isArray(o.acrh) ? o.acrh.filter((x): x is string => typeof x === "string") : [],
-        lastSeen: typeof o.lastSeen === "number" ? o.lastSeen : pf.startTime,
-      });
-    }
-    for (const value of list(s.finished)) {
-      const ex = restoredExchange(value);
-      if (ex && !inflight.has(ex.id)) remember(ex);
-    }
+    for (const p of read.options) pendingOptions.set(p.requestId, p);
+    for (const o of read.orphans) orphans.set(o.preflight.requestId, o);
+    for (const ex of read.finished) if (!inflight.has(ex.id)) remember(ex);
   }
 
   function orphanToExchange(o: OrphanPreflight): Exchange {
