@@ -1,23 +1,11 @@
 /**
- * Small header helpers for the capture layer. Names compare case-insensitively; values are
- * kept exactly as received (several lines stay several entries).
+ * Small header helpers for the capture layer. Values are kept exactly as received (several
+ * lines stay several entries).
  */
-import type { Header } from "../cors/model";
 import { schemeOf, originOf as serializedOrigin } from "../cors/origin";
 
-export function headerValues(headers: Header[] | null | undefined, name: string): string[] {
-  if (!headers) return [];
-  const lower = name.toLowerCase();
-  const out: string[] = [];
-  for (const h of headers) if (h.name.toLowerCase() === lower) out.push(h.value);
-  return out;
-}
-
-/** The value of a header, several lines joined with ", " (as the Fetch Standard combines them); null when absent. */
-export function headerValue(headers: Header[] | null | undefined, name: string): string | null {
-  const values = headerValues(headers, name);
-  return values.length === 0 ? null : values.join(", ");
-}
+/** the engine's lookup (lower-case names, several lines joined with ", ", malformed lines skipped) */
+export { headerValue } from "../cors/headers";
 
 /** `Access-Control-Request-Headers` as a sorted list of lower-case names. */
 export function parseNameList(value: string | null): string[] {

@@ -3,7 +3,8 @@
  * response headers) and says, in plain sentences, what the observed policy lacks. Sentences
  * aggregate: one per missing method, header, origin or setting, with counts and origins.
  */
-import { SAFELISTED_METHODS, headerValue, listItems, parseMaxAge } from "./fix/headers";
+import { SAFELISTED_METHODS, listItems, parseMaxAge } from "./fix/headers";
+import { headerValue } from "./headers";
 import { quote } from "./fix/notes";
 import type { HopRequirement } from "./fix/requirements";
 import type { HttpResponse } from "./model";

@@ -3,7 +3,8 @@
  * CORS policy that lets all of them pass, what the server's observed policy lacks, and the
  * policy as configuration for common servers (the same renderers as buildFix).
  */
-import { headerValue, isSerializedOrigin, isToken, listItems, originOf, parseMaxAge } from "./fix/headers";
+import { isSerializedOrigin, isToken, listItems, originOf, parseMaxAge } from "./fix/headers";
+import { headerValue } from "./headers";
 import { noHeaderFixAdvice } from "./fix/notes";
 import { DEFAULT_MAX_AGE } from "./fix/policy-of";
 import { type HopRequirement, hopRequirement } from "./fix/requirements";

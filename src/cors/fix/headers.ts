@@ -5,18 +5,6 @@
 import type { Header } from "../model";
 import { isChromiumOnlySafelisted, isForbiddenRequestHeader } from "../request-headers";
 
-/** Combined value of every line named `name` (case-insensitive), joined by ", "; null if absent. */
-export function headerValue(headers: Header[] | null | undefined, name: string): string | null {
-  if (!headers) return null;
-  const wanted = name.toLowerCase();
-  const values = headers.filter((h) => h.name.toLowerCase() === wanted).map((h) => h.value);
-  return values.length === 0 ? null : values.join(", ");
-}
-
-export function hasHeader(headers: Header[] | null | undefined, name: string): boolean {
-  return headerValue(headers, name) !== null;
-}
-
 /** Items of a `#rule` list header: split on commas, trimmed, empties dropped. */
 export function listItems(value: string | null): string[] {
   if (value === null) return [];

@@ -5,7 +5,8 @@
 import { REDIRECT_STATUSES } from "../finding";
 import { checkRuleOf } from "../ids";
 import type { Failure, Warning } from "../model";
-import { headerValue, isControlCode } from "./headers";
+import { headerValue } from "../headers";
+import { isControlCode } from "./headers";
 import type { HopRequirement } from "./requirements";
 
 /** Failures no response header can fix: the advice replaces the headers. */

@@ -3,7 +3,8 @@
  * preflight/response header lines that policy produces for it.
  */
 import type { DiagnosedExchange, Header } from "../model";
-import { headerValue, isSerializedOrigin, isToken } from "./headers";
+import { headerValue } from "../headers";
+import { isSerializedOrigin, isToken } from "./headers";
 import type { HopRequirement } from "./requirements";
 import type { CorsPolicy } from "./types";
 

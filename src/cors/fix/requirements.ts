@@ -5,10 +5,10 @@
  * built from these.
  */
 import type { DiagnosedExchange, Exchange, Header, Hop, HttpResponse } from "../model";
+import { headerValue } from "../headers";
 import { isChromiumOnlySafelisted } from "../request-headers";
 import {
   SAFELISTED_METHODS,
-  headerValue,
   isSafelistedResponseHeader,
   listItems,
   originOf,
