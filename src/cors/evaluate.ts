@@ -68,7 +68,12 @@ export function walkExchange(exchange: Exchange, initiator: string, include: boo
       const pre = hop.preflight;
       const acrm = headerValue(pre.requestHeaders, "access-control-request-method");
       const { names, reasons } = unsafeOf(hop, browser);
-      const result = evaluatePreflight({ preflight: pre, method: acrm ?? hop.method, unsafeHeaders: names, reasons, origin: compared, include, browser, hop: k });
+      // The origin the browser compares is the one it sent. After a redirect that taints the
+      // request, Firefox still sends (and checks) the page's origin on the next hop's
+      // preflight, and `null` only on the request itself (generated agreement scenario seed
+      // 28 #32: a 303 to a third origin, whose preflight answered the page's origin and passed).
+      const sent = headerValue(pre.requestHeaders, "origin");
+      const result = evaluatePreflight({ preflight: pre, method: acrm ?? hop.method, unsafeHeaders: names, reasons, origin: sent ?? compared, include, browser, hop: k });
       if (result.kind === "fail") {
         walk.finding = result.finding;
         return walk;

@@ -5,6 +5,7 @@
  */
 import type { Finding } from "./finding";
 import { netErrorWords } from "./net-errors";
+import { failedOnNullOrigin } from "./null-origin";
 
 export interface ExplainContext {
   origin: string;
@@ -49,8 +50,25 @@ function originProblem(base: string, f: Finding, ctx: ExplainContext): string {
   }
 }
 
+/** The check that failed on a request sent with `Origin: null` (null-origin.ts), in words. */
+function nullOriginProblem(f: Finding, ctx: ExplainContext): string {
+  switch (f.id) {
+    case "acao-missing":
+      return "The final server answered without an Access-Control-Allow-Origin header.";
+    case "acao-mismatch":
+      return `The final server allows "${f.received ?? ""}", not null, so the browser hid the response from the page at ${ctx.origin}.`;
+    case "acao-wildcard-with-credentials":
+      return "The final server answered *, which a request with credentials may not use.";
+    default:
+      return originProblem(f.id, f, { ...ctx, origin: "null" });
+  }
+}
+
 export function explainFinding(f: Finding, ctx: ExplainContext): string {
   const m = ctx.method;
+  if (f.id !== "redirect-origin-null" && failedOnNullOrigin(f)) {
+    return `The ${m} request was redirected from one server to another (${ctx.initialUrl} → ${f.url}), and after such a hop the browser hides the page's origin and sends "Origin: null". ${nullOriginProblem(f, ctx)} Avoid the cross-origin redirect or call the final URL directly.`;
+  }
   if (f.id.startsWith("preflight-acao-") || f.id.startsWith("preflight-acac-")) {
     const base = f.id.slice("preflight-".length);
     const status = f.status !== undefined && (f.status < 200 || f.status > 299) ? ` The OPTIONS answer had status ${f.status}: the OPTIONS route is probably missing, requires authentication (preflights never carry cookies or Authorization) or crashes.` : "";

@@ -4,6 +4,7 @@
  */
 import type { DiagnosedExchange, Header } from "../model";
 import { headerValue } from "../headers";
+import { failedOnNullOrigin } from "../null-origin";
 import { isSerializedOrigin, isToken } from "./headers";
 import type { HopRequirement } from "./requirements";
 import type { CorsPolicy } from "./types";
@@ -23,7 +24,7 @@ function serverUsesWildcard(req: HopRequirement): boolean {
 export function wildcardFits(entry: DiagnosedExchange, req: HopRequirement): boolean {
   if (req.credentials || req.credentialsUnseen) return false;
   if (entry.diagnosis.warnings.some((w) => w.id === "warn-wildcard-on-authenticated-api")) return false;
-  if (entry.diagnosis.failure?.id === "redirect-origin-null") return true;
+  if (entry.diagnosis.failure && failedOnNullOrigin(entry.diagnosis.failure)) return true;
   return !req.authenticated && serverUsesWildcard(req);
 }
 

@@ -6,6 +6,7 @@
  */
 import type { DiagnosedExchange, Exchange, Header, Hop, HttpResponse } from "../model";
 import { headerValue } from "../headers";
+import { failedOnNullOrigin } from "../null-origin";
 import { isChromiumOnlySafelisted } from "../request-headers";
 import {
   SAFELISTED_METHODS,
@@ -82,7 +83,8 @@ export function targetHopIndex(entry: DiagnosedExchange): number {
   if (!failure) return last;
   const clamp = (i: number): number => Math.min(Math.max(i, 0), last);
   if (failure.phase === "redirect" && failure.hop !== undefined) {
-    if (failure.id === "redirect-origin-null") return clamp(failure.hop);
+    // the hop whose request went out with Origin: null failed, not the 3xx before it
+    if (failedOnNullOrigin(failure)) return clamp(failure.hop);
     if (isRedirect(exchange.hops[failure.hop - 1])) return clamp(failure.hop - 1);
     return clamp(failure.hop);
   }
@@ -180,7 +182,7 @@ export function hopRequirement(entry: DiagnosedExchange, index: number): HopRequ
   const headers = [...names].sort();
 
   // After a cross-origin redirect the Origin is null, and only * (without credentials) fixes it.
-  const credentialsUnseen = diagnosis.verdict === "blocked" && diagnosis.credentials === "unknown" && failure?.id !== "redirect-origin-null";
+  const credentialsUnseen = diagnosis.verdict === "blocked" && diagnosis.credentials === "unknown" && !(failure && failedOnNullOrigin(failure));
   const credentials = diagnosis.credentials === "include";
   const authenticated =
     credentials || names.has("authorization") || requestHeaders.some((h) => ["authorization", "cookie"].includes(h.name.toLowerCase()));

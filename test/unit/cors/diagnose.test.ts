@@ -278,6 +278,49 @@ describe("redirects", () => {
     );
     expect(matchBrowserMessage(d.failure?.browserMessage ?? "", "chromium")?.id).toBe("redirect-origin-null");
   });
+  test("after tainting, another ACAO fails on the final server with Origin: null, and the explanation says so", () => {
+    const d = check(exchange({ redirects: hop(ACAO(), 302, THIRD), response: { status: 200, headers: ACAO("https://example.com") }, outcome: FAILED }), {
+      verdict: "blocked",
+      id: "acao-mismatch",
+      phase: "redirect",
+      hop: 1,
+      received: "https://example.com",
+    });
+    expect(d.explanation).toMatch(/redirected from one server to another .* sends "Origin: null"\. The final server allows "https:\/\/example\.com", not null/);
+    expect(d.explanation).not.toMatch(/this page's origin is/);
+    // the fix is for the final server, and naming the page's origin there would fix nothing
+    const fix = buildFix({ exchange: exchange({ redirects: hop(ACAO(), 302, THIRD), response: { status: 200, headers: ACAO("https://example.com") }, outcome: FAILED }), diagnosis: d });
+    expect(fix.summary).toBe("On http://127.0.0.2:5000, avoid the cross-origin redirect by calling the final URL directly (the GET response).");
+    expect(fix.response).toEqual([{ name: "Access-Control-Allow-Origin", value: "*" }]);
+  });
+  test("Firefox preflights the hop after a tainting redirect with the page's origin: its answer is judged against that origin", () => {
+    // seen in Firefox (agreement seed 28 #32): GET with Authorization, 303 to a third origin;
+    // Firefox drops Authorization, still preflights the target with Origin: <page>, then sends
+    // the request with Origin: null, and reports the response's "does not match" as completed
+    const ex = exchange({ browser: "firefox", redirects: hop(ACAO(), 303, THIRD), response: { status: 200, headers: ACAO("https://example.com") } });
+    const target = ex.hops[1];
+    if (!target) throw new Error("no second hop");
+    target.preflightState = "sent";
+    target.preflight = {
+      requestId: "p-target",
+      url: THIRD,
+      requestHeaders: [
+        { name: "Access-Control-Request-Method", value: "GET" },
+        { name: "Origin", value: PAGE },
+      ],
+      startTime: 1001,
+      response: { status: 200, statusText: "", headers: [{ name: "Access-Control-Allow-Origin", value: PAGE }], time: 1001 },
+      endTime: 1001,
+    };
+    check(ex, { verdict: "blocked", id: "acao-mismatch", phase: "redirect", hop: 1 });
+    // the same preflight sent with Origin: null (as Chromium does) fails on its answer
+    target.preflight.requestHeaders = [
+      { name: "Access-Control-Request-Method", value: "GET" },
+      { name: "Origin", value: "null" },
+    ];
+    target.response = undefined;
+    check({ ...ex, outcome: { state: "failed", error: "NS_ERROR_DOM_BAD_URI", endTime: 2000 } }, { verdict: "blocked", id: "preflight-acao-mismatch" });
+  });
   test("after tainting, ACAO null or `*` passes", () => {
     check(exchange({ redirects: hop(ACAO(), 307, THIRD), response: { status: 200, headers: ACAO("*") } }), { verdict: "allowed" });
     const d = check(exchange({ redirects: hop(ACAO(), 302, THIRD), response: { status: 200, headers: ACAO("null") } }), { verdict: "allowed" });
