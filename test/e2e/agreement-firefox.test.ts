@@ -107,6 +107,7 @@ async function run(s: Scenario): Promise<AgreementRow> {
     extId,
     message: specific ?? mineLines[0] ?? null,
     agree: extVerdict === browserVerdict && idStands !== "differs" && stopReadingAgrees(redirectStop),
+    extIdAgrees: idStands !== "differs",
   };
   if (redirectStop !== undefined) row.redirectStop = redirectStop;
   if (idStands === "candidate") row.candidate = true;
@@ -126,10 +127,9 @@ async function expectAgreement(scenario: Scenario): Promise<void> {
   const row = await run(scenario);
   rows.push(row);
   const cliAgrees = row.cliAgrees ?? true;
-  const extAgrees = row.agree || row.extVerdict !== row.browserVerdict || !cliAgrees;
   expect({
     verdict: row.extVerdict,
-    idAgrees: extAgrees,
+    idAgrees: row.extIdAgrees,
     id: row.extId,
     redirectStop: row.redirectStop ?? "(n/a)",
     cli: cliAgrees ? "agrees" : `${row.cliVerdict} ${row.cliId ?? "-"}${row.cliRedirectStop ? ` (${row.cliRedirectStop})` : ""}`,

@@ -64,6 +64,9 @@ export interface AgreementRow {
   cliRedirectStop?: string;
   /** whether `cors-lens check` agrees with the browser (where the test judges it apart) */
   cliAgrees?: boolean;
+  /** whether the extension's id stands against the rule the browser named (where the test
+   * judges it apart from the verdict) */
+  extIdAgrees?: boolean;
 }
 
 export function formatTable(browserName: string, rows: AgreementRow[]): string {
