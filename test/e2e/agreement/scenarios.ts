@@ -143,6 +143,20 @@ export const SCENARIOS: Scenario[] = [
   { name: "redirect-cross-origin-star", request: { kind: "fetch" }, redirect: { status: 307, headers: [ORIGIN], to: { origin: "third", route: { actual: ok(STAR) } } } },
   { name: "redirect-cross-origin-page-origin", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "third", route: { actual: ok(["Access-Control-Allow-Origin", "$page"]) } } } },
   { name: "redirect-cross-origin-reflect-null", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "third", route: { actual: ok(ORIGIN) } } } },
+  // after a redirect to another server the request goes with Origin: null; a final answer naming
+  // another origin fails there. Preflighted, Firefox asks the target with the page's origin
+  // (and checks that), then sends the request itself with null (generated seed 28 #32)
+  { name: "redirect-cross-origin-other-origin", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "third", route: { actual: ok(["Access-Control-Allow-Origin", "https://example.com"]) } } } },
+  {
+    name: "redirect-preflighted-cross-origin-other-origin",
+    request: { kind: "fetch", headers: [["Authorization", "Bearer t0ken"]] },
+    redirect: {
+      status: 303,
+      headers: [ORIGIN],
+      preflight: pre(204, ORIGIN, allowHeaders("Authorization")),
+      to: { origin: "third", route: { preflight: pre(204, ORIGIN, allowHeaders("Authorization")), actual: ok(["Access-Control-Allow-Origin", "https://example.com"]) } },
+    },
+  },
   { name: "redirect-to-data-url", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { literal: "data:text/plain,hi" } } },
   { name: "redirect-userinfo", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { userinfoOn: "third", route: { actual: ok(STAR) } } } },
 
