@@ -6,15 +6,20 @@
  * Access-Control-* and Vary lines are replaced by the fix's, an OPTIONS answered with an error
  * status is answered 204 as the fix says in words — and the browser must let the page read it.
  * So must every scenario it found allowed but warned about, served with the tighter policy it
- * proposes instead (tightening must not break what worked). Shared by the Chromium and Firefox
- * agreement tests, after their scenarios ran.
+ * proposes instead (tightening must not break what worked). A blocked scenario through one
+ * redirect is served again with the fix on the hop it names (the server of the 3xx, or the
+ * final one), then with the fix of what CORS Lens finds next, further on, until the page can
+ * read it (at most one round per hop): following the fixes one by one must end in a readable
+ * response. Shared by the Chromium and Firefox agreement tests, after their scenarios ran.
  */
 import type { Page } from "puppeteer";
-import { buildFix } from "../../../src/cors/fix";
+import { buildFix, type Fix } from "../../../src/cors/fix";
+import { targetHopIndex } from "../../../src/cors/fix/requirements";
 import type { DiagnosedExchange, Header } from "../../../src/cors/model";
+import { failedOnNullOrigin } from "../../../src/cors/null-origin";
 import { type RouteSpec, specUrl, type TestServers } from "../../support/server";
 import { issueInPage, scenarioUrl } from "./run";
-import { SCENARIOS, type Scenario } from "./scenarios";
+import { type RedirectOrigin, SCENARIOS, type Scenario } from "./scenarios";
 
 interface FixCheck {
   /** blocked scenarios served again with the fix */
@@ -26,6 +31,11 @@ interface FixCheck {
   failed: string[];
   /** blocked scenarios whose fix has no header to send */
   noHeaderFix: string[];
+  /** blocked scenarios through a redirect served with the fixes, and how many rounds each took */
+  redirects: string[];
+  /** redirected with credentials to another server: the fix is to call the final URL directly
+   * (its headers are for that call), which no header on the way can stand in for */
+  directCallOnly: string[];
 }
 
 /** Warnings about the page's own request, which no server answer clears: the method's case is
@@ -64,9 +74,9 @@ export async function expectFixesWork(
     const ended = await harness.waitForExchanges(tabId, (es) => es.some((e) => e.exchange.url === url && e.exchange.outcome.state !== "pending"));
     return ended.find((e) => e.exchange.url === url) as DiagnosedExchange;
   };
-  const { tried, tightened, failed, noHeaderFix } = await checkFixes(scenarios, page, servers, runId, live, captured);
+  const { tried, tightened, failed, noHeaderFix, redirects, directCallOnly } = await checkFixes(scenarios, page, servers, runId, live, captured);
   process.stdout.write(
-    `fix check (${browser}): ${tried.length} blocked scenarios served with the fix, ${tightened.length} warned ones with the tighter policy, ${failed.length} not fixed; no header fix for: ${noHeaderFix.join(", ") || "none"}\n`,
+    `fix check (${browser}): ${tried.length} blocked scenarios served with the fix, ${tightened.length} warned ones with the tighter policy, ${redirects.length} blocked through a redirect served with the fixes hop by hop (${redirects.join(", ") || "none"}), ${failed.length} not fixed; no header fix for: ${noHeaderFix.join(", ") || "none"}; the final URL to be called directly for: ${directCallOnly.join(", ") || "none"}\n`,
   );
   expect(failed).toEqual([]);
   expect(tried.length).toBeGreaterThanOrEqual(15);
@@ -83,16 +93,18 @@ async function checkFixes(
   live: Map<string, DiagnosedExchange>,
   captured: (url: string) => Promise<DiagnosedExchange>,
 ): Promise<FixCheck> {
-  const check: FixCheck = { tried: [], tightened: [], failed: [], noHeaderFix: [] };
+  const check: FixCheck = { tried: [], tightened: [], failed: [], noHeaderFix: [], redirects: [], directCallOnly: [] };
   for (const s of scenarios) {
-    if (s.redirect || (s.target ?? "api") !== "api" || !s.route || (s.request.kind !== "fetch" && s.request.kind !== "xhr") || s.request.abortAfterMs) continue;
+    if (s.redirect) {
+      await checkRedirectFix(s, page, servers, runId, live, captured, check);
+      continue;
+    }
+    if ((s.target ?? "api") !== "api" || !s.route || (s.request.kind !== "fetch" && s.request.kind !== "xhr") || s.request.abortAfterMs) continue;
     // fetch sends `patch` as written (only DELETE, GET, HEAD, OPTIONS, POST and PUT are
     // upper-cased), and Node's HTTP parser answers an unknown method 400 before any route runs:
     // no header of ours reaches the page, fixed or not (the scenario is blocked for that reason)
-    const method = s.request.method;
-    if (method !== undefined && method !== method.toUpperCase() && !/^(delete|get|head|options|post|put)$/i.test(method)) continue;
-    // (the others fetch upper-cases, and the exchange has them so)
-    const sent = method === undefined ? "GET" : /^(delete|get|head|options|post|put)$/i.test(method) ? method.toUpperCase() : method;
+    const sent = sentMethod(s.request.method);
+    if (sent === null) continue;
     const entry = live.get(`${sent} ${scenarioUrl(s, servers, runId)}`);
     const warned = entry?.diagnosis.verdict === "allowed" && entry.diagnosis.warnings.length > 0;
     if (!entry || (entry.diagnosis.verdict !== "blocked" && !warned)) continue;
@@ -103,14 +115,7 @@ async function checkFixes(
     }
     // what the fix says to add if the page sends credentials, for a page that does
     const ifCredentials = s.request.credentials === "include" ? lines(fix.ifCredentials ?? []) : [];
-    const preflight = s.route.preflight;
-    const status = preflight?.status ?? 404;
-    const route: RouteSpec = {
-      ...(fix.preflight.length > 0 || preflight
-        ? { preflight: { ...preflight, status: status >= 200 && status < 300 ? status : 204, headers: [...notCors(preflight?.headers), ...lines(fix.preflight), ...ifCredentials] } }
-        : {}),
-      actual: { status: 200, body: "ok", ...s.route.actual, headers: [...notCors(s.route.actual?.headers), ...lines(fix.response), ...ifCredentials] },
-    };
+    const route = fixedRoute(s.route, fix, ifCredentials);
     const url = specUrl(servers.apiOrigin, route, `${s.name}-fixed-${runId}`);
     const result = await issueInPage(page, s.request, url);
     (warned ? check.tightened : check.tried).push(s.name);
@@ -129,4 +134,95 @@ async function checkFixes(
     if (after.verdict !== "allowed" || left.length > 0) check.failed.push(`${s.name} (${what}): served with the fix, CORS Lens says ${after.verdict} ${after.failure?.id ?? ""} warnings ${left.join(",")}`);
   }
   return check;
+}
+
+/** The method as the exchange has it (fetch upper-cases the six it knows), or null when no
+ * header of ours can reach the page (see checkFixes). */
+function sentMethod(method: string | undefined): string | null {
+  if (method === undefined) return "GET";
+  if (/^(delete|get|head|options|post|put)$/i.test(method)) return method.toUpperCase();
+  return method === method.toUpperCase() ? method : null;
+}
+
+/** `spec` answered with the fix's lines instead of its own Access-Control-* and Vary lines, an
+ * OPTIONS with an error status answered 204. */
+function fixedRoute(route: RouteSpec, fix: Fix, ifCredentials: [string, string][]): RouteSpec {
+  const preflight = route.preflight;
+  const status = preflight?.status ?? 404;
+  return {
+    ...(fix.preflight.length > 0 || preflight
+      ? { preflight: { ...preflight, status: status >= 200 && status < 300 ? status : 204, headers: [...notCors(preflight?.headers), ...lines(fix.preflight), ...ifCredentials] } }
+      : {}),
+    actual: { status: 200, body: "ok", ...route.actual, headers: [...notCors(route.actual?.headers), ...lines(fix.response), ...ifCredentials] },
+  };
+}
+
+/** A scenario through one redirect, served with `fix` on hop `hop` (0: the 3xx, 1: the final). */
+function withRedirectFix(s: Scenario, fix: Fix, hop: number, round: number): Scenario {
+  const redirect = s.redirect as NonNullable<Scenario["redirect"]>;
+  const ifCredentials = s.request.credentials === "include" ? lines(fix.ifCredentials ?? []) : [];
+  const name = `${s.name.replace(/-fixed\d*$/, "")}-fixed${round}`;
+  if (hop === 0) {
+    const first = fixedRoute({ actual: { status: redirect.status, headers: redirect.headers ?? [] }, ...(redirect.preflight ? { preflight: redirect.preflight } : {}) }, fix, ifCredentials);
+    const headers = (first.actual?.headers ?? []).filter(([name]) => name.toLowerCase() !== "location");
+    return { ...s, name, redirect: { ...redirect, headers, ...(first.preflight ? { preflight: first.preflight } : {}) } };
+  }
+  const to = redirect.to as { origin: RedirectOrigin; route: RouteSpec };
+  return { ...s, name, redirect: { ...redirect, to: { origin: to.origin, route: fixedRoute(to.route, fix, ifCredentials) } } };
+}
+
+/** A blocked scenario through one redirect (to a server of the matrix, fetch following it):
+ * served with the fix of the hop CORS Lens names, then with the fix of what it finds next,
+ * until the page reads the response; each round's hop must lie past the previous one's. */
+async function checkRedirectFix(
+  s: Scenario,
+  page: Page,
+  servers: TestServers,
+  runId: string,
+  live: Map<string, DiagnosedExchange>,
+  captured: (url: string) => Promise<DiagnosedExchange>,
+  check: FixCheck,
+): Promise<void> {
+  const redirect = s.redirect;
+  if (!redirect || !("origin" in redirect.to) || redirect.via || (s.request.kind !== "fetch" && s.request.kind !== "xhr") || s.request.mode === "no-cors") return;
+  if ((s.request.redirect ?? "follow") !== "follow" || s.request.abortAfterMs) return;
+  const method = sentMethod(s.request.method);
+  if (method === null) return;
+  let entry = live.get(`${method} ${scenarioUrl(s, servers, runId)}`);
+  if (entry?.diagnosis.verdict !== "blocked") return;
+  let current = s;
+  let lastHop = -1;
+  for (let round = 1; ; round++) {
+    const failure = entry.diagnosis.failure;
+    const what = `${s.name} (round ${round}: ${failure?.id ?? entry.diagnosis.verdict})`;
+    if (failure && failedOnNullOrigin(failure) && entry.diagnosis.credentials === "include") {
+      check.directCallOnly.push(s.name);
+      return;
+    }
+    const fix = buildFix(entry);
+    const hop = targetHopIndex(entry);
+    if (fix.preflight.length === 0 && fix.response.length === 0) {
+      if (round === 1) check.noHeaderFix.push(s.name);
+      else check.failed.push(`${what}: no header fix after the previous round's`);
+      return;
+    }
+    if (hop <= lastHop || hop > 1) {
+      check.failed.push(`${what}: the fix names hop ${hop} again (or one past the final) after a round on hop ${lastHop}`);
+      return;
+    }
+    lastHop = hop;
+    current = withRedirectFix(current, fix, hop, round);
+    const url = scenarioUrl(current, servers, runId);
+    const result = await issueInPage(page, current.request, url);
+    entry = await captured(url);
+    if (result.ok) {
+      if (entry.diagnosis.verdict !== "allowed") check.failed.push(`${what}: readable once served with the fix, but CORS Lens says ${entry.diagnosis.verdict} ${entry.diagnosis.failure?.id ?? ""}`);
+      else check.redirects.push(`${s.name}:${round}`);
+      return;
+    }
+    if (entry.diagnosis.verdict !== "blocked") {
+      check.failed.push(`${what}: served with the fix, ${result.error ?? result.status}, and CORS Lens says ${entry.diagnosis.verdict}: ${JSON.stringify(current.redirect)}`);
+      return;
+    }
+  }
 }
