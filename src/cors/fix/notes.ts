@@ -72,6 +72,13 @@ export function quote(value: string | null): string {
   return `"${oneLine.length > 120 ? `${oneLine.slice(0, 117)}...` : oneLine}"`;
 }
 
+/** What to do about a request that goes with Origin: null after a redirect to another server. */
+function nullOriginNote(credentials: boolean): string {
+  return credentials
+    ? "After a redirect to another server the browser sends Origin: null, which no safe allowlist should accept. Avoid the cross-origin redirect: call the final URL directly from the page (these headers are for that direct call) or redirect within the same origin. Never allow null: any sandboxed page can send it."
+    : "After a redirect to another server the browser sends Origin: null. Avoid the cross-origin redirect (call the final URL directly), or, since the data is requested without credentials, answer with Access-Control-Allow-Origin: *. Never allow null: any sandboxed page can send it.";
+}
+
 export function failureNotes(failure: Failure, req: HopRequirement, location: string | null): string[] {
   const notes: string[] = [];
   const origin = req.pageOrigin ?? "the page origin";
@@ -153,11 +160,7 @@ export function failureNotes(failure: Failure, req: HopRequirement, location: st
       break;
     }
     case "redirect-origin-null":
-      notes.push(
-        req.credentials
-          ? "After a redirect to another server the browser sends Origin: null, which no safe allowlist should accept. Avoid the cross-origin redirect: call the final URL directly from the page (these headers are for that direct call) or redirect within the same origin. Never allow null: any sandboxed page can send it."
-          : "After a redirect to another server the browser sends Origin: null. Avoid the cross-origin redirect (call the final URL directly), or, since the data is requested without credentials, answer with Access-Control-Allow-Origin: *. Never allow null: any sandboxed page can send it.",
-      );
+      notes.push(nullOriginNote(req.credentials));
       break;
     case "pna-preflight-allow-private-network-missing":
     case "pna-preflight-allow-private-network-invalid":
@@ -166,6 +169,8 @@ export function failureNotes(failure: Failure, req: HopRequirement, location: st
     default:
       break;
   }
+  // another rule failed on a request that went with Origin: null: the origin needs the same care
+  if (req.nullOrigin && id !== "redirect-origin-null") notes.push(nullOriginNote(req.credentials));
   return notes;
 }
 

@@ -4,7 +4,6 @@
  */
 import type { DiagnosedExchange, Header } from "../model";
 import { headerValue } from "../headers";
-import { failedOnNullOrigin } from "../null-origin";
 import { isSerializedOrigin, isToken } from "./headers";
 import type { HopRequirement } from "./requirements";
 import type { CorsPolicy } from "./types";
@@ -23,8 +22,9 @@ function serverUsesWildcard(req: HopRequirement): boolean {
  */
 export function wildcardFits(entry: DiagnosedExchange, req: HopRequirement): boolean {
   if (req.credentials || req.credentialsUnseen) return false;
+  // the request goes with Origin: null: only * lets it through (browsers drop Authorization at such a redirect)
+  if (req.nullOrigin) return true;
   if (entry.diagnosis.warnings.some((w) => w.id === "warn-wildcard-on-authenticated-api")) return false;
-  if (entry.diagnosis.failure && failedOnNullOrigin(entry.diagnosis.failure)) return true;
   return !req.authenticated && serverUsesWildcard(req);
 }
 

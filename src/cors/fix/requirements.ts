@@ -24,6 +24,9 @@ export interface HopRequirement {
   pageOrigin: string | null;
   /** the Origin this hop's server received: the page origin, or "null" after a cross-origin redirect */
   originSeen: string | null;
+  /** the request of this hop goes with Origin: null (a redirect to another server came first):
+   * no header naming the page's origin can let it through, whatever failed */
+  nullOrigin: boolean;
   /** method exactly as the browser sent it (Access-Control-Request-Method when a preflight was seen) */
   method: string;
   /** lower-case, sorted, unique request header names that need Access-Control-Allow-Headers */
@@ -63,6 +66,20 @@ function originSeenAt(exchange: Exchange, index: number, pageOrigin: string | nu
     if (from !== to && pageOrigin !== from) return "null";
   }
   return pageOrigin;
+}
+
+/** Whether the request at `index` goes with Origin: null after a redirect to another server
+ * (Fetch 4.4 step 7): its own Origin header when it was seen, else the chain of hops. Not its
+ * preflight's: Firefox preflights such a hop with the page's origin (null-origin.ts). */
+function nullOriginAt(exchange: Exchange, index: number, pageOrigin: string | null): boolean {
+  if (pageOrigin === null) return false;
+  const observed = headerValue(exchange.hops[index]?.requestHeaders, "origin");
+  if (observed !== null) return observed === "null";
+  for (let k = 1; k <= index; k++) {
+    const from = originOf(exchange.hops[k - 1]?.url ?? "");
+    if (from !== originOf(exchange.hops[k]?.url ?? "") && from !== pageOrigin) return true;
+  }
+  return false;
 }
 
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
@@ -182,7 +199,8 @@ export function hopRequirement(entry: DiagnosedExchange, index: number): HopRequ
   const headers = [...names].sort();
 
   // After a cross-origin redirect the Origin is null, and only * (without credentials) fixes it.
-  const credentialsUnseen = diagnosis.verdict === "blocked" && diagnosis.credentials === "unknown" && !(failure && failedOnNullOrigin(failure));
+  const nullOrigin = nullOriginAt(exchange, index, pageOrigin) || (failure !== undefined && failedOnNullOrigin(failure));
+  const credentialsUnseen = diagnosis.verdict === "blocked" && diagnosis.credentials === "unknown" && !nullOrigin;
   const credentials = diagnosis.credentials === "include";
   const authenticated =
     credentials || names.has("authorization") || requestHeaders.some((h) => ["authorization", "cookie"].includes(h.name.toLowerCase()));
@@ -194,6 +212,7 @@ export function hopRequirement(entry: DiagnosedExchange, index: number): HopRequ
     serverOrigin: originOf(hop.url),
     pageOrigin,
     originSeen: originSeenAt(exchange, index, pageOrigin),
+    nullOrigin,
     method,
     headers,
     headersInferred,

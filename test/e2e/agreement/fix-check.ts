@@ -10,13 +10,13 @@
  * redirect is served again with the fix on the hop it names (the server of the 3xx, or the
  * final one), then with the fix of what CORS Lens finds next, further on, until the page can
  * read it (at most one round per hop): following the fixes one by one must end in a readable
- * response. Shared by the Chromium and Firefox agreement tests, after their scenarios ran.
+ * response. Not served: a request with credentials that a redirect to another server sends with
+ * Origin: null, for which the fix is to call the final URL directly. Shared by the Chromium and Firefox agreement tests, after their scenarios ran.
  */
 import type { Page } from "puppeteer";
 import { buildFix, type Fix } from "../../../src/cors/fix";
-import { targetHopIndex } from "../../../src/cors/fix/requirements";
+import { hopRequirement, targetHopIndex } from "../../../src/cors/fix/requirements";
 import type { DiagnosedExchange, Header } from "../../../src/cors/model";
-import { failedOnNullOrigin } from "../../../src/cors/null-origin";
 import { type RouteSpec, specUrl, type TestServers } from "../../support/server";
 import { issueInPage, scenarioUrl } from "./run";
 import { type RedirectOrigin, SCENARIOS, type Scenario } from "./scenarios";
@@ -195,12 +195,13 @@ async function checkRedirectFix(
   for (let round = 1; ; round++) {
     const failure = entry.diagnosis.failure;
     const what = `${s.name} (round ${round}: ${failure?.id ?? entry.diagnosis.verdict})`;
-    if (failure && failedOnNullOrigin(failure) && entry.diagnosis.credentials === "include") {
+    const hop = targetHopIndex(entry);
+    const req = hopRequirement(entry, hop);
+    if (req.nullOrigin && (req.credentials || s.request.credentials === "include")) {
       check.directCallOnly.push(s.name);
       return;
     }
     const fix = buildFix(entry);
-    const hop = targetHopIndex(entry);
     if (fix.preflight.length === 0 && fix.response.length === 0) {
       if (round === 1) check.noHeaderFix.push(s.name);
       else check.failed.push(`${what}: no header fix after the previous round's`);

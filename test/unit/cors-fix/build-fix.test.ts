@@ -268,6 +268,30 @@ describe("redirects", () => {
     expect(fix.notes[0]).toContain("call the final URL directly from the page");
   });
 
+  test("another rule failing on a hop whose request goes with Origin: null: * (never the page origin) and the null-origin advice", () => {
+    // Chromium preflights the final server with Origin: null; its answer allows null but not PUT
+    const fix = buildFix(
+      entry({
+        method: "PUT",
+        credentials: "omit-or-same-origin",
+        hops: [
+          { url: `${API}/files/1`, request: `Origin: ${PAGE}`, response: response(307, `Access-Control-Allow-Origin: ${PAGE}\nLocation: http://cdn.localhost:4000/f/1`), redirectUrl: "http://cdn.localhost:4000/f/1" },
+          {
+            url: "http://cdn.localhost:4000/f/1",
+            preflightRequest: "Origin: null\nAccess-Control-Request-Method: PUT",
+            preflightResponse: response(204, "Access-Control-Allow-Origin: null"),
+          },
+        ],
+        failure: { id: "method-not-allowed", phase: "preflight", hop: 1, received: null, required: "PUT" },
+      }),
+    );
+    expect(asMap(fix.preflight)["Access-Control-Allow-Origin"]).toBe("*");
+    expect(asMap(fix.preflight)["Access-Control-Allow-Methods"]).toBe("PUT");
+    expect(fix.summary).toMatch(/^On http:\/\/cdn\.localhost:4000, /);
+    expect(fix.notes.some((n) => n.startsWith("After a redirect to another server the browser sends Origin: null."))).toBe(true);
+    expect(JSON.stringify(fix)).not.toContain(`"value":"${PAGE}"`);
+  });
+
   test("redirect-acao-missing: headers on the redirecting server, with the Location as alternative", () => {
     const fix = buildFix(
       entry({
