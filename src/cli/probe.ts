@@ -105,7 +105,10 @@ export async function probe(req: ProbeRequest, browser: BrowserKind, send: Sende
         { name: "Accept", value: "*/*" },
         { name: "Access-Control-Request-Method", value: method },
         ...(need.unsafeHeaders.length > 0 ? [{ name: "Access-Control-Request-Headers", value: need.unsafeHeaders.join(",") }] : []),
-        { name: "Origin", value: originValue },
+        // Firefox preflights a hop after a tainting redirect with the page's origin, and sends
+        // null only on the request itself (agreement scenarios redirect-preflighted-cross-origin-
+        // other-origin, redirect-to-page-preflight-without-acao)
+        { name: "Origin", value: browser === "firefox" ? req.origin : originValue },
         UA,
       ];
       const preStart = Date.now();

@@ -157,6 +157,14 @@ export const SCENARIOS: Scenario[] = [
       to: { origin: "third", route: { preflight: pre(204, ORIGIN, allowHeaders("Authorization")), actual: ok(["Access-Control-Allow-Origin", "https://example.com"]) } },
     },
   },
+  // back to the page's own server, which answers OPTIONS without CORS lines: Firefox preflights
+  // it with the page's origin and runs no check (same origin), then sends the request with
+  // Origin: null, which * lets through; Chromium preflights with Origin: null and blocks
+  {
+    name: "redirect-to-page-preflight-without-acao",
+    request: { kind: "fetch", method: "PUT" },
+    redirect: { status: 307, headers: [ORIGIN], preflight: pre(204, ORIGIN, methods("PUT")), to: { origin: "page", route: { preflight: pre(204, methods("PUT")), actual: ok(STAR) } } },
+  },
   { name: "redirect-to-data-url", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { literal: "data:text/plain,hi" } } },
   { name: "redirect-userinfo", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { userinfoOn: "third", route: { actual: ok(STAR) } } } },
 

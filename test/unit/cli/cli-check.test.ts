@@ -52,6 +52,13 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     case "/hop-data":
       send(302, { Location: "data:text/plain,hi", "Access-Control-Allow-Origin": "*" });
       return;
+    case "/hop-pre":
+      if (preflight) send(204, { "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Headers": "x-a" });
+      else send(307, { Location: `${otherBase}/pre-target`, "Access-Control-Allow-Origin": origin });
+      return;
+    case "/pre-target":
+      send(preflight ? 204 : 200, preflight ? { "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Headers": "x-a" } : { "Access-Control-Allow-Origin": "*" });
+      return;
     case "/hop-no-acao":
       send(302, { Location: `${otherBase}/wildcard` });
       return;
@@ -140,6 +147,21 @@ test("a cross-origin redirect taints the origin: the next hop sends Origin: null
   expect(verdicts(JSON.parse(out))).toEqual(["chromium allowed"]);
   expect(code).toBe(0);
   expect(seen.map((s) => `${s.path} ${s.headers.find(([n]) => n === "Origin")?.[1]}`)).toEqual(["/hop http://app.test", "/wildcard null"]);
+});
+
+test.each([
+  ["chromium", "null"],
+  ["firefox", ORIGIN],
+])("%s: the preflight of the hop after a tainting redirect carries Origin %s, as the browser sends it; the request itself null", async (browser, preflightOrigin) => {
+  const { code, out } = await runCli(["check", `${base}/hop-pre`, "--origin", ORIGIN, "--header", "X-A: 1", "--browser", browser, "--json"]);
+  expect(verdicts(JSON.parse(out))).toEqual([`${browser} allowed`]);
+  expect(code).toBe(0);
+  expect(seen.map((s) => `${s.method} ${s.path} ${s.headers.find(([n]) => n === "Origin")?.[1]}`)).toEqual([
+    `OPTIONS /hop-pre ${ORIGIN}`,
+    `GET /hop-pre ${ORIGIN}`,
+    `OPTIONS /pre-target ${preflightOrigin}`,
+    "GET /pre-target null",
+  ]);
 });
 
 test.each(["manual", "error"])("--redirect %s: the request stops at a 3xx that passes the CORS check; the target is never requested", async (mode) => {

@@ -321,6 +321,34 @@ describe("redirects", () => {
     target.response = undefined;
     check({ ...ex, outcome: { state: "failed", error: "NS_ERROR_DOM_BAD_URI", endTime: 2000 } }, { verdict: "blocked", id: "preflight-acao-mismatch" });
   });
+  test("Firefox runs no CORS check on a preflight to the page's own server after a redirect there; Chromium preflights it with Origin: null and checks it", () => {
+    // seen in Firefox (fix check through redirects, hunt seed 32): PUT, 307 back to the page's
+    // origin, whose OPTIONS answer has no Access-Control-Allow-Origin
+    const build = (browser: "chromium" | "firefox", preflightOrigin: string, acao: string) => {
+      const ex = exchange({ browser, method: "PUT", preflight: PUT_OK, redirects: hop(ACAO(), 307, `${PAGE}/back`), response: { status: 200, headers: ACAO(acao) } });
+      const target = ex.hops[1];
+      if (!target) throw new Error("no second hop");
+      target.preflightState = "sent";
+      target.preflight = {
+        requestId: "p-back",
+        url: `${PAGE}/back`,
+        requestHeaders: [
+          { name: "Access-Control-Request-Method", value: "PUT" },
+          { name: "Origin", value: preflightOrigin },
+        ],
+        startTime: 1001,
+        response: { status: 204, statusText: "", headers: [{ name: "Access-Control-Allow-Methods", value: "PUT" }], time: 1001 },
+        endTime: 1001,
+      };
+      return ex;
+    };
+    check(build("firefox", PAGE, "*"), { verdict: "allowed" });
+    check(build("firefox", PAGE, PAGE), { verdict: "blocked", id: "redirect-origin-null" });
+    const chromium = build("chromium", "null", "*");
+    const target = chromium.hops[1];
+    if (target) target.response = undefined;
+    check({ ...chromium, outcome: { state: "failed", error: FAILED, endTime: 2000 } }, { verdict: "blocked", id: "preflight-acao-missing" });
+  });
   test("after tainting, ACAO null or `*` passes", () => {
     check(exchange({ redirects: hop(ACAO(), 307, THIRD), response: { status: 200, headers: ACAO("*") } }), { verdict: "allowed" });
     const d = check(exchange({ redirects: hop(ACAO(), 302, THIRD), response: { status: 200, headers: ACAO("null") } }), { verdict: "allowed" });
