@@ -55,31 +55,31 @@ export function pageOriginOf(exchange: Exchange): string | null {
   return sent && sent !== "null" ? sent : null;
 }
 
-/** Origin the server at `index` received (Fetch 1.9 tainting when the header was not observed). */
-function originSeenAt(exchange: Exchange, index: number, pageOrigin: string | null): string | null {
-  const hop = exchange.hops[index];
-  const observed = headerValue(hop?.requestHeaders, "origin") ?? headerValue(hop?.preflight?.requestHeaders, "origin");
-  if (observed !== null) return observed;
-  for (let k = 1; k <= index; k++) {
-    const from = originOf(exchange.hops[k - 1]?.url ?? "");
-    const to = originOf(exchange.hops[k]?.url ?? "");
-    if (from !== to && pageOrigin !== from) return "null";
-  }
-  return pageOrigin;
-}
-
-/** Whether the request at `index` goes with Origin: null after a redirect to another server
- * (Fetch 4.4 step 7): its own Origin header when it was seen, else the chain of hops. Not its
- * preflight's: Firefox preflights such a hop with the page's origin (null-origin.ts). */
-function nullOriginAt(exchange: Exchange, index: number, pageOrigin: string | null): boolean {
-  if (pageOrigin === null) return false;
-  const observed = headerValue(exchange.hops[index]?.requestHeaders, "origin");
-  if (observed !== null) return observed === "null";
+/** Fetch 4.4 step 7 along the chain: before `index`, a hop on a server other than the page's
+ * redirected to another server, so the request at `index` goes with Origin: null. */
+function chainTaints(exchange: Exchange, index: number, pageOrigin: string | null): boolean {
   for (let k = 1; k <= index; k++) {
     const from = originOf(exchange.hops[k - 1]?.url ?? "");
     if (from !== originOf(exchange.hops[k]?.url ?? "") && from !== pageOrigin) return true;
   }
   return false;
+}
+
+/** Origin the server at `index` received (the chain's tainting when the header was not observed). */
+function originSeenAt(exchange: Exchange, index: number, pageOrigin: string | null): string | null {
+  const hop = exchange.hops[index];
+  const observed = headerValue(hop?.requestHeaders, "origin") ?? headerValue(hop?.preflight?.requestHeaders, "origin");
+  if (observed !== null) return observed;
+  return chainTaints(exchange, index, pageOrigin) ? "null" : pageOrigin;
+}
+
+/** Whether the request at `index` goes with Origin: null after a redirect to another server: its
+ * own Origin header when it was seen, else the chain. Not its preflight's: Firefox preflights
+ * such a hop with the page's origin (null-origin.ts). */
+function nullOriginAt(exchange: Exchange, index: number, pageOrigin: string | null): boolean {
+  if (pageOrigin === null) return false;
+  const observed = headerValue(exchange.hops[index]?.requestHeaders, "origin");
+  return observed !== null ? observed === "null" : chainTaints(exchange, index, pageOrigin);
 }
 
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
