@@ -85,7 +85,6 @@ function stopRule(exchange: Exchange, browser: BrowserKind): string | null {
   return walkExchange(exchange, exchange.initiator ?? "null", exchange.hints?.credentials === "include", browser).finding?.id ?? null;
 }
 
-
 export async function probe(req: ProbeRequest, browser: BrowserKind, send: Sender): Promise<DiagnosedExchange> {
   const start = Date.now();
   const hops: Hop[] = [];

@@ -13,3 +13,8 @@ import type { Failure } from "./model";
 export function failedOnNullOrigin(f: Pick<Failure, "id" | "phase">): boolean {
   return f.id === "redirect-origin-null" || (f.phase === "redirect" && /^(acao|acac)-/.test(f.id));
 }
+
+/** The id whose advice a fix gives for `f`: redirect-origin-null's for every such failure. */
+export function adviceIdOf(f: Pick<Failure, "id" | "phase">): string {
+  return failedOnNullOrigin(f) ? "redirect-origin-null" : f.id;
+}

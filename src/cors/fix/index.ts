@@ -5,7 +5,7 @@
  */
 import { checkRuleOf } from "../ids";
 import type { DiagnosedExchange } from "../model";
-import { failedOnNullOrigin } from "../null-origin";
+import { adviceIdOf } from "../null-origin";
 import { failureNotes, locationOf, noHeaderFixAdvice, warningNotes } from "./notes";
 import { headerLines, policyForRequirement, wildcardFits } from "./policy-of";
 import { hopRequirement, type HopRequirement, targetHopIndex } from "./requirements";
@@ -97,7 +97,7 @@ export function buildFix(entry: DiagnosedExchange): Fix {
   const server = req.serverOrigin ?? exchange.url;
   const where = req.preflightNeeded ? `the OPTIONS preflight and the ${req.method} response` : `the ${req.method} response`;
   const summary = failure
-    ? `On ${server}, ${changePhrase(failedOnNullOrigin(failure) ? "redirect-origin-null" : failure.id, policy, req, location)} (${where}).`
+    ? `On ${server}, ${changePhrase(adviceIdOf(failure), policy, req, location)} (${where}).`
     : diagnosis.warnings.length > 0
       ? `The request works; tighten ${server}'s CORS policy to exactly what ${policy.allowOrigins[0]} uses (${where}).`
       : `The request works; these are the exact headers ${server} needs for it (${where}).`;

@@ -6,7 +6,7 @@ import { REDIRECT_STATUSES } from "../finding";
 import { checkRuleOf } from "../ids";
 import type { Failure, Warning } from "../model";
 import { headerValue } from "../headers";
-import { failedOnNullOrigin } from "../null-origin";
+import { adviceIdOf } from "../null-origin";
 import { isControlCode } from "./headers";
 import type { HopRequirement } from "./requirements";
 
@@ -84,7 +84,7 @@ export function failureNotes(failure: Failure, req: HopRequirement, location: st
   const origin = req.pageOrigin ?? "the page origin";
   const status = failure.phase === "preflight" ? req.preflightResponse?.status : req.response?.status;
   // a failure on a request whose origin a redirect made null gets that case's advice
-  const id = failedOnNullOrigin(failure) ? "redirect-origin-null" : failure.id;
+  const id = adviceIdOf(failure);
 
   if (id.startsWith("preflight-") && id !== "preflight-status-not-ok" && id !== "preflight-redirect") {
     notes.push("The OPTIONS preflight failed, so the real request was never sent: make the OPTIONS handler send the same CORS headers as the real route, with a 2xx status.");

@@ -11,7 +11,8 @@
  * final one), then with the fix of what CORS Lens finds next, further on, until the page can
  * read it (at most one round per hop): following the fixes one by one must end in a readable
  * response. Not served: a request with credentials that a redirect to another server sends with
- * Origin: null, for which the fix is to call the final URL directly. Shared by the Chromium and Firefox agreement tests, after their scenarios ran.
+ * Origin: null, for which the fix is to call the final URL directly. Shared by the Chromium and
+ * Firefox agreement tests, after their scenarios ran.
  */
 import type { Page } from "puppeteer";
 import { buildFix, type Fix } from "../../../src/cors/fix";
@@ -114,8 +115,7 @@ async function checkFixes(
       continue;
     }
     // what the fix says to add if the page sends credentials, for a page that does
-    const ifCredentials = s.request.credentials === "include" ? lines(fix.ifCredentials ?? []) : [];
-    const route = fixedRoute(s.route, fix, ifCredentials);
+    const route = fixedRoute(s.route, fix, s.request.credentials === "include");
     const url = specUrl(servers.apiOrigin, route, `${s.name}-fixed-${runId}`);
     const result = await issueInPage(page, s.request, url);
     (warned ? check.tightened : check.tried).push(s.name);
@@ -145,8 +145,10 @@ function sentMethod(method: string | undefined): string | null {
 }
 
 /** `spec` answered with the fix's lines instead of its own Access-Control-* and Vary lines, an
- * OPTIONS with an error status answered 204. */
-function fixedRoute(route: RouteSpec, fix: Fix, ifCredentials: [string, string][]): RouteSpec {
+ * OPTIONS with an error status answered 204; for a page that sends credentials, with the lines
+ * the fix adds for that case too. */
+function fixedRoute(route: RouteSpec, fix: Fix, sendsCredentials: boolean): RouteSpec {
+  const ifCredentials = sendsCredentials ? lines(fix.ifCredentials ?? []) : [];
   const preflight = route.preflight;
   const status = preflight?.status ?? 404;
   return {
@@ -160,15 +162,15 @@ function fixedRoute(route: RouteSpec, fix: Fix, ifCredentials: [string, string][
 /** A scenario through one redirect, served with `fix` on hop `hop` (0: the 3xx, 1: the final). */
 function withRedirectFix(s: Scenario, fix: Fix, hop: number, round: number): Scenario {
   const redirect = s.redirect as NonNullable<Scenario["redirect"]>;
-  const ifCredentials = s.request.credentials === "include" ? lines(fix.ifCredentials ?? []) : [];
+  const sendsCredentials = s.request.credentials === "include";
   const name = `${s.name.replace(/-fixed\d*$/, "")}-fixed${round}`;
   if (hop === 0) {
-    const first = fixedRoute({ actual: { status: redirect.status, headers: redirect.headers ?? [] }, ...(redirect.preflight ? { preflight: redirect.preflight } : {}) }, fix, ifCredentials);
+    const first = fixedRoute({ actual: { status: redirect.status, headers: redirect.headers ?? [] }, ...(redirect.preflight ? { preflight: redirect.preflight } : {}) }, fix, sendsCredentials);
     const headers = (first.actual?.headers ?? []).filter(([name]) => name.toLowerCase() !== "location");
     return { ...s, name, redirect: { ...redirect, headers, ...(first.preflight ? { preflight: first.preflight } : {}) } };
   }
   const to = redirect.to as { origin: RedirectOrigin; route: RouteSpec };
-  return { ...s, name, redirect: { ...redirect, to: { origin: to.origin, route: fixedRoute(to.route, fix, ifCredentials) } } };
+  return { ...s, name, redirect: { ...redirect, to: { origin: to.origin, route: fixedRoute(to.route, fix, sendsCredentials) } } };
 }
 
 /** A blocked scenario through one redirect (to a server of the matrix, fetch following it):
