@@ -67,7 +67,7 @@ export function startBackground(browser: BrowserKind): void {
   let eventsSinceSweep = 0;
 
   // ---- live ports (live-ports.ts) ---------------------------------------------------
-  const ports = createLivePorts(store, () => whenReady);
+  const ports = createLivePorts(store, (tabId) => whenReady.then(() => knowPageUrl(tabId)));
   const { post, queueUpsert } = ports;
 
   // ---- log updates -----------------------------------------------------------------
@@ -81,6 +81,31 @@ export function startBackground(browser: BrowserKind): void {
     store.clear(tabId, pageUrl);
     post(tabId, { type: "cleared", tabId, pageUrl });
     refreshBadge(tabId);
+  }
+
+  /** each tab's lookup of its page URL by this worker (knowPageUrl) */
+  const pageUrlLookups = new Map<number, Promise<void>>();
+
+  /**
+   * A tab's page URL comes from its navigation's main_frame event. A tab that loaded before
+   * the worker could see it (the extension installed, updated or reloaded meanwhile) had none:
+   * its popup showed no page, its exports named none, and requests of service workers were not
+   * attributed to it by origin. Such a tab's URL is asked of the tabs API, once per worker.
+   */
+  function knowPageUrl(tabId: number): Promise<void> {
+    if (tabId < 0 || store.pageUrl(tabId) !== null) return Promise.resolve();
+    let lookup = pageUrlLookups.get(tabId);
+    if (!lookup) {
+      lookup = chrome.tabs.get(tabId).then(
+        (tab) => {
+          // a navigation seen meanwhile set the URL of the page the log now holds
+          if (tab.url && store.pageUrl(tabId) === null) store.setPageUrl(tabId, tab.url);
+        },
+        () => undefined, // the tab is gone, or no URL is granted: the log stays without one
+      );
+      pageUrlLookups.set(tabId, lookup);
+    }
+    return lookup;
   }
 
   function tabsForOrigin(origin: string): number[] {
@@ -138,6 +163,8 @@ export function startBackground(browser: BrowserKind): void {
     if (navigation && event.tabId >= 0 && !store.hasStartedAfter(event.tabId, event.timeStamp)) {
       if (settings.preserveLog) store.setPageUrl(event.tabId, event.url);
       else clearTab(event.tabId, event.url);
+    } else if (event.tabId >= 0 && store.pageUrl(event.tabId) === null) {
+      void knowPageUrl(event.tabId);
     }
     if (siteDisabled(settings, event.url) || siteDisabled(settings, event.tabId >= 0 ? store.pageUrl(event.tabId) : null)) {
       return;
@@ -250,6 +277,7 @@ export function startBackground(browser: BrowserKind): void {
     void whenReady.then(() => {
       store.remove(tabId);
       ports.removeTab(tabId);
+      pageUrlLookups.delete(tabId);
     });
   });
 

@@ -57,7 +57,11 @@ export interface LivePorts {
   entriesJson(tabId: number, ids: unknown): string;
 }
 
-export function createLivePorts(store: Pick<LogStore, "get" | "entryOf">, whenReady: () => Promise<void>): LivePorts {
+/**
+ * `ready(tabId)` settles when a page of that tab may get its rows: the worker has restored its
+ * log, and what it can learn of the tab (its page URL) is in it.
+ */
+export function createLivePorts(store: Pick<LogStore, "get" | "entryOf">, ready: (tabId: number) => Promise<void>): LivePorts {
   /** open pages by tab, each with what it asked for: full entries (panel) or rows (popup) */
   const subscribers = new Map<number, Map<chrome.runtime.Port, PortClientMessage["detail"]>>();
   const outgoing = new Map<number, Map<string, DiagnosedExchange>>();
@@ -229,7 +233,7 @@ export function createLivePorts(store: Pick<LogStore, "get" | "entryOf">, whenRe
       if (message?.type !== "subscribe" || typeof message.tabId !== "number") return;
       const tabId = message.tabId;
       const detail = message.detail === "rows" ? "rows" : "full";
-      void whenReady().then(() => {
+      void ready(tabId).then(() => {
         if (subscribed !== null) subscribers.get(subscribed)?.delete(port);
         subscribed = tabId;
         let ports = subscribers.get(tabId);

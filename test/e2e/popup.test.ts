@@ -181,3 +181,17 @@ test("a navigation clears the badge with the log; nothing is shown when nothing 
   await new Promise((r) => setTimeout(r, 3 * BADGE_DELAY_MS)); // a wrong count would be shown by now
   expect((await badgeNow(tabId)).text).toBe("");
 });
+
+test("a tab that loaded before the worker could see it: the popup still names its page", async () => {
+  // The worker forgets the tab, as when the extension is installed, updated or reloaded on an
+  // open page: its log emptied and the worker stopped. No navigation event tells the next worker
+  // what page the tab shows; it asks the tabs API.
+  const worker = await h.worker();
+  await worker.evaluate("chrome.storage.session.clear()");
+  await h.killWorker();
+  await fetchFromPage(page, `${playground.apiOrigin}/missing-acao`);
+  await h.waitForExchanges(tabId, (list) => list.some((e) => e.diagnosis.verdict === "blocked"));
+  const { popup } = await openPopup(page);
+  expect(await popup.$eval(".page-url", (el) => el.textContent)).toBe(playground.pageUrl);
+  expect(await verdictCounts(popup)).toEqual(["1 blocked", "0 allowed", "0 network errors", "0 with warnings"]);
+});
