@@ -7,8 +7,8 @@
  * status is answered 204 as the fix says in words — and the browser must let the page read it.
  * So must every scenario it found allowed but warned about, served with the tighter policy it
  * proposes instead (tightening must not break what worked). A blocked scenario through one
- * redirect is served again with the fix on the hop it names (the server of the 3xx, or the
- * final one), then with the fix of what CORS Lens finds next, further on, until the page can
+ * or two redirects is served again with the fix on the hop it names (the server of a 3xx, or
+ * the final one), then with the fix of what CORS Lens finds next, further on, until the page can
  * read it (at most one round per hop): following the fixes one by one must end in a readable
  * response. Not served: a request with credentials that a redirect to another server sends with
  * Origin: null, for which the fix is to call the final URL directly. Shared by the Chromium and
@@ -159,21 +159,34 @@ function fixedRoute(route: RouteSpec, fix: Fix, sendsCredentials: boolean): Rout
   };
 }
 
-/** A scenario through one redirect, served with `fix` on hop `hop` (0: the 3xx, 1: the final). */
+/** The index of a redirected scenario's final hop: after the 3xx, and the second one if any. */
+const finalHopOf = (s: Scenario) => (s.redirect?.via ? 2 : 1);
+
+/** A 3xx answered with the fix's lines (its Location left to the test), and its OPTIONS answer. */
+function fixed3xx(status: number, headers: [string, string][] | undefined, preflight: RouteSpec["preflight"], fix: Fix, sendsCredentials: boolean) {
+  const route = fixedRoute({ actual: { status, headers: headers ?? [] }, ...(preflight ? { preflight } : {}) }, fix, sendsCredentials);
+  return { headers: (route.actual?.headers ?? []).filter(([name]) => name.toLowerCase() !== "location"), ...(route.preflight ? { preflight: route.preflight } : {}) };
+}
+
+/** A scenario through one or two redirects, served with `fix` on hop `hop` (0: the first 3xx,
+ * 1: the second when there is one, then the final). */
 function withRedirectFix(s: Scenario, fix: Fix, hop: number, round: number): Scenario {
   const redirect = s.redirect as NonNullable<Scenario["redirect"]>;
   const sendsCredentials = s.request.credentials === "include";
   const name = `${s.name.replace(/-fixed\d*$/, "")}-fixed${round}`;
-  if (hop === 0) {
-    const first = fixedRoute({ actual: { status: redirect.status, headers: redirect.headers ?? [] }, ...(redirect.preflight ? { preflight: redirect.preflight } : {}) }, fix, sendsCredentials);
-    const headers = (first.actual?.headers ?? []).filter(([name]) => name.toLowerCase() !== "location");
-    return { ...s, name, redirect: { ...redirect, headers, ...(first.preflight ? { preflight: first.preflight } : {}) } };
-  }
   const to = redirect.to as { origin: RedirectOrigin; route: RouteSpec };
-  return { ...s, name, redirect: { ...redirect, to: { origin: to.origin, route: fixedRoute(to.route, fix, sendsCredentials) } } };
+  const via = redirect.via;
+  if (hop === 0) return { ...s, name, redirect: { ...redirect, ...fixed3xx(redirect.status, redirect.headers, redirect.preflight, fix, sendsCredentials) } };
+  if (via && hop === 1) {
+    return { ...s, name, redirect: { ...redirect, via: { ...via, ...fixed3xx(via.status, via.headers, via.preflight ?? to.route.preflight, fix, sendsCredentials) } } };
+  }
+  // the second 3xx goes on answering OPTIONS as the final route did (its default), not as the
+  // fix says for the final hop: that is another hop
+  const pinned = via ? { via: { ...via, preflight: via.preflight ?? to.route.preflight ?? {} } } : {};
+  return { ...s, name, redirect: { ...redirect, ...pinned, to: { origin: to.origin, route: fixedRoute(to.route, fix, sendsCredentials) } } };
 }
 
-/** A blocked scenario through one redirect (to a server of the matrix, fetch following it):
+/** A blocked scenario through one or two redirects (to a server of the matrix, fetch following them):
  * served with the fix of the hop CORS Lens names, then with the fix of what it finds next,
  * until the page reads the response; each round's hop must lie past the previous one's. */
 async function checkRedirectFix(
@@ -186,7 +199,7 @@ async function checkRedirectFix(
   check: FixCheck,
 ): Promise<void> {
   const redirect = s.redirect;
-  if (!redirect || !("origin" in redirect.to) || redirect.via || (s.request.kind !== "fetch" && s.request.kind !== "xhr") || s.request.mode === "no-cors") return;
+  if (!redirect || !("origin" in redirect.to) || (s.request.kind !== "fetch" && s.request.kind !== "xhr") || s.request.mode === "no-cors") return;
   if ((s.request.redirect ?? "follow") !== "follow" || s.request.abortAfterMs) return;
   const method = sentMethod(s.request.method);
   if (method === null) return;
@@ -209,7 +222,7 @@ async function checkRedirectFix(
       else check.failed.push(`${what}: no header fix after the previous round's`);
       return;
     }
-    if (hop <= lastHop || hop > 1) {
+    if (hop <= lastHop || hop > finalHopOf(s)) {
       check.failed.push(`${what}: the fix names hop ${hop} again (or one past the final) after a round on hop ${lastHop}`);
       return;
     }

@@ -43,7 +43,8 @@ export function scenarioUrl(s: Scenario, servers: TestServers, runId: string): s
       location = specUrl(origin, withPage(to.route, servers.pageOrigin), `${path}-target`);
       const via = s.redirect.via;
       if (via) {
-        const second: RouteSpec = { actual: { status: via.status, headers: [...(via.headers ?? []), ["Location", location]] }, ...(to.route.preflight ? { preflight: to.route.preflight } : {}) };
+        const viaPreflight = via.preflight ?? to.route.preflight;
+        const second: RouteSpec = { actual: { status: via.status, headers: [...(via.headers ?? []), ["Location", location]] }, ...(viaPreflight ? { preflight: viaPreflight } : {}) };
         location = specUrl(origin, withPage(second, servers.pageOrigin), `${path}-via`);
       }
     }

@@ -43,8 +43,8 @@ export interface Scenario {
     /** headers on the 3xx itself */
     headers?: [string, string][];
     /** a second redirect: the first Location answers with this 3xx (and headers), on the same
-     * origin, to the route; it answers OPTIONS as the route does */
-    via?: { status: number; headers?: [string, string][] };
+     * origin, to the route; it answers OPTIONS with `preflight`, by default as the route does */
+    via?: { status: number; headers?: [string, string][]; preflight?: ResponseSpec };
     /** the answer to an OPTIONS at the first URL (default: 404, no CORS headers) */
     preflight?: ResponseSpec;
   };
@@ -147,6 +147,15 @@ export const SCENARIOS: Scenario[] = [
   // another origin fails there. Preflighted, Firefox asks the target with the page's origin
   // (and checks that), then sends the request itself with null (generated seed 28 #32)
   { name: "redirect-cross-origin-other-origin", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], to: { origin: "third", route: { actual: ok(["Access-Control-Allow-Origin", "https://example.com"]) } } } },
+  // two redirects: the CORS check runs on every 3xx, and a preflighted request is asked again
+  // at each cross-origin URL (the fix check then fixes one hop after the other)
+  { name: "redirect-twice-second-no-acao", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], via: { status: 307 }, to: { origin: "third", route: { actual: ok(STAR) } } } },
+  { name: "redirect-twice-final-no-acao", request: { kind: "fetch" }, redirect: { status: 302, headers: [ORIGIN], via: { status: 302, headers: [STAR] }, to: { origin: "third", route: { actual: ok() } } } },
+  {
+    name: "redirect-twice-preflighted-method-unlisted",
+    request: { kind: "fetch", method: "PUT" },
+    redirect: { status: 307, headers: [ORIGIN], preflight: pre(204, ORIGIN, methods("PUT")), via: { status: 307, headers: [STAR] }, to: { origin: "third", route: { preflight: pre(204, STAR), actual: ok(STAR) } } },
+  },
   {
     name: "redirect-preflighted-cross-origin-other-origin",
     request: { kind: "fetch", headers: [["Authorization", "Bearer t0ken"]] },
