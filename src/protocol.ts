@@ -460,6 +460,9 @@ export type PortServerMessage =
   | { type: "upsert"; tabId: number; entries: DiagnosedExchange[] }
   | { type: "upsertRows"; tabId: number; rows: WireRow[] }
   | { type: "cleared"; tabId: number; pageUrl: string | null }
+  /** the tab's page URL changed with its log kept (a navigation with "preserve log" on), or
+   * became known (a tab that loaded before the worker saw it) */
+  | { type: "page"; tabId: number; pageUrl: string | null }
   /** `dropped`: the total since the last clear; `ids`: the exchanges this change dropped (the
    * worker's oldest by arrival, which is not always the page's oldest by start time: an
    * exchange that began before a clear comes back after it) */

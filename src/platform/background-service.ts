@@ -83,6 +83,13 @@ export function startBackground(browser: BrowserKind): void {
     refreshBadge(tabId);
   }
 
+  /** A tab's page changed with its log kept, or its URL became known: its pages are told. */
+  function setPageUrl(tabId: number, pageUrl: string): void {
+    if (store.pageUrl(tabId) === pageUrl) return;
+    store.setPageUrl(tabId, pageUrl);
+    post(tabId, { type: "page", tabId, pageUrl });
+  }
+
   /** each tab's lookup of its page URL by this worker (knowPageUrl) */
   const pageUrlLookups = new Map<number, Promise<void>>();
 
@@ -99,7 +106,7 @@ export function startBackground(browser: BrowserKind): void {
       lookup = chrome.tabs.get(tabId).then(
         (tab) => {
           // a navigation seen meanwhile set the URL of the page the log now holds
-          if (tab.url && store.pageUrl(tabId) === null) store.setPageUrl(tabId, tab.url);
+          if (tab.url && store.pageUrl(tabId) === null) setPageUrl(tabId, tab.url);
         },
         () => undefined, // the tab is gone, or no URL is granted: the log stays without one
       );
@@ -161,7 +168,7 @@ export function startBackground(browser: BrowserKind): void {
     // it: then it is the same navigation replayed from the journal of a worker stopped before
     // removing it (or one that arrived late), and clearing would erase the new page's exchanges.
     if (navigation && event.tabId >= 0 && !store.hasStartedAfter(event.tabId, event.timeStamp)) {
-      if (settings.preserveLog) store.setPageUrl(event.tabId, event.url);
+      if (settings.preserveLog) setPageUrl(event.tabId, event.url);
       else clearTab(event.tabId, event.url);
     } else if (event.tabId >= 0 && store.pageUrl(event.tabId) === null) {
       void knowPageUrl(event.tabId);

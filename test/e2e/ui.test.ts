@@ -321,3 +321,44 @@ test("reconnects after the worker is stopped", async () => {
     });
   expect(await text(panel, ".conn")).toBe("live");
 });
+
+test("Preserve log: a navigation keeps the log and the open pages name the new page; unchecked, the next navigation clears it", async () => {
+  const popup = await h.browser.newPage();
+  await popup.goto(`chrome-extension://${h.extensionId}/popup.html?tabId=${tabId}`, { waitUntil: "load" });
+  const pageUrlShown = (u: string) => popup.waitForFunction((want) => document.querySelector(".page-url")?.textContent === want, { timeout: 5000 }, u);
+  await pageUrlShown(page.url());
+  await panel.bringToFront();
+  await panel.click("::-p-text(Preserve log)");
+  const preserving = await h.request({ type: "getSettings" });
+  expect(preserving.preserveLog).toBe(true);
+  const kept = (await h.request({ type: "getLog", tabId })).entries.length;
+  expect(kept).toBeGreaterThan(10);
+
+  const second = `${playground.pageUrl}?second`;
+  await page.goto(second, { waitUntil: "load" });
+  const afterNavigation = specUrl(servers.apiOrigin, { actual: { headers: [["Access-Control-Allow-Origin", "$origin"]] } }, "after-navigation");
+  await fetchFromPage(page, afterNavigation);
+  const log = await h.waitForExchanges(tabId, (list) => list.some((e) => e.exchange.url === afterNavigation && e.exchange.outcome.state !== "pending"));
+  // the earlier page's exchanges stay (the hostile one among them), the new page's join them
+  expect(log.some((e) => e.exchange.url === hostileUrl)).toBe(true);
+  expect(log.length).toBeGreaterThan(kept);
+  expect((await h.request({ type: "getLog", tabId })).pageUrl).toBe(second);
+  // the popup, open all along, now names the new page (a live message, no reload)
+  await pageUrlShown(second);
+  await panel.waitForFunction(
+    () => {
+      const list = document.querySelector('[role="listbox"][aria-label^="Exchanges"]')?.textContent ?? "";
+      return list.includes("after-navigation") && list.includes("hostile");
+    },
+    { timeout: 5000 },
+  );
+
+  await panel.bringToFront();
+  await panel.click("::-p-text(Preserve log)");
+  expect((await h.request({ type: "getSettings" })).preserveLog).toBe(false);
+  await page.goto(playground.pageUrl, { waitUntil: "load" });
+  const cleared = await h.waitForExchanges(tabId, (list) => !list.some((e) => e.exchange.url === hostileUrl));
+  expect(cleared.every((e) => e.exchange.url.startsWith(playground.pageOrigin))).toBe(true);
+  await pageUrlShown(playground.pageUrl);
+  await popup.close();
+});

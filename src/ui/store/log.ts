@@ -223,6 +223,9 @@ function applyServer(state: LogState, message: PortServerMessage): LogState {
     case "cleared":
       if (message.tabId !== live.tabId) return state;
       return keepSelection({ ...state, live: { ...emptyLog(live.tabId), pageUrl: message.pageUrl } });
+    case "page":
+      if (message.tabId !== live.tabId) return state;
+      return { ...state, live: { ...live, pageUrl: message.pageUrl } };
     case "dropped":
       if (message.tabId !== live.tabId) return state;
       return dropIds(state, message.dropped, message.ids);

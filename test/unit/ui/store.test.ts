@@ -51,6 +51,16 @@ describe("log reducer", () => {
     expect(state.selectedId).toBeNull();
   });
 
+  test("page changes the page URL and keeps the log and the selection (preserve log); another tab's is ignored", () => {
+    let state = reduce(withSnapshot(a1, a2), { type: "selectExchange", id: "a2" });
+    state = reduce(state, { type: "server", message: { type: "page", tabId: 9, pageUrl: "http://other.test/" } });
+    expect(state.live.pageUrl).not.toBe("http://other.test/");
+    state = reduce(state, { type: "server", message: { type: "page", tabId: 7, pageUrl: "http://page.test/next" } });
+    expect(ids(state)).toEqual(["a1", "a2"]);
+    expect(state.live.pageUrl).toBe("http://page.test/next");
+    expect(state.selectedId).toBe("a2");
+  });
+
   test("dropped removes the exchanges the worker dropped, named, and keeps the total", () => {
     let state = withSnapshot(a1, a2, b1);
     state = reduce(state, { type: "server", message: { type: "dropped", tabId: 7, dropped: 2, ids: ["a1", "a2"] } });
