@@ -19,6 +19,7 @@ import { bootIdOf, type Journal, journalKey, journalOf } from "./journal";
 import { registerCaptureListeners, type WebRequestApi } from "./listeners";
 import { createLivePorts } from "./live-ports";
 import { createLogStore, type KeyValueStore } from "./log-store";
+import { createPageUrls } from "./page-urls";
 import { readAllInChunks } from "./read-storage";
 import { createRecorder } from "./recorder";
 import { endedRequestIds, markInterrupted, restoredExchanges } from "./restore";
@@ -67,7 +68,7 @@ export function startBackground(browser: BrowserKind): void {
   let eventsSinceSweep = 0;
 
   // ---- live ports (live-ports.ts) ---------------------------------------------------
-  const ports = createLivePorts(store, (tabId) => whenReady.then(() => knowPageUrl(tabId)));
+  const ports = createLivePorts(store, (tabId) => whenReady.then(() => pageUrls.know(tabId)));
   const { post, queueUpsert } = ports;
 
   // ---- log updates -----------------------------------------------------------------
@@ -83,37 +84,7 @@ export function startBackground(browser: BrowserKind): void {
     refreshBadge(tabId);
   }
 
-  /** A tab's page changed with its log kept, or its URL became known: its pages are told. */
-  function setPageUrl(tabId: number, pageUrl: string): void {
-    if (store.pageUrl(tabId) === pageUrl) return;
-    store.setPageUrl(tabId, pageUrl);
-    post(tabId, { type: "page", tabId, pageUrl });
-  }
-
-  /** each tab's lookup of its page URL by this worker (knowPageUrl) */
-  const pageUrlLookups = new Map<number, Promise<void>>();
-
-  /**
-   * A tab's page URL comes from its navigation's main_frame event. A tab that loaded before
-   * the worker could see it (the extension installed, updated or reloaded meanwhile) had none:
-   * its popup showed no page, its exports named none, and requests of service workers were not
-   * attributed to it by origin. Such a tab's URL is asked of the tabs API, once per worker.
-   */
-  function knowPageUrl(tabId: number): Promise<void> {
-    if (tabId < 0 || store.pageUrl(tabId) !== null) return Promise.resolve();
-    let lookup = pageUrlLookups.get(tabId);
-    if (!lookup) {
-      lookup = chrome.tabs.get(tabId).then(
-        (tab) => {
-          // a navigation seen meanwhile set the URL of the page the log now holds
-          if (tab.url && store.pageUrl(tabId) === null) setPageUrl(tabId, tab.url);
-        },
-        () => undefined, // the tab is gone, or no URL is granted: the log stays without one
-      );
-      pageUrlLookups.set(tabId, lookup);
-    }
-    return lookup;
-  }
+  const pageUrls = createPageUrls(store, post, async (tabId) => (await chrome.tabs.get(tabId)).url);
 
   function tabsForOrigin(origin: string): number[] {
     return store.tabIds().filter((id) => id >= 0 && originOf(store.pageUrl(id)) === origin);
@@ -168,10 +139,10 @@ export function startBackground(browser: BrowserKind): void {
     // it: then it is the same navigation replayed from the journal of a worker stopped before
     // removing it (or one that arrived late), and clearing would erase the new page's exchanges.
     if (navigation && event.tabId >= 0 && !store.hasStartedAfter(event.tabId, event.timeStamp)) {
-      if (settings.preserveLog) setPageUrl(event.tabId, event.url);
+      if (settings.preserveLog) pageUrls.set(event.tabId, event.url);
       else clearTab(event.tabId, event.url);
     } else if (event.tabId >= 0 && store.pageUrl(event.tabId) === null) {
-      void knowPageUrl(event.tabId);
+      void pageUrls.know(event.tabId);
     }
     if (siteDisabled(settings, event.url) || siteDisabled(settings, event.tabId >= 0 ? store.pageUrl(event.tabId) : null)) {
       return;
@@ -284,7 +255,7 @@ export function startBackground(browser: BrowserKind): void {
     void whenReady.then(() => {
       store.remove(tabId);
       ports.removeTab(tabId);
-      pageUrlLookups.delete(tabId);
+      pageUrls.forget(tabId);
     });
   });
 
