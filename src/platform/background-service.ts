@@ -251,6 +251,18 @@ export function startBackground(browser: BrowserKind): void {
 
   chrome.runtime.onConnect.addListener(ports.onConnect);
 
+  // A tab that navigates loses its badge (Chromium and Firefox clear a tab's action values
+  // when a new document commits), while a log kept across the navigation ("preserve log")
+  // still holds its blocked exchanges: the badge is set again once the page has changed (its
+  // URL) or loaded (a reload keeps the URL).
+  chrome.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.url === undefined && change.status !== "complete") return;
+    void whenReady.then(() => {
+      badge.forget(tabId);
+      refreshBadge(tabId);
+    });
+  });
+
   chrome.tabs.onRemoved.addListener((tabId) => {
     void whenReady.then(() => {
       store.remove(tabId);

@@ -16,6 +16,9 @@ export const BADGE_DELAY_MS = 100;
 
 export interface Badge {
   show(tabId: number, blocked: number): void;
+  /** The browser cleared the tab's badge (it does when the tab navigates): the next `show`
+   * sends its text even if it is the one sent last. */
+  forget(tabId: number): void;
 }
 
 /** The subset of chrome.action the badge uses. */
@@ -58,6 +61,9 @@ export function createBadge(api: BadgeApi = chrome.action, delayMs = BADGE_DELAY
       if (scheduled) return;
       scheduled = true;
       setTimeout(send, delayMs);
+    },
+    forget(tabId) {
+      shown.delete(tabId);
     },
   };
 }

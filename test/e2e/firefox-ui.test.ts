@@ -156,3 +156,24 @@ test("the panel's Export HAR button saves the tab's log: valid HAR, one request 
   expect(captured.filter((c) => c.includes("/r/"))).toHaveLength(4);
   await panel.close();
 });
+
+test("Preserve log: a navigation keeps the log, and the badge its count (Firefox clears a tab's badge when it navigates)", async () => {
+  await h.request({ type: "setSettings", settings: { preserveLog: true } });
+  const before = (await h.request({ type: "getLog", tabId })).entries.length;
+  const second = `${servers.pageOrigin}/page?title=firefox-ui-second`;
+  await page.goto(second, { waitUntil: "load" });
+  const kept = await readUntil(
+    () => h.request({ type: "getLog", tabId }),
+    (log) => log.pageUrl === second,
+  );
+  expect(kept.pageUrl).toBe(second);
+  expect(kept.entries.length).toBeGreaterThan(before); // the new page's own load joins the log
+  expect(kept.entries.filter((e) => e.diagnosis.verdict === "blocked")).toHaveLength(2);
+  const badge = await readUntil(
+    () => h.extensionPage.evaluate((id) => browser.action.getBadgeText({ tabId: id }), tabId),
+    (text) => text === "2",
+    3000,
+  );
+  expect(badge).toBe("2");
+  await h.request({ type: "setSettings", settings: { preserveLog: false } });
+});

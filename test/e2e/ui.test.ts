@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import type { Page } from "puppeteer";
 import { startPlayground, type Playground } from "../../demo/playground";
 import { launchChromiumWithExtension, type ExtHarness } from "../support/chromium";
+import { readUntil } from "../support/poll";
 import { specUrl, startTestServers, type TestServers } from "../support/server";
 import { controlsOf } from "./ui/a11y";
 import { fetchFromPage, runPlayground } from "./ui/traffic";
@@ -322,6 +323,11 @@ test("reconnects after the worker is stopped", async () => {
   expect(await text(panel, ".conn")).toBe("live");
 });
 
+async function badgeOf(id: number): Promise<string> {
+  const worker = await h.worker();
+  return (await worker.evaluate(`chrome.action.getBadgeText({ tabId: ${id} })`)) as string;
+}
+
 test("Preserve log: a navigation keeps the log and the open pages name the new page; unchecked, the next navigation clears it", async () => {
   const popup = await h.browser.newPage();
   await popup.goto(`chrome-extension://${h.extensionId}/popup.html?tabId=${tabId}`, { waitUntil: "load" });
@@ -345,6 +351,10 @@ test("Preserve log: a navigation keeps the log and the open pages name the new p
   expect((await h.request({ type: "getLog", tabId })).pageUrl).toBe(second);
   // the popup, open all along, now names the new page (a live message, no reload)
   await pageUrlShown(second);
+  // the badge still counts the kept log's blocked exchanges (the browser clears a tab's badge
+  // when it navigates)
+  const blocked = log.filter((e) => e.diagnosis.verdict === "blocked").length;
+  expect(await readUntil(() => badgeOf(tabId), (t) => t === String(blocked), 3000)).toBe(String(blocked));
   await panel.waitForFunction(
     () => {
       const list = document.querySelector('[role="listbox"][aria-label^="Exchanges"]')?.textContent ?? "";

@@ -71,3 +71,20 @@ test("a new worker's badge sends every tab's count once, even unchanged (the sto
     { tabId: 9, text: "" },
   ]);
 });
+
+test("after forget (the browser cleared the tab's badge on navigation) the same text is sent again", () => {
+  const { api, texts } = fakeAction();
+  const badge = createBadge(api);
+  badge.show(7, 3);
+  jest.advanceTimersByTime(BADGE_DELAY_MS);
+  badge.show(7, 3);
+  jest.advanceTimersByTime(BADGE_DELAY_MS);
+  expect(texts).toEqual([{ tabId: 7, text: "3" }]);
+  badge.forget(7);
+  badge.show(7, 3);
+  jest.advanceTimersByTime(BADGE_DELAY_MS);
+  expect(texts).toEqual([
+    { tabId: 7, text: "3" },
+    { tabId: 7, text: "3" },
+  ]);
+});
