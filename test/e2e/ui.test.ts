@@ -306,6 +306,79 @@ test("Export HAR downloads the file at once", async () => {
   expect(har.log.entries.length).toBeGreaterThanOrEqual(14);
 });
 
+test("Copy diagnosis and Copy as curl: the selected exchange, secrets redacted; 'include secrets' keeps them for one export; Import HAR shows that file", async () => {
+  // a request carrying secrets: an Authorization header and a token in its query
+  const secretUrl = `${specUrl(
+    servers.apiOrigin,
+    { preflight: { status: 204, headers: [["Access-Control-Allow-Origin", "$origin"], ["Access-Control-Allow-Headers", "authorization"]] }, actual: {} },
+    "with-secrets",
+  )}&access_token=QUERYSECRET42`;
+  const result = await page.evaluate((u) => fetch(u, { headers: { Authorization: "Bearer HEADERSECRET42" } }).then(() => "ok", () => "failed"), secretUrl);
+  expect(result).toBe("failed");
+  await h.waitForExchanges(tabId, (list) => list.some((e) => e.exchange.url === secretUrl && e.diagnosis.verdict === "blocked"));
+  await h.browser.defaultBrowserContext().overridePermissions(`chrome-extension://${h.extensionId}`, ["clipboard-read", "clipboard-write", "clipboard-sanitized-write"]);
+  await panel.bringToFront();
+  await panel.waitForFunction(() => (document.querySelector('[role="listbox"][aria-label^="Exchanges"]')?.textContent ?? "").includes("with-secrets"), { timeout: 5000 });
+  await openExchange(panel, 0, "with-secrets");
+  const copied = async (label: string) => {
+    await panel.click(`::-p-text(${label})`);
+    await panel.waitForFunction((l) => document.querySelector('[aria-label="Exchange detail"] [role="status"]')?.textContent === `${l} copied`, { timeout: 5000 }, label === "Copy diagnosis" ? "Diagnosis" : "curl command");
+    return panel.evaluate(() => navigator.clipboard.readText());
+  };
+  const markdown = await copied("Copy diagnosis");
+  expect(markdown).toContain("acao-missing");
+  expect(markdown).toContain("/r/with-secrets");
+  expect(markdown).toContain("access_token=[redacted]");
+  expect(markdown).not.toContain("QUERYSECRET42");
+  expect(markdown).not.toContain("HEADERSECRET42");
+  const curl = await copied("Copy as curl");
+  expect(curl).toMatch(/^curl /m);
+  expect(curl).toContain("Authorization: [redacted]");
+  expect(curl).toContain("/r/with-secrets");
+  expect(curl).not.toContain("QUERYSECRET42");
+  expect(curl).not.toContain("HEADERSECRET42");
+
+  // Export HAR: redacted by default; with "include secrets" ticked, that one export keeps them
+  const dir = join(OUT, "downloads-secrets");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const cdp = await panel.createCDPSession();
+  await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: dir });
+  const exported = async (): Promise<string> => {
+    const before = existsSync(dir) ? readdirSync(dir).length : 0;
+    await (await panel.waitForSelector("::-p-aria(Export HAR)"))?.click();
+    const deadline = Date.now() + 10000;
+    for (;;) {
+      const files = readdirSync(dir).filter((f) => f.endsWith(".har"));
+      if (files.length > before) return join(dir, files.sort().at(-1) as string);
+      if (Date.now() > deadline) throw new Error("no HAR downloaded");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const redacted = readFileSync(await exported(), "utf8");
+  expect(redacted).toContain("with-secrets");
+  expect(redacted).not.toContain("QUERYSECRET42");
+  expect(redacted).not.toContain("HEADERSECRET42");
+  // the checkbox sits in the "JSON, import" menu when the toolbar is folded; at this width it shows
+  await panel.click("::-p-text(include secrets)");
+  await new Promise((r) => setTimeout(r, 1100)); // a new file name (to the second)
+  const withSecrets = await exported();
+  const raw = readFileSync(withSecrets, "utf8");
+  expect(raw).toContain("QUERYSECRET42");
+  expect(raw).toContain("Bearer HEADERSECRET42");
+
+  // Import HAR: the exported file comes back as a log of its own, with the same verdicts
+  const input = await panel.waitForSelector('input[type="file"]');
+  await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(withSecrets);
+  await panel.waitForSelector(".imported", { timeout: 5000 });
+  expect(await text(panel, ".imported")).toBe(`Imported: ${withSecrets.split("/").at(-1)}`);
+  await openExchange(panel, 0, "with-secrets");
+  expect(await text(panel, '[aria-label="Exchange detail"]')).toContain("acao-missing");
+  // back to the live log
+  await panel.click("::-p-text(Close import)");
+  await panel.waitForFunction(() => document.querySelector(".imported") === null, { timeout: 5000 });
+}, 60000);
+
 test("reconnects after the worker is stopped", async () => {
   await h.killWorker();
   await h.worker();

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { buildFix } from "../../cors/fix/index";
 import type { DiagnosedExchange } from "../../cors/model";
 import { toCurl } from "../../export/curl";
+import { textRedactorFor } from "../../export/redact";
 import { rowOf, type Settings } from "../../protocol";
 import { copyText } from "../common/clipboard";
 import { targetOrigin } from "../store/origin";
@@ -58,6 +59,13 @@ export function DetailPane({ entry, entries, complete, host, live, settings }: D
     }
   }, [entry]);
 
+  // what leaves the panel for a bug report or a terminal is redacted as exports are
+  const redact = settings?.redactByDefault ?? true;
+  const copiedDiagnosis = () => {
+    const markdown = diagnosisMarkdown(entry, fix instanceof Error ? undefined : fix);
+    return redact ? textRedactorFor(entry.exchange)(markdown) : markdown;
+  };
+
   const copy = async (label: string, text: string) => {
     const ok = await copyText(text);
     setStatus(ok ? `${label} copied` : `Could not copy ${label.toLowerCase()}`);
@@ -81,13 +89,13 @@ export function DetailPane({ entry, entries, complete, host, live, settings }: D
 
   const actions = (
     <>
-      <button type="button" onClick={() => copy("Diagnosis", diagnosisMarkdown(entry, fix instanceof Error ? undefined : fix))}>
+      <button type="button" title={redact ? "Markdown for a bug report (secrets redacted, see Options)" : "Markdown for a bug report, with cookies and tokens"} onClick={() => copy("Diagnosis", copiedDiagnosis())}>
         Copy diagnosis
       </button>
       <button
         type="button"
-        title={settings?.redactByDefault === false ? "curl command with cookies and tokens" : "curl command (secrets redacted, see Options)"}
-        onClick={() => copy("curl command", toCurl(entry.exchange, { redact: settings?.redactByDefault ?? true }))}
+        title={redact ? "curl command (secrets redacted, see Options)" : "curl command with cookies and tokens"}
+        onClick={() => copy("curl command", toCurl(entry.exchange, { redact }))}
       >
         Copy as curl
       </button>
