@@ -445,3 +445,57 @@ test("Preserve log: a navigation keeps the log and the open pages name the new p
   await pageUrlShown(playground.pageUrl);
   await popup.close();
 });
+
+test("options take effect in the worker: pause, a site excluded, the per-tab limit (the panel says what was dropped)", async () => {
+  const options = await h.browser.newPage();
+  await options.goto(`chrome-extension://${h.extensionId}/options.html`, { waitUntil: "load" });
+  await options.waitForSelector("::-p-text(Pause capture everywhere)");
+  const ACAO_ANY: [string, string] = ["Access-Control-Allow-Origin", "*"];
+  const urlOn = (origin: string, name: string) => specUrl(origin, { actual: { headers: [ACAO_ANY] } }, name);
+  const settingsNow = () => h.request({ type: "getSettings" });
+  const logUrls = async () => (await h.request({ type: "getLog", tabId })).entries.map((e) => e.exchange.url);
+
+  // pause: nothing is captured until it is unticked
+  await options.click("::-p-text(Pause capture everywhere)");
+  expect((await readUntil(settingsNow, (s) => s.paused, 3000)).paused).toBe(true);
+  const whilePaused = urlOn(servers.thirdOrigin, "while-paused");
+  expect((await fetchFromPage(page, whilePaused)).ok).toBe(true);
+  await options.click("::-p-text(Pause capture everywhere)");
+  expect((await readUntil(settingsNow, (s) => !s.paused, 3000)).paused).toBe(false);
+  const afterPause = urlOn(servers.thirdOrigin, "after-pause");
+  await fetchFromPage(page, afterPause);
+  await h.waitForExchanges(tabId, (list) => list.some((e) => e.exchange.url === afterPause));
+  expect(await logUrls()).not.toContain(whilePaused);
+
+  // a site excluded (typed as a URL, kept as its host): requests to it are not captured, others are
+  await options.type('[aria-label="Site to exclude"]', "http://LOCALHOST/some/path");
+  await options.click("::-p-text(Add site)");
+  expect((await readUntil(settingsNow, (s) => s.disabledSites.length > 0, 3000)).disabledSites).toEqual(["localhost"]);
+  expect(await text(options, '[aria-label="Sites where capture is off"]')).toContain("localhost");
+  const excluded = urlOn(servers.apiOrigin, "excluded-site");
+  const included = urlOn(servers.thirdOrigin, "included-site");
+  expect((await fetchFromPage(page, excluded)).ok).toBe(true);
+  await fetchFromPage(page, included);
+  await h.waitForExchanges(tabId, (list) => list.some((e) => e.exchange.url === included));
+  expect(await logUrls()).not.toContain(excluded);
+  await options.click('[aria-label="Remove localhost"]');
+  expect((await readUntil(settingsNow, (s) => s.disabledSites.length === 0, 3000)).disabledSites).toEqual([]);
+
+  // the per-tab limit: 10 exchanges kept, the rest counted as dropped, and the panel says so
+  const limit = '::-p-aria(Exchanges per tab)';
+  await options.click(limit, { count: 3 });
+  await options.type(limit, "10");
+  await options.keyboard.press("Tab");
+  expect((await readUntil(settingsNow, (s) => s.maxExchangesPerTab === 10, 3000)).maxExchangesPerTab).toBe(10);
+  for (let i = 0; i < 12; i++) await fetchFromPage(page, urlOn(servers.thirdOrigin, `over-limit-${i}`));
+  const last = urlOn(servers.thirdOrigin, "over-limit-11");
+  const kept = await h.waitForExchanges(tabId, (list) => list.some((e) => e.exchange.url === last && e.exchange.outcome.state !== "pending"));
+  expect(kept).toHaveLength(10);
+  const { dropped } = await h.request({ type: "getLog", tabId });
+  expect(dropped).toBeGreaterThanOrEqual(2);
+  await panel.bringToFront();
+  await panel.waitForFunction((n) => (document.querySelector(".state-line")?.textContent ?? "").includes(`${n} older dropped`), { timeout: 5000 }, dropped);
+
+  await h.request({ type: "setSettings", settings: { maxExchangesPerTab: 2000 } });
+  await options.close();
+});
