@@ -72,7 +72,7 @@ export function policyLacks(reqs: HopRequirement[]): string[] {
           t.add(`acao:${origin}`, origin, (x) => `Access-Control-Allow-Origin lacks ${origin} (${plural(x.count, "response")} to requests from ${origin}; received ${[...x.details].join(", ")})`, quote(acao));
           break;
         case "wildcard":
-          t.add("acao-wildcard", origin, (x) => `Access-Control-Allow-Origin is * but ${plural(x.count, "credentialed request")} from ${from(x)} need the exact origin`);
+          t.add("acao-wildcard", origin, (x) => `Access-Control-Allow-Origin is * but ${plural(x.count, "credentialed request")} from ${from(x)} ${x.count === 1 ? "needs" : "need"} the exact origin`);
           break;
         case "credentials":
           t.add(`acac:${kind}`, origin, (x) => `Access-Control-Allow-Credentials: true is missing on ${plural(x.count, `${kind} response`)} to credentialed requests from ${from(x)}`);

@@ -285,6 +285,31 @@ test("a new exchange appears live", async () => {
   );
 });
 
+test("the detail's timeline (preflight, redirect) and the target origin's synthesized policy", async () => {
+  await openExchange(panel, 1, "/items/1");
+  const steps = () => panel.$$eval('[aria-label="Timeline"] li', (els) => els.map((e) => [...e.children].map((c) => (c.textContent ?? "").trim()).filter((t) => t !== "").join(" ")));
+  const put = await steps();
+  expect(put[0]).toMatch(/^preflight OPTIONS .*\/items\/1 204/);
+  expect(put.at(-1)).toContain("failed: net::ERR_FAILED");
+  await openExchange(panel, 1, "/moved");
+  const moved = await steps();
+  expect(moved[0]).toMatch(/^redirect GET .*\/moved 302 .*→ redirect/);
+  expect(moved[1]).toMatch(/^request GET .*\/landing 200/);
+
+  await panel.click(`::-p-text(Policy for ${playground.apiOrigin})`);
+  await panel.waitForSelector('[aria-label="Policy for origin"] pre');
+  const policy = await text(panel, '[aria-label="Policy for origin"]');
+  expect(policy).toContain(`Access-Control-Allow-Origin: ${playground.pageOrigin}`);
+  expect(policy).toMatch(/Access-Control-Allow-Methods: [^\n]*PUT/);
+  expect(policy).toMatch(/Access-Control-Allow-Methods: [^\n]*DELETE/);
+  expect(policy).toMatch(/Access-Control-Allow-Headers: [^\n]*x-api-key/i);
+  expect(policy).toContain("Access-Control-Allow-Credentials: true");
+  expect(policy).toContain("The server's current policy lacks");
+  expect(policy).toContain(`Access-Control-Allow-Origin is * but 1 credentialed request from ${playground.pageOrigin} needs the exact origin`);
+  expect(policy).toContain("Access-Control-Allow-Headers lacks x-api-key");
+  await panel.click("#origin-0"); // the tests after this one look at all origins
+});
+
 test("Export HAR downloads the file at once", async () => {
   const dir = join(OUT, "downloads");
   rmSync(dir, { recursive: true, force: true });
