@@ -70,6 +70,8 @@ export function startBackground(browser: BrowserKind): void {
   // ---- live ports (live-ports.ts) ---------------------------------------------------
   const ports = createLivePorts(store, (tabId) => whenReady.then(() => pageUrls.know(tabId)));
   const { post, queueUpsert } = ports;
+  // (a page's subscription above waits for its tab's URL: pageUrls.know)
+  const pageUrls = createPageUrls(store, post, async (tabId) => (await chrome.tabs.get(tabId)).url);
 
   // ---- log updates -----------------------------------------------------------------
   function refreshBadge(tabId: number): void {
@@ -83,8 +85,6 @@ export function startBackground(browser: BrowserKind): void {
     post(tabId, { type: "cleared", tabId, pageUrl });
     refreshBadge(tabId);
   }
-
-  const pageUrls = createPageUrls(store, post, async (tabId) => (await chrome.tabs.get(tabId)).url);
 
   function tabsForOrigin(origin: string): number[] {
     return store.tabIds().filter((id) => id >= 0 && originOf(store.pageUrl(id)) === origin);
