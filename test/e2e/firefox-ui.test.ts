@@ -80,6 +80,16 @@ test("panel.html?tabId=N: origins blocked first, the blocked exchange explained 
   expect(message).toContain("Access-Control-Allow-Origin\u2019 missing");
   expect((await texts(panel, '[aria-label="Fix"]'))[0]).toContain(`Access-Control-Allow-Origin: ${servers.pageOrigin}`);
   await panel.screenshot({ path: join(OUT, "firefox-panel.png") });
+  // the copy buttons work in Firefox's extension pages too
+  for (const [button, label] of [["Copy diagnosis", "Diagnosis"], ["Copy as curl", "curl command"]]) {
+    await panel.click(`::-p-text(${button})`);
+    const status = await readUntil(
+      () => panel.$eval('[aria-label="Exchange detail"] [role="status"]', (el) => el.textContent ?? ""),
+      (t) => t === `${label} copied` || t.startsWith("Could not"),
+      3000,
+    );
+    expect(status).toBe(`${label} copied`);
+  }
   await panel.close();
 });
 
