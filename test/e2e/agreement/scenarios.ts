@@ -156,6 +156,19 @@ export const SCENARIOS: Scenario[] = [
     request: { kind: "fetch", method: "PUT" },
     redirect: { status: 307, headers: [ORIGIN], preflight: pre(204, ORIGIN, methods("PUT")), via: { status: 307, headers: [STAR] }, to: { origin: "third", route: { preflight: pre(204, STAR), actual: ok(STAR) } } },
   },
+  // a JSON POST through a 301 (now a bodiless GET) and a 302 on the same server: Firefox
+  // preflights each target, the second with the first request's content-type (hunt seed 40)
+  {
+    name: "redirect-twice-post-json-target-preflight-mismatch",
+    request: { kind: "fetch", method: "POST", headers: [["Content-Type", "application/json"]], body: "{}" },
+    redirect: {
+      status: 301,
+      headers: [ORIGIN],
+      preflight: pre(200, ORIGIN, methods("POST"), allowHeaders("Content-Type")),
+      via: { status: 302, headers: [ORIGIN], preflight: pre(200, ORIGIN) },
+      to: { origin: "api", route: { preflight: pre(200, ["Access-Control-Allow-Origin", "$page/"], methods("*"), allowHeaders("Content-Type")), actual: ok(STAR) } },
+    },
+  },
   {
     name: "redirect-preflighted-cross-origin-other-origin",
     request: { kind: "fetch", headers: [["Authorization", "Bearer t0ken"]] },

@@ -59,6 +59,13 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     case "/pre-target":
       send(preflight ? 204 : 200, preflight ? { "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Headers": "x-a" } : { "Access-Control-Allow-Origin": "*" });
       return;
+    case "/post-301":
+      if (preflight) send(204, { "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "content-type" });
+      else send(301, { Location: `${base}/post-target`, "Access-Control-Allow-Origin": origin });
+      return;
+    case "/post-target":
+      send(preflight ? 204 : 200, { "Access-Control-Allow-Origin": preflight ? origin : "*" });
+      return;
     case "/hop-no-acao":
       send(302, { Location: `${otherBase}/wildcard` });
       return;
@@ -162,6 +169,18 @@ test.each([
     `OPTIONS /pre-target ${preflightOrigin}`,
     "GET /pre-target null",
   ]);
+});
+
+test.each([
+  ["chromium", ["OPTIONS /post-301", "POST /post-301 application/json", "GET /post-target -"]],
+  ["firefox", ["OPTIONS /post-301", "POST /post-301 application/json", "OPTIONS /post-target", "GET /post-target -"]],
+])("%s: a 301 turns a JSON POST into a GET without its Content-Type; Firefox preflights it all the same", async (browser, requests) => {
+  const { code, out } = await runCli(["check", `${base}/post-301`, "--origin", ORIGIN, "--method", "POST", "--header", "Content-Type: application/json", "--browser", browser as string, "--json"]);
+  expect(verdicts(JSON.parse(out))).toEqual([`${browser} allowed`]);
+  expect(code).toBe(0);
+  expect(seen.map((s) => (s.method === "OPTIONS" ? `${s.method} ${s.path}` : `${s.method} ${s.path} ${s.headers.find(([n]) => n === "Content-Type")?.[1] ?? "-"}`))).toEqual(requests);
+  const targetPreflight = seen.find((s) => s.method === "OPTIONS" && s.path === "/post-target");
+  if (targetPreflight) expect(targetPreflight.headers.find(([n]) => n === "Access-Control-Request-Method")?.[1]).toBe("GET");
 });
 
 test.each(["manual", "error"])("--redirect %s: the request stops at a 3xx that passes the CORS check; the target is never requested", async (mode) => {
