@@ -5,7 +5,7 @@
  * seconds (counts, failing origins with a reason, warnings, Export HAR, Clear, where the panel
  * is); popup.html?tabId=N in a normal tab shows the same. Screenshot: docs/screenshots/popup.png.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Page, Target } from "puppeteer";
 import { startPlayground, type Playground } from "../../demo/playground";
@@ -14,6 +14,7 @@ import { BADGE_DELAY_MS } from "../../src/platform/badge";
 import { launchChromiumWithExtension, type ExtHarness } from "../support/chromium";
 import { readUntil } from "../support/poll";
 import { controlsOf } from "./ui/a11y";
+import { downloadsInto, harFilesAfter } from "./ui/downloads";
 import { fetchFromPage, runPlayground } from "./ui/traffic";
 
 const OUT = resolve(__dirname, "../../test-output");
@@ -137,19 +138,10 @@ test("popup.html?tabId=N in a normal tab shows the same summary", async () => {
 
 test("Export HAR from the popup downloads the tab's log", async () => {
   const dir = join(OUT, "popup-downloads");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const cdp = await h.browser.target().createCDPSession();
-  await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: dir });
+  await downloadsInto(await h.browser.target().createCDPSession(), dir);
   const { popup } = await openPopup(page);
   await popup.click("::-p-text(Export HAR)");
-  const deadline = Date.now() + 10000;
-  let files: string[] = [];
-  while (Date.now() < deadline) {
-    files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".har")) : [];
-    if (files.length > 0) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const files = await harFilesAfter(dir);
   expect(files).toHaveLength(1);
   expect(files[0]).toMatch(/^cors-lens-127\.0\.0\.1_\d+-\d{8}-\d{6}\.har$/);
   const har = JSON.parse(readFileSync(join(dir, files[0] as string), "utf8"));

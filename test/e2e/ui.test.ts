@@ -7,7 +7,7 @@
  * (prefers-color-scheme), live updates, Export HAR, reconnection after the worker is stopped.
  * Screenshots: docs/screenshots/panel-light.png, panel-dark.png; test-output/panel-*.png.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Page } from "puppeteer";
 import { startPlayground, type Playground } from "../../demo/playground";
@@ -15,6 +15,7 @@ import { launchChromiumWithExtension, type ExtHarness } from "../support/chromiu
 import { readUntil } from "../support/poll";
 import { specUrl, startTestServers, type TestServers } from "../support/server";
 import { controlsOf } from "./ui/a11y";
+import { downloadsInto, harFiles, harFilesAfter } from "./ui/downloads";
 import { fetchFromPage, runPlayground } from "./ui/traffic";
 
 const OUT = resolve(__dirname, "../../test-output");
@@ -312,19 +313,10 @@ test("the detail's timeline (preflight, redirect) and the target origin's synthe
 
 test("Export HAR downloads the file at once", async () => {
   const dir = join(OUT, "downloads");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const cdp = await panel.createCDPSession();
-  await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: dir });
+  await downloadsInto(await panel.createCDPSession(), dir);
   const button = await panel.waitForSelector("::-p-aria(Export HAR)");
   await button?.click();
-  const deadline = Date.now() + 10000;
-  let files: string[] = [];
-  while (Date.now() < deadline) {
-    files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".har")) : [];
-    if (files.length > 0) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const files = await harFilesAfter(dir);
   expect(files[0]).toMatch(/^cors-lens-127\.0\.0\.1_\d+-\d{8}-\d{6}\.har$/);
   const har = JSON.parse(readFileSync(join(dir, files[0] as string), "utf8"));
   expect(har.log._corsLens.tabId).toBe(tabId);
@@ -365,20 +357,13 @@ test("Copy diagnosis and Copy as curl: the selected exchange, secrets redacted; 
 
   // Export HAR: redacted by default; with "include secrets" ticked, that one export keeps them
   const dir = join(OUT, "downloads-secrets");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const cdp = await panel.createCDPSession();
-  await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: dir });
+  await downloadsInto(await panel.createCDPSession(), dir);
   const exported = async (): Promise<string> => {
-    const before = existsSync(dir) ? readdirSync(dir).length : 0;
+    const known = harFiles(dir).length;
     await (await panel.waitForSelector("::-p-aria(Export HAR)"))?.click();
-    const deadline = Date.now() + 10000;
-    for (;;) {
-      const files = readdirSync(dir).filter((f) => f.endsWith(".har"));
-      if (files.length > before) return join(dir, files.sort().at(-1) as string);
-      if (Date.now() > deadline) throw new Error("no HAR downloaded");
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const files = await harFilesAfter(dir, known);
+    if (files.length <= known) throw new Error("no HAR downloaded");
+    return join(dir, files.at(-1) as string);
   };
   const redacted = readFileSync(await exported(), "utf8");
   expect(redacted).toContain("with-secrets");
