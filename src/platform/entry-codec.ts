@@ -96,19 +96,8 @@ function unflat(value: unknown, ref?: Header[] | null): Header[] {
   return out;
 }
 
-function packResponse(r: HttpResponse, ref?: Header[]): Record<string, unknown> {
-  return { ...r, headers: flat(r.headers, ref) };
-}
-
 function unpackResponse(r: Record<string, unknown>, ref?: Header[]): HttpResponse {
   return { ...(r as unknown as HttpResponse), headers: unflat(r.headers, ref) };
-}
-
-function packPreflight(pf: Preflight, hopUrl: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...pf, requestHeaders: pf.requestHeaders && flat(pf.requestHeaders) };
-  if (pf.url === hopUrl) delete out.url;
-  if (pf.response) out.response = packResponse(pf.response);
-  return out;
 }
 
 function unpackPreflight(pf: Record<string, unknown>, hopUrl: string): Preflight {
@@ -126,16 +115,8 @@ function impliedUrl(exchangeUrl: string, previous: { redirectUrl?: unknown } | u
 
 /** A preflighted hop repeats most of its preflight's lines (User-Agent, Origin, Referer,
  * Sec-Fetch-*, Accept-*; Date, Connection, Access-Control-Allow-Origin): its request and
- * response headers refer to the preflight's request and response lines where equal. */
-function packHop(hop: Hop, implied: string): Record<string, unknown> {
-  const pf = hop.preflight;
-  const out: Record<string, unknown> = { ...hop, requestHeaders: hop.requestHeaders && flat(hop.requestHeaders, pf?.requestHeaders) };
-  if (hop.url === implied) delete out.url;
-  if (hop.response) out.response = packResponse(hop.response, pf?.response?.headers);
-  if (pf) out.preflight = packPreflight(pf, hop.url);
-  return out;
-}
-
+ * response headers refer to the preflight's request and response lines where equal
+ * (encodeParts), and come back from them here. */
 function unpackHop(hop: Record<string, unknown>, implied: string): Hop {
   const url = typeof hop.url === "string" ? hop.url : implied;
   const out = { ...hop, url } as unknown as Hop;
@@ -151,16 +132,55 @@ function unpackHop(hop: Record<string, unknown>, implied: string): Hop {
  * all, the part's text differs and it is written again, like any other part. */
 const FIXED_FIELDS: readonly (keyof Exchange)[] = ["id", "browser", "tabId", "frameId", "initiator", "documentUrl", "fromWorker", "type", "method", "url", "startTime", "trafficClass"];
 
-/** `record` split into the fields named in `keys` and the others */
-function split(record: Record<string, unknown>, keys: readonly string[]): [Record<string, unknown>, Record<string, unknown>] {
-  const picked: Record<string, unknown> = {};
-  const rest: Record<string, unknown> = { ...record };
-  for (const k of keys) {
-    if (!(k in rest)) continue;
-    picked[k] = rest[k];
-    delete rest[k];
+/** What a part's text was made from, and the text: `deps` are the source's own fields (names
+ * and values, in order) and the values it was encoded against (the URL it implies, the
+ * preflight lines it refers to). */
+export interface MemoPart {
+  /** null: a text read back from storage, whose source is not known */
+  deps: unknown[] | null;
+  text: string;
+  /** what storage counts for the part (set by the log store) */
+  size?: number;
+}
+
+/**
+ * The texts of an exchange's parts last encoded, by part (encodeParts' `memo`): a part whose
+ * source still has the same fields with the same values is not turned into text again.
+ *
+ * Sound because a part's source is flat: a hop, a response or a preflight holds primitives and
+ * header lists, and the assembler replaces a header list, never edits one (a new event brings
+ * a new list; test/unit/capture/platform-entry-codec.test.ts replays every recorded stream and
+ * compares each step with a whole encoding). An exchange changes 3 to 6 times on its way and
+ * each change touches one or two of its 6 to 8 parts; encoding all of them every time was the
+ * largest part of the worker's own work in a burst (bench/profile.ts).
+ */
+export type PartMemo = Map<string, MemoPart>;
+
+const sameDeps = (a: unknown[] | null, b: unknown[]): boolean => {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** The own fields of `record` except those in `skip`, as [name, value, name, value, …] after `extra`. */
+function fieldsOf(record: object, skip: readonly string[], extra: unknown[]): unknown[] {
+  const deps = extra;
+  for (const k in record) {
+    if (skip.includes(k)) continue;
+    deps.push(k, (record as Record<string, unknown>)[k]);
   }
-  return [picked, rest];
+  return deps;
+}
+
+/** an object of the [name, value, …] fields, with `replace` applied to each (undefined: left out) */
+function objectOf(fields: unknown[], from: number, replace: (name: string, value: unknown) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = from; i < fields.length; i += 2) {
+    const name = fields[i] as string;
+    const value = replace(name, fields[i + 1]);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
 }
 
 /**
@@ -168,37 +188,88 @@ function split(record: Record<string, unknown>, keys: readonly string[]): [Recor
  * and the number of its hops), `u` its fixed fields (FIXED_FIELDS), then for hop i `h<i>` (the
  * request), `r<i>` (its response), `p<i>` (its preflight's request), `z<i>` (the preflight's
  * end: endTime, error) and `q<i>` (the preflight's response), each there when the hop has it.
- * `diagnosis`, given once the exchange has ended, goes into the core (`d`): written once, with
- * the final change, it spares a restarting worker diagnosing every finished exchange again
- * (about a third of its restore); an exchange in flight is diagnosed again on load.
+ * `diagnosis`, given once the exchange has ended, goes into the core (`d`): written once, it
+ * spares a restarting worker diagnosing every finished exchange again (about a third of its
+ * restore); an exchange in flight is diagnosed again on load.
+ * With a `memo` (PartMemo), parts whose source did not change keep their text (the same
+ * string), and the memo is updated.
  * Null when the exchange cannot be serialised (a cycle).
  */
-export function encodeParts(seq: number, ex: Exchange, diagnosis?: Diagnosis): Map<string, string> | null {
+export function encodeParts(seq: number, ex: Exchange, diagnosis?: Diagnosis, memo?: PartMemo): Map<string, string> | null {
+  const parts = new Map<string, string>();
+  /** the text of part `suffix` made from `deps` (made by `make` unless the memo has it) */
+  const part = (suffix: string, deps: unknown[], make: () => string) => {
+    const known = memo?.get(suffix);
+    if (known && sameDeps(known.deps, deps)) {
+      parts.set(suffix, known.text);
+      return;
+    }
+    const text = make();
+    parts.set(suffix, text);
+    memo?.set(suffix, { deps, text });
+  };
   try {
-    const { hops, ...all } = ex;
-    const [fixed, core] = split(all, FIXED_FIELDS);
+    const core: Record<string, unknown> = {};
+    for (const k in ex) if (k !== "hops" && !FIXED_FIELDS.includes(k as keyof Exchange)) core[k] = ex[k as keyof Exchange];
+    core.hops = ex.hops.length;
     const d = diagnosis ? `,"d":${JSON.stringify(diagnosis)}` : "";
-    const parts = new Map<string, string>([
-      ["", `{"v":5,"s":${seq},"x":${JSON.stringify({ ...core, hops: hops.length })}${d}}`],
-      ["u", JSON.stringify(fixed)],
-    ]);
-    for (let i = 0; i < hops.length; i++) {
-      const { response, preflight, ...request } = packHop(hops[i] as Hop, impliedUrl(ex.url, hops[i - 1]));
-      parts.set(`h${i}`, JSON.stringify(request));
-      if (response) parts.set(`r${i}`, JSON.stringify(response));
-      if (preflight) {
-        const { response: preflightResponse, ...rest } = preflight as Record<string, unknown>;
-        const [end, preflightRequest] = split(rest, PREFLIGHT_END);
-        parts.set(`p${i}`, JSON.stringify(preflightRequest));
-        if (Object.keys(end).length > 0) parts.set(`z${i}`, JSON.stringify(end));
-        if (preflightResponse) parts.set(`q${i}`, JSON.stringify(preflightResponse));
+    // the core changes with nearly every change of the exchange: made every time (the memo
+    // keeps its text, for the caller's comparison with what was written)
+    const coreText = `{"v":5,"s":${seq},"x":${JSON.stringify(core)}${d}}`;
+    parts.set("", coreText);
+    memo?.set("", { deps: null, text: coreText });
+    const fixed: unknown[] = [];
+    for (const k of FIXED_FIELDS) if (k in ex) fixed.push(k, ex[k]);
+    part("u", fixed, () => JSON.stringify(objectOf(fixed, 0, (_, v) => v)));
+    for (let i = 0; i < ex.hops.length; i++) {
+      const hop = ex.hops[i] as Hop;
+      const pf = hop.preflight;
+      const implied = impliedUrl(ex.url, ex.hops[i - 1]);
+      const refLines = pf?.requestHeaders;
+      const request = fieldsOf(hop, HOP_PARTS, [implied, refLines]);
+      part(`h${i}`, request, () =>
+        JSON.stringify(
+          objectOf(request, 2, (name, value) =>
+            name === "url" ? (value === implied ? undefined : value) : name === "requestHeaders" ? value && flat(value as Header[], refLines) : value,
+          ),
+        ),
+      );
+      if (hop.response) {
+        const refResponse = pf?.response?.headers;
+        const response = fieldsOf(hop.response, [], [refResponse]);
+        part(`r${i}`, response, () => JSON.stringify(objectOf(response, 1, (name, value) => (name === "headers" ? flat(value as Header[], refResponse) : value))));
+      }
+      if (pf) {
+        const pfRequest = fieldsOf(pf, PREFLIGHT_PARTS, [hop.url]);
+        part(`p${i}`, pfRequest, () =>
+          JSON.stringify(
+            objectOf(pfRequest, 1, (name, value) =>
+              name === "url" ? (value === hop.url ? undefined : value) : name === "requestHeaders" ? value && flat(value as Header[]) : value,
+            ),
+          ),
+        );
+        const end: unknown[] = [];
+        for (const k of PREFLIGHT_END) if (k in pf) end.push(k, pf[k]);
+        if (end.length > 0) part(`z${i}`, end, () => JSON.stringify(objectOf(end, 0, (_, v) => v)));
+        const pfResponse = pf.response;
+        if (pfResponse) {
+          const response = fieldsOf(pfResponse, [], []);
+          part(`q${i}`, response, () => JSON.stringify(objectOf(response, 0, (name, value) => (name === "headers" ? flat(value as Header[]) : value))));
+        }
       }
     }
+    if (memo) for (const suffix of memo.keys()) if (!parts.has(suffix)) memo.delete(suffix);
     return parts;
   } catch {
+    memo?.clear();
     return null;
   }
 }
+
+/** fields of a hop stored in parts of their own */
+const HOP_PARTS: readonly string[] = ["response", "preflight"];
+/** fields of a preflight stored in parts of their own (its response; its end, the part `z<i>`) */
+const PREFLIGHT_PARTS: readonly string[] = ["response", "endTime", "error"];
 
 /** a preflight's fields set when its OPTIONS ends (the part `z<i>`) */
 const PREFLIGHT_END: readonly (keyof Preflight)[] = ["endTime", "error"];

@@ -35,7 +35,7 @@
 import { diagnose } from "../cors/diagnose";
 import type { DiagnosedExchange, Diagnosis, Exchange } from "../cors/model";
 import type { TabLog } from "../protocol";
-import { decodeEntry, encodeParts, PART_SUFFIX } from "./entry-codec";
+import { decodeEntry, encodeParts, PART_SUFFIX, type PartMemo } from "./entry-codec";
 import { drainInSlices, SLICE_MS } from "./slices";
 
 export interface KeyValueStore {
@@ -67,6 +67,9 @@ export interface LogStoreOptions {
   /** longest stretch of loading between turns given to queued tasks (default SLICE_MS: loading
    * a full log, thousands of entries parsed and diagnosed, takes hundreds of ms; slices.ts) */
   loadSliceMs?: number;
+  /** how long writes must pause before the diagnoses of ended exchanges, left out of their
+   * final writes, go out (default DIAGNOSIS_WAIT_MS; 0: each with its exchange's final write) */
+  diagnosisWaitMs?: number;
   /** makes a loaded entry's diagnosis when none was stored (an exchange in flight,
    * entry-codec.ts); default: the engine */
   diagnose?: (exchange: Exchange) => Diagnosis;
@@ -78,6 +81,17 @@ export const STORED_BYTES_MAX = 8 * 1024 * 1024;
 
 /** Storage answers in a millisecond or two when all is well; a change waits at most this long. */
 export const WRITE_WAIT_MS = 8;
+
+/**
+ * The diagnosis of an ended exchange is a third of what its writes carry (explanation, fix,
+ * warnings: ~1,000 characters), and nothing a stopped worker would lose without it: the
+ * engine makes it again from the exchange on load. So an exchange's final write leaves it
+ * out, and the diagnoses go out together once writes have paused this long (the page's burst
+ * of requests is over), or after DIAGNOSIS_MAX_WAIT_MS of writes that never pause. A worker
+ * stopped before then diagnoses those exchanges again when it starts (restore-time.ts).
+ */
+export const DIAGNOSIS_WAIT_MS = 1000;
+export const DIAGNOSIS_MAX_WAIT_MS = 5000;
 
 export interface LogChange {
   tabId: number;
@@ -96,10 +110,13 @@ interface Held {
   bytes: number;
   /** suffixes of the parts in storage (entry-codec.ts; "" the core) */
   stored: Set<string>;
-  /** the texts last written, by part, while the exchange is in flight: a change writes only
-   * the parts whose text differs. Null once it has ended (it rarely changes again; then every
-   * part is written) or before its first write. */
-  written: Map<string, string> | null;
+  /** the texts last written, by part, and what they were made from, while the exchange is in
+   * flight: a change encodes again only the parts whose source changed, and writes only those
+   * whose text differs. Null once it has ended (it rarely changes again; then every part is
+   * encoded and written) or before its first write. */
+  memo: PartMemo | null;
+  /** its next write carries its diagnosis (DIAGNOSIS_WAIT_MS) */
+  withDiagnosis?: boolean;
 }
 
 interface TabState {
@@ -211,6 +228,38 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   let waitTimer: ReturnType<typeof setTimeout> | null = null;
   /** settles when the call that will carry the pending changes is answered */
   let next: Deferred | null = null;
+  const diagnosisWaitMs = options.diagnosisWaitMs ?? DIAGNOSIS_WAIT_MS;
+  /** ended entries written without their diagnosis (key → entry), and since when */
+  const undiagnosed = new Map<string, { tabId: number; id: string }>();
+  let undiagnosedSince = 0;
+  let diagnosisTimer: ReturnType<typeof setTimeout> | null = null;
+  /** when the last storage call was made */
+  let lastCallAt = 0;
+
+  /** Leaves an ended entry's diagnosis for later (DIAGNOSIS_WAIT_MS). */
+  function diagnoseLater(key: string, ref: { tabId: number; id: string }): void {
+    if (undiagnosed.size === 0) undiagnosedSince = performance.now();
+    undiagnosed.set(key, ref);
+    if (diagnosisTimer === null) diagnosisTimer = setTimeout(releaseDiagnoses, diagnosisWaitMs);
+  }
+
+  /** Writes the diagnoses left out, once writes have paused (or waited too long). */
+  function releaseDiagnoses(): void {
+    diagnosisTimer = null;
+    const now = performance.now();
+    const quietFor = now - lastCallAt;
+    if (quietFor < diagnosisWaitMs && now - undiagnosedSince < DIAGNOSIS_MAX_WAIT_MS) {
+      diagnosisTimer = setTimeout(releaseDiagnoses, Math.max(1, diagnosisWaitMs - quietFor));
+      return;
+    }
+    for (const [key, ref] of undiagnosed) {
+      const held = tabs.get(ref.tabId)?.entries.get(ref.id);
+      if (!held || held.entry.exchange.outcome.state === "pending") continue;
+      held.withDiagnosis = true;
+      if (!pendingSet.has(key)) put(key, ref);
+    }
+    undiagnosed.clear();
+  }
 
   function schedule(): void {
     next ??= deferred();
@@ -234,20 +283,34 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     const held = t?.entries.get(ref.id);
     if (!t || !held) return 0;
     const ended = held.entry.exchange.outcome.state !== "pending";
-    const parts = encodeParts(held.seq, held.entry.exchange, ended ? held.entry.diagnosis : undefined);
+    const withDiagnosis = ended && (diagnosisWaitMs <= 0 || held.withDiagnosis === true);
+    const memo: PartMemo = held.memo ?? new Map();
+    const was = new Map(memo); // the texts last written (the memo takes the new ones)
+    const parts = encodeParts(held.seq, held.entry.exchange, withDiagnosis ? held.entry.diagnosis : undefined, memo);
     if (!parts) return 0;
     let bytes = 0;
     let count = 0;
     for (const [suffix, text] of parts) {
       const k = partKey(key, suffix);
-      bytes += storedSize(k, text);
-      if (held.written?.get(suffix) === text) continue;
+      const last = was.get(suffix);
+      if (last?.text === text && last.size !== undefined) {
+        bytes += last.size;
+        continue;
+      }
+      const size = storedSize(k, text);
+      bytes += size;
+      const now = memo.get(suffix);
+      if (now) now.size = size;
+      if (last?.text === text) continue;
       items[k] = text;
       count++;
     }
     for (const suffix of held.stored) if (!parts.has(suffix)) removals.push(partKey(key, suffix));
-    held.stored = new Set(parts.keys());
-    held.written = ended ? null : parts;
+    if (held.stored.size !== parts.size || count > 0) held.stored = new Set(parts.keys());
+    // (an ended exchange whose diagnosis is still to go keeps its memo: that write is its core's)
+    held.memo = withDiagnosis ? null : memo;
+    held.withDiagnosis = false;
+    if (ended && !withDiagnosis) diagnoseLater(key, ref);
     t.bytes += bytes - held.bytes;
     held.bytes = bytes;
     return count;
@@ -296,6 +359,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       return;
     }
     inFlight++;
+    lastCallAt = performance.now();
     const previous = lastCall;
     lastCall = Promise.all(writes)
       .then(
@@ -342,14 +406,16 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       return null;
     }
     let bytes = storedSize(key, typeof value === "string" ? value : JSON.stringify(value));
-    const texts = new Map<string, string>(typeof value === "string" ? [["", value]] : []);
+    const memo: PartMemo = new Map(typeof value === "string" ? [["", { deps: null, text: value }]] : []);
     for (const [suffix, text] of parts) {
       if (typeof text !== "string") continue;
-      bytes += storedSize(partKey(key, suffix), text);
-      texts.set(suffix, text);
+      const size = storedSize(partKey(key, suffix), text);
+      bytes += size;
+      memo.set(suffix, { deps: null, text, size });
     }
-    const pending = stored.exchange.outcome?.state === "pending";
-    return { seq: stored.s, entry: { exchange: stored.exchange, diagnosis }, bytes, stored: new Set(texts.keys()), written: pending ? texts : null };
+    // an ended exchange stored without its diagnosis keeps its memo: its diagnosis goes out later
+    const undiagnosed = stored.exchange.outcome?.state === "pending" || stored.diagnosis === undefined;
+    return { seq: stored.s, entry: { exchange: stored.exchange, diagnosis }, bytes, stored: new Set(memo.keys()), memo: undiagnosed ? memo : null };
   }
 
   function tab(tabId: number): TabState {
@@ -426,8 +492,11 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       loaded.sort((a, b) => a.seq - b.seq);
       for (const { tabId, seq: s, held } of loaded) {
         const t = tab(tabId);
-        t.entries.set(held.entry.exchange.id, held);
+        const id = held.entry.exchange.id;
+        t.entries.set(id, held);
         t.bytes += held.bytes;
+        // made again on this load: written once writes pause, not on every start
+        if (held.memo !== null && held.entry.exchange.outcome.state !== "pending") diagnoseLater(entryKey(tabId, id), { tabId, id });
         if (isBlocked(held.entry)) t.blocked++;
         seq = Math.max(seq, s + 1);
       }
@@ -445,7 +514,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       } else {
         // measured when written; until then the tab's average size
         const bytes = t.entries.size > 0 ? Math.round(t.bytes / t.entries.size) : 0;
-        t.entries.set(id, { seq: seq++, entry, bytes, stored: new Set(), written: null });
+        t.entries.set(id, { seq: seq++, entry, bytes, stored: new Set(), memo: null });
         t.bytes += bytes;
       }
       if (isBlocked(entry)) t.blocked++;

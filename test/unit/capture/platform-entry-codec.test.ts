@@ -3,8 +3,14 @@
  * exactly as it went in, URLs equal to their parent's and header key names are left out of
  * the text, and the earlier forms still load.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createAssembler } from "../../../src/capture/assembler";
+import type { CaptureEvent } from "../../../src/capture/events";
+import { diagnose } from "../../../src/cors/diagnose";
 import type { DiagnosedExchange, Exchange } from "../../../src/cors/model";
-import { decodeEntry, encodeParts, SCAN_MAX } from "../../../src/platform/entry-codec";
+import { decodeEntry, encodeParts, type PartMemo, SCAN_MAX } from "../../../src/platform/entry-codec";
+import { interleave, prng } from "./helpers";
 
 const API = "https://api.example/v1/items?id=7";
 const h = (name: string, value: string) => ({ name, value });
@@ -236,4 +242,65 @@ test("a reference to a line that is not there is left out", () => {
   parts.set("h0", (parts.get("h0") ?? "").replace('"requestHeaders":["Origin"', '"requestHeaders":[7,"Origin"'));
   expect(parts.get("h0")).toContain("[7,");
   expect(decodeEntry(parts.get(""), parts)?.exchange.hops[0]?.requestHeaders).toEqual(exchange.hops[0]?.requestHeaders);
+});
+
+// ---- the memo: parts whose source did not change keep their text ------------------------------
+
+/** every recorded stream, in its order and in shuffled interleavings of its requests */
+function recordedStreams(): { name: string; browser: "chromium" | "firefox"; events: CaptureEvent[] }[] {
+  const out: { name: string; browser: "chromium" | "firefox"; events: CaptureEvent[] }[] = [];
+  for (const browser of ["chromium", "firefox"] as const) {
+    const dir = resolve(__dirname, `../../fixtures/events/${browser}`);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+      const events = JSON.parse(readFileSync(join(dir, file), "utf8")) as CaptureEvent[];
+      out.push({ name: `${browser}/${file}`, browser, events });
+      for (const seed of [1, 2, 3]) out.push({ name: `${browser}/${file} #${seed}`, browser, events: interleave(events, prng(seed)) });
+    }
+  }
+  return out;
+}
+
+test("with a memo, every step of every recorded stream encodes to the same texts as a whole encoding (the assembler edits exchanges in place)", () => {
+  let reused = 0;
+  let steps = 0;
+  for (const { name, browser, events } of recordedStreams()) {
+    const asm = createAssembler({ browser, now: () => 0 });
+    const memos = new Map<string, PartMemo>();
+    const check = (ex: Exchange) => {
+      const memo = memos.get(ex.id) ?? new Map();
+      memos.set(ex.id, memo);
+      const before = new Map([...memo].map(([k, v]) => [k, v.text]));
+      const ended = ex.outcome.state !== "pending";
+      const diagnosis = ended ? diagnose(ex) : undefined;
+      const incremental = encodeParts(4, ex, diagnosis, memo);
+      const whole = encodeParts(4, structuredClone(ex), diagnosis);
+      expect({ name, parts: incremental && [...incremental] }).toEqual({ name, parts: whole && [...whole] });
+      expect([...memo.keys()].sort()).toEqual([...(whole?.keys() ?? [])].sort());
+      for (const [suffix, text] of incremental ?? []) if (suffix !== "" && before.get(suffix) === text) reused++;
+      steps++;
+    };
+    for (const e of events) for (const ex of asm.push(e)) check(ex);
+    for (const ex of asm.flushInterrupted()) check(ex);
+  }
+  expect(steps).toBeGreaterThan(500);
+  expect(reused).toBeGreaterThan(steps); // most parts of most steps are kept, not encoded again
+});
+
+test("a memo made from stored texts (no sources known) encodes every part again", () => {
+  const whole = encode(9, exchange);
+  const memo: PartMemo = new Map([...whole].map(([k, text]) => [k, { deps: null, text: `${text} ` }]));
+  expect([...(encodeParts(9, exchange, undefined, memo) ?? [])]).toEqual([...whole]);
+});
+
+test("a part whose source changed in place is encoded again; the memo forgets parts that are gone", () => {
+  const ex = structuredClone(exchange);
+  const memo: PartMemo = new Map();
+  encodeParts(9, ex, undefined, memo);
+  const hop = ex.hops[0] as Exchange["hops"][number];
+  hop.preflightState = "cached";
+  (hop.response as NonNullable<typeof hop.response>).status = 500;
+  ex.hops.pop();
+  const again = encodeParts(9, ex, undefined, memo);
+  expect([...(again ?? [])]).toEqual([...encode(9, structuredClone(ex))]);
+  expect([...memo.keys()]).toEqual([...(again?.keys() ?? [])]);
 });

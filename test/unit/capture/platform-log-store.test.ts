@@ -34,7 +34,9 @@ const fakeDiagnose = (ex: Exchange): Diagnosis => ({
   browser: "chromium",
 });
 
-const createLogStore = (kv: KeyValueStore, options: LogStoreOptions = {}) => createStore(kv, { diagnose: fakeDiagnose, ...options });
+/** (the diagnoses of ended exchanges go with their final writes here: their later write is
+ * tested on its own, at the end) */
+const createLogStore = (kv: KeyValueStore, options: LogStoreOptions = {}) => createStore(kv, { diagnose: fakeDiagnose, diagnosisWaitMs: 0, ...options });
 
 function entry(id: string, tabId = 1, pad = 0): DiagnosedExchange {
   const exchange: Exchange = {
@@ -461,9 +463,9 @@ test("jsonStringLength is the length of JSON.stringify's string, for JSON texts 
 
 // ---- the diagnosis is not stored ------------------------------------------------------------
 
-test("an ended exchange is stored with its diagnosis, one in flight without; a reload diagnoses those again", async () => {
+test("an ended exchange's diagnosis is written once writes pause, one in flight never; a reload diagnoses those without", async () => {
   const kv = memoryKv();
-  const store = createStore(kv); // the default: the real engine
+  const store = createStore(kv, { diagnosisWaitMs: 40 }); // the real engine
   const exchanges = ["preflight-method-missing", "missing-acao", "preflight-pass"].flatMap((name) => replay(loadFixture(name)));
   const roomy = { maxExchangesPerTab: 100, maxBytesPerTab: 1_000_000 };
   // the last one still in flight: its diagnosis says so
@@ -472,23 +474,73 @@ test("an ended exchange is stored with its diagnosis, one in flight without; a r
   const all = [...exchanges.slice(0, -1), inFlight];
   for (const ex of all) store.upsert(ex.tabId, { exchange: ex, diagnosis: diagnose(ex) }, roomy);
   await store.flushed();
-  const cores = [...kv.data].filter(([k]) => /^e:[^/]*$/.test(k)).map(([, v]) => String(v));
-  expect(cores.filter((text) => text.includes('"explanation"'))).toHaveLength(all.length - 1);
+  const explained = () => [...kv.data].filter(([k, v]) => /^e:[^/]*$/.test(k) && String(v).includes('"explanation"')).map(([k]) => k);
+  /** the ids a store loading what is stored now diagnoses, and that its logs equal the first's */
+  const reload = async () => {
+    const diagnosed: string[] = [];
+    const again = createStore(kv, {
+      diagnose: (ex) => {
+        diagnosed.push(ex.id);
+        return diagnose(ex);
+      },
+    });
+    await again.load();
+    expect(again.tabIds()).toEqual(store.tabIds());
+    for (const tabId of store.tabIds()) expect(again.get(tabId).entries).toEqual(store.get(tabId).entries);
+    expect(store.tabIds().reduce((n, tabId) => n + again.blockedCount(tabId), 0)).toBe(2); // the method the preflight lacks; the missing ACAO
+    return diagnosed.sort();
+  };
+  // written without diagnoses: a worker stopped now makes them again, and loses nothing
+  expect(explained()).toEqual([]);
+  expect(await reload()).toEqual(all.map((ex) => ex.id).sort());
+  const before = new Map(kv.data);
+  // writes paused: the ended exchanges' diagnoses went out, in one call, their cores only
+  const calls = kv.calls.length;
+  await new Promise((r) => setTimeout(r, 120));
+  await store.flushed();
+  expect(explained()).toHaveLength(all.length - 1);
   expect(kv.data.get(`e:${inFlight.tabId}:${inFlight.id}`)).not.toContain('"explanation"');
-  const diagnosed: string[] = [];
-  const again = createStore(kv, {
-    diagnose: (ex) => {
-      diagnosed.push(ex.id);
-      return diagnose(ex);
-    },
-  });
-  await again.load();
-  expect(diagnosed).toEqual([inFlight.id]);
-  expect(again.tabIds()).toEqual(store.tabIds());
-  for (const tabId of store.tabIds()) expect(again.get(tabId).entries).toEqual(store.get(tabId).entries);
-  const blocked = all.filter((ex) => diagnose(ex).verdict === "blocked");
-  expect(blocked.map((ex) => ex.url)).toHaveLength(2); // the method the preflight lacks; the missing ACAO
-  expect(store.tabIds().reduce((n, tabId) => n + again.blockedCount(tabId), 0)).toBe(2);
+  expect(kv.calls.slice(calls).map((c) => c.op === "set" && c.keys.every((k) => /^e:[^/]*$/.test(k)))).toEqual([true]);
+  expect(await reload()).toEqual([inFlight.id]);
+  // a worker stopped before that: the next one writes the diagnoses it made, once writes pause
+  const stoppedEarly = memoryKv();
+  for (const [k, v] of before) stoppedEarly.data.set(k, v);
+  const next = createStore(stoppedEarly, { diagnosisWaitMs: 40 });
+  await next.load();
+  expect(next.get(inFlight.tabId).entries).toEqual(store.get(inFlight.tabId).entries);
+  await new Promise((r) => setTimeout(r, 120));
+  await next.flushed();
+  expect([...stoppedEarly.data].filter(([k, v]) => /^e:[^/]*$/.test(k) && String(v).includes('"explanation"'))).toHaveLength(all.length - 1);
+});
+
+test("writes that never pause still carry the diagnoses after DIAGNOSIS_MAX_WAIT_MS; an exchange that changes again is written without, then with", async () => {
+  jest.useFakeTimers();
+  try {
+    const kv = memoryKv();
+    const store = createStore(kv, { diagnosisWaitMs: 1000 });
+    const roomy = { maxExchangesPerTab: 100, maxBytesPerTab: 1_000_000 };
+    const done = entry("done");
+    store.upsert(1, done, roomy);
+    // a write every 500 ms: never a pause of 1 s
+    for (let i = 0; i < 9; i++) {
+      store.upsert(1, stage("sent", `busy${i}`), roomy);
+      await jest.advanceTimersByTimeAsync(500);
+    }
+    expect(String(kv.data.get("e:1:done"))).not.toContain('"d":');
+    await jest.advanceTimersByTimeAsync(1000); // past DIAGNOSIS_MAX_WAIT_MS since "done" ended
+    expect(String(kv.data.get("e:1:done"))).toContain('"d":');
+    // a late event changes the ended exchange: written at once without its diagnosis, which
+    // follows when writes pause
+    done.exchange.outcome = { state: "completed", endTime: 9 };
+    store.upsert(1, { ...done }, roomy);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(String(kv.data.get("e:1:done"))).toContain('"endTime":9');
+    expect(String(kv.data.get("e:1:done"))).not.toContain('"d":');
+    await jest.advanceTimersByTimeAsync(1100);
+    expect(String(kv.data.get("e:1:done"))).toContain('"d":');
+  } finally {
+    jest.useRealTimers();
+  }
 });
 
 test("an entry in flight that the engine cannot diagnose on load stays out, as it did when captured", async () => {
