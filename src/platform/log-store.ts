@@ -291,12 +291,12 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     let bytes = 0;
     let count = 0;
     for (const [suffix, text] of parts) {
-      const k = partKey(key, suffix);
       const last = was.get(suffix);
       if (last?.text === text && last.size !== undefined) {
         bytes += last.size;
         continue;
       }
+      const k = partKey(key, suffix);
       const size = storedSize(k, text);
       bytes += size;
       const now = memo.get(suffix);
@@ -305,8 +305,10 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       items[k] = text;
       count++;
     }
-    for (const suffix of held.stored) if (!parts.has(suffix)) removals.push(partKey(key, suffix));
-    if (held.stored.size !== parts.size || count > 0) held.stored = new Set(parts.keys());
+    if (held.stored.size !== parts.size || count > 0) {
+      for (const suffix of held.stored) if (!parts.has(suffix)) removals.push(partKey(key, suffix));
+      held.stored = new Set(parts.keys());
+    }
     // (an ended exchange whose diagnosis is still to go keeps its memo: that write is its core's)
     held.memo = withDiagnosis ? null : memo;
     held.withDiagnosis = false;
