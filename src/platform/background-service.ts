@@ -55,8 +55,27 @@ export function startBackground(browser: BrowserKind): void {
     sessionStore((all) => {
       journal = journalOf(all);
     }),
-    { onWriteError: (error) => console.warn("[cors-lens] storage write failed", error) },
+    { onWriteError: (error) => console.warn("[cors-lens] storage write failed", error), beforeWrite: handleHeld },
   );
+  /**
+   * Events that came since the log's last storage call, handled when the next call is made
+   * (the log store's beforeWrite), just before it gathers what changed. Their changes go out in
+   * the same call, at the same moment, as had each been handled when it came: while a call is
+   * in flight, changes wait for its answer anyway. Handled together instead of one by one
+   * between the browser's other work, a burst's events cost the worker less (bench/profile.ts);
+   * the worker's view (ports, badge) is at most one call behind the events.
+   */
+  const held: CaptureEvent[] = [];
+  function handleHeld(): void {
+    for (const event of held) {
+      try {
+        handle(event);
+      } catch (error) {
+        console.warn("[cors-lens] capture failed", error);
+      }
+    }
+    held.length = 0;
+  }
   const bootId = bootIdOf(Date.now());
   const journalKeys: string[] = [];
   const badge = createBadge();
@@ -160,7 +179,8 @@ export function startBackground(browser: BrowserKind): void {
 
   registerCaptureListeners(chrome.webRequest as unknown as WebRequestApi, browser, (event) => {
     if (ready) {
-      handle(event);
+      held.push(event);
+      store.wake();
       return;
     }
     queue.push(event);

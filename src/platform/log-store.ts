@@ -70,6 +70,9 @@ export interface LogStoreOptions {
   /** how long writes must pause before the diagnoses of ended exchanges, left out of their
    * final writes, go out (default DIAGNOSIS_WAIT_MS; 0: each with its exchange's final write) */
   diagnosisWaitMs?: number;
+  /** called when a call is about to be made, before the changes it carries are gathered: the
+   * worker makes there the changes of the events it held meanwhile (LogStore.wake) */
+  beforeWrite?: () => void;
   /** makes a loaded entry's diagnosis when none was stored (an exchange in flight,
    * entry-codec.ts); default: the engine */
   diagnose?: (exchange: Exchange) => Diagnosis;
@@ -146,6 +149,10 @@ export interface LogStore {
   get(tabId: number): TabLog;
   tabIds(): number[];
   pageUrl(tabId: number): string | null;
+  /** Makes sure a call comes, as a change does (at the end of the task, or when the call in
+   * flight is answered, or after `maxWaitMs`): a change that `beforeWrite` makes then goes out
+   * in it, exactly when it would had it been made now. */
+  wake(): void;
   /** every stored entry (for restoring in-flight exchanges) */
   all(): DiagnosedExchange[];
   /** how many of the tab's exchanges are blocked (kept up to date, no walk over the log) */
@@ -261,9 +268,12 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     undiagnosed.clear();
   }
 
+  /** beforeWrite is running: what it changes goes out in the call being made */
+  let gathering = false;
+
   function schedule(): void {
     next ??= deferred();
-    if (scheduled) return;
+    if (scheduled || gathering) return;
     if (inFlight > 0 && maxWaitMs > 0) {
       // the answer flushes what waits; the timer, if the answer is late
       waitTimer ??= setTimeout(() => {
@@ -328,6 +338,16 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   }
 
   function flush(): void {
+    if (options.beforeWrite) {
+      gathering = true;
+      try {
+        options.beforeWrite();
+      } catch (error) {
+        onWriteError(error);
+      } finally {
+        gathering = false;
+      }
+    }
     scheduled = false;
     if (waitTimer !== null) {
       clearTimeout(waitTimer);
@@ -608,6 +628,10 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     async flushed() {
       if (next) await next.promise;
       else await lastCall;
+    },
+
+    wake() {
+      schedule();
     },
 
     writeAlso(key, value) {

@@ -6,7 +6,7 @@
 import { diagnose } from "../../../src/cors/diagnose";
 import type { DiagnosedExchange, Diagnosis, Exchange } from "../../../src/cors/model";
 import { decodeEntry } from "../../../src/platform/entry-codec";
-import { createLogStore as createStore, jsonStringLength, type KeyValueStore, type LogStoreOptions } from "../../../src/platform/log-store";
+import { createLogStore as createStore, jsonStringLength, type KeyValueStore, type LogStore, type LogStoreOptions } from "../../../src/platform/log-store";
 import { memoryKv } from "../support/memory-kv";
 import { loadFixture, replay } from "./helpers";
 
@@ -267,6 +267,42 @@ test("changes made while a call is in flight go together in one call, issued whe
   await store.flushed();
   expect(storedExchange(kv.data, "e:1:a").outcome.state).toBe("failed");
   expect(kv.inFlight()).toBe(0);
+});
+
+test("wake: changes made in beforeWrite go out in the call being made, when a change made then would have", async () => {
+  const kv = memoryKv({ hold: true });
+  const held: string[] = [];
+  const store: LogStore = createLogStore(kv, {
+    ...NO_TIMER,
+    beforeWrite: () => {
+      for (const id of held.splice(0)) store.upsert(1, entry(id), limits);
+    },
+  });
+  // no call in flight: at the end of the task
+  held.push("a");
+  store.wake();
+  expect(kv.calls).toEqual([]);
+  await settle();
+  expect(kv.calls).toEqual([{ op: "set", keys: ["e:1:a", "e:1:a/u"] }]);
+  // a call in flight: when it is answered, all together, and flushed() waits for them
+  held.push("b");
+  store.wake();
+  await settle();
+  held.push("c");
+  store.wake();
+  await settle();
+  expect(kv.calls).toHaveLength(1);
+  const flushed = store.flushed();
+  kv.release();
+  await settle();
+  expect(kv.calls[1]).toEqual({ op: "set", keys: ["e:1:b", "e:1:b/u", "e:1:c", "e:1:c/u"] });
+  kv.release();
+  await flushed;
+  expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["a", "b", "c"]);
+  // nothing held and nothing changed: a call with nothing to carry is not made
+  store.wake();
+  await store.flushed();
+  expect(kv.calls).toHaveLength(2);
 });
 
 test("an entry that changed five times while a call was in flight is turned into text once", async () => {
