@@ -93,8 +93,8 @@ export const WRITE_WAIT_MS = 8;
  * of requests is over), or after DIAGNOSIS_MAX_WAIT_MS of writes that never pause. A worker
  * stopped before then diagnoses those exchanges again when it starts (restore-time.ts).
  */
-export const DIAGNOSIS_WAIT_MS = 1000;
-export const DIAGNOSIS_MAX_WAIT_MS = 5000;
+export const DIAGNOSIS_WAIT_MS = 250;
+export const DIAGNOSIS_MAX_WAIT_MS = 2000;
 
 export interface LogChange {
   tabId: number;

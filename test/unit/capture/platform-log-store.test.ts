@@ -6,7 +6,7 @@
 import { diagnose } from "../../../src/cors/diagnose";
 import type { DiagnosedExchange, Diagnosis, Exchange } from "../../../src/cors/model";
 import { decodeEntry } from "../../../src/platform/entry-codec";
-import { createLogStore as createStore, jsonStringLength, type KeyValueStore, type LogStore, type LogStoreOptions } from "../../../src/platform/log-store";
+import { createLogStore as createStore, DIAGNOSIS_MAX_WAIT_MS, jsonStringLength, type KeyValueStore, type LogStore, type LogStoreOptions } from "../../../src/platform/log-store";
 import { memoryKv } from "../support/memory-kv";
 import { loadFixture, replay } from "./helpers";
 
@@ -553,17 +553,23 @@ test("writes that never pause still carry the diagnoses after DIAGNOSIS_MAX_WAIT
   jest.useFakeTimers();
   try {
     const kv = memoryKv();
-    const store = createStore(kv, { diagnosisWaitMs: 1000 });
+    const wait = DIAGNOSIS_MAX_WAIT_MS / 2;
+    const store = createStore(kv, { diagnosisWaitMs: wait });
     const roomy = { maxExchangesPerTab: 100, maxBytesPerTab: 1_000_000 };
     const done = entry("done");
     store.upsert(1, done, roomy);
-    // a write every 500 ms: never a pause of 1 s
-    for (let i = 0; i < 9; i++) {
-      store.upsert(1, stage("sent", `busy${i}`), roomy);
-      await jest.advanceTimersByTimeAsync(500);
-    }
+    // a write every wait / 2 ms: never a pause of `wait`
+    let t = 0;
+    let i = 0;
+    const busyUntil = async (end: number) => {
+      for (; t < end; t += wait / 2) {
+        store.upsert(1, stage("sent", `busy${i++}`), roomy);
+        await jest.advanceTimersByTimeAsync(wait / 2);
+      }
+    };
+    await busyUntil(DIAGNOSIS_MAX_WAIT_MS - wait / 2);
     expect(String(kv.data.get("e:1:done"))).not.toContain('"d":');
-    await jest.advanceTimersByTimeAsync(1000); // past DIAGNOSIS_MAX_WAIT_MS since "done" ended
+    await busyUntil(DIAGNOSIS_MAX_WAIT_MS + wait / 2); // still busy, past DIAGNOSIS_MAX_WAIT_MS since "done" ended
     expect(String(kv.data.get("e:1:done"))).toContain('"d":');
     // a late event changes the ended exchange: written at once without its diagnosis, which
     // follows when writes pause
@@ -572,7 +578,7 @@ test("writes that never pause still carry the diagnoses after DIAGNOSIS_MAX_WAIT
     await jest.advanceTimersByTimeAsync(0);
     expect(String(kv.data.get("e:1:done"))).toContain('"endTime":9');
     expect(String(kv.data.get("e:1:done"))).not.toContain('"d":');
-    await jest.advanceTimersByTimeAsync(1100);
+    await jest.advanceTimersByTimeAsync(wait + 100);
     expect(String(kv.data.get("e:1:done"))).toContain('"d":');
   } finally {
     jest.useRealTimers();
