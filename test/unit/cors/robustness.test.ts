@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { createAssembler } from "../../../src/capture/assembler";
 import type { CaptureEvent } from "../../../src/capture/events";
 import { FIXTURES } from "../capture/helpers";
-import { diagnose } from "../../../src/cors/diagnose";
+import { diagnose, diagnoseFully, inFlightDiagnosis } from "../../../src/cors/diagnose";
 import { matchBrowserMessage } from "../../../src/cors/messages";
 import type { Exchange } from "../../../src/cors/model";
 import { normalizeExchange, repairExchange } from "../../../src/cors/normalize";
@@ -123,6 +123,38 @@ test("an exchange the engine takes as it is (well formed) is diagnosed as its re
   );
   // the arbitraries reach the fast path often enough for this to mean something
   expect(taken).toBeGreaterThan(150);
+});
+
+test("the in-flight shortcut gives what the full path gives, for arbitrary exchanges and for every step of the recorded streams", () => {
+  let taken = 0;
+  const pendingOften = fc.record({ state: fc.constant("pending"), interrupted: fc.oneof(fc.boolean(), fc.anything()), more: fc.anything() }, { requiredKeys: ["state"] });
+  const exchanges = fc.oneof(partialExchange, partialExchange.chain((ex) => pendingOften.map((outcome) => ({ ...ex, outcome, captureGap: "start" }))));
+  fc.assert(
+    fc.property(exchanges, (ex) => {
+      const quick = inFlightDiagnosis(ex);
+      if (quick === null) return;
+      taken++;
+      expect(quick).toEqual(diagnoseFully(ex as unknown as Exchange));
+    }),
+    { numRuns: 4000 },
+  );
+  expect(taken).toBeGreaterThan(300);
+  let steps = 0;
+  for (const browser of ["chromium", "firefox"] as const) {
+    const dir = join(FIXTURES, "..", browser);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+      const asm = createAssembler({ browser, now: () => 0 });
+      for (const e of JSON.parse(readFileSync(join(dir, file), "utf8")) as CaptureEvent[]) {
+        for (const ex of asm.push(e)) {
+          const quick = inFlightDiagnosis(ex);
+          expect(quick === null).toBe(ex.outcome.state !== "pending");
+          if (quick) expect(quick).toEqual(diagnoseFully(ex));
+          steps++;
+        }
+      }
+    }
+  }
+  expect(steps).toBeGreaterThan(300);
 });
 
 test("every exchange the assembler builds from the recorded fixtures is well formed (used without a copy)", () => {
