@@ -134,9 +134,23 @@ interface TabState {
    * still in flight or just finished get updates (the assembler forgets the rest), so the
    * most recent DROPPED_IDS_KEPT are enough; an unbounded set grew by one id per request. */
   droppedIds: Set<string>;
+  /** the sequence number below which stored entries of the tab are dropped ones whose keys may
+   * still be in storage (removed later, LATE_REMOVAL_BYTES): a loading worker skips them */
+  keepFrom: number;
 }
 
 const DROPPED_IDS_KEPT = 4096;
+
+/**
+ * The keys of dropped entries (the bounds' oldest, a cleared tab's) are removed together once
+ * writes pause (DIAGNOSIS_WAIT_MS), not in the call that drops them: a log at its bound drops
+ * an entry for each new one, and `remove` is a call of its own — every write was two calls,
+ * and a call costs both processes ~0.15–0.2 ms of CPU whatever it carries. The tab's metadata,
+ * written with the drop, says which stored entries are dropped (TabState.keepFrom), so a worker
+ * stopped before the removal does not bring them back. At most this many bytes wait (the log's
+ * byte budget must hold with what waits: storage.session's quota is 10 MB).
+ */
+export const LATE_REMOVAL_BYTES = 512 * 1024;
 
 export interface LogStore {
   /** loads everything persisted (call once, before any other method) */
@@ -238,27 +252,39 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   const diagnosisWaitMs = options.diagnosisWaitMs ?? DIAGNOSIS_WAIT_MS;
   /** ended entries written without their diagnosis (key → entry), and since when */
   const undiagnosed = new Map<string, { tabId: number; id: string }>();
-  let undiagnosedSince = 0;
+  /** since when something waits for a pause of the writes */
+  let idleSince = 0;
+  /** keys of dropped entries to remove once writes pause (dropEntry), and their entries' bytes */
+  const lateRemovals = new Set<string>();
+  let lateRemovalBytes = 0;
   let diagnosisTimer: ReturnType<typeof setTimeout> | null = null;
   /** when the last storage call was made */
   let lastCallAt = 0;
 
   /** Leaves an ended entry's diagnosis for later (DIAGNOSIS_WAIT_MS). */
   function diagnoseLater(key: string, ref: { tabId: number; id: string }): void {
-    if (undiagnosed.size === 0) undiagnosedSince = performance.now();
     undiagnosed.set(key, ref);
-    if (diagnosisTimer === null) diagnosisTimer = setTimeout(releaseDiagnoses, diagnosisWaitMs);
+    idleLater();
   }
 
-  /** Writes the diagnoses left out, once writes have paused (or waited too long). */
-  function releaseDiagnoses(): void {
+  /** Makes sure what waits for a pause of the writes (diagnoses, removals) goes out then. */
+  function idleLater(): void {
+    if (diagnosisTimer !== null) return;
+    idleSince = performance.now();
+    diagnosisTimer = setTimeout(releaseIdle, diagnosisWaitMs);
+  }
+
+  /** Writes the diagnoses left out and removes the dropped entries' keys, once writes have
+   * paused (or waited too long). */
+  function releaseIdle(): void {
     diagnosisTimer = null;
     const now = performance.now();
     const quietFor = now - lastCallAt;
-    if (quietFor < diagnosisWaitMs && now - undiagnosedSince < DIAGNOSIS_MAX_WAIT_MS) {
-      diagnosisTimer = setTimeout(releaseDiagnoses, Math.max(1, diagnosisWaitMs - quietFor));
+    if (quietFor < diagnosisWaitMs && now - idleSince < DIAGNOSIS_MAX_WAIT_MS) {
+      diagnosisTimer = setTimeout(releaseIdle, Math.max(1, diagnosisWaitMs - quietFor));
       return;
     }
+    removeLate();
     for (const [key, ref] of undiagnosed) {
       const held = tabs.get(ref.tabId)?.entries.get(ref.id);
       if (!held || held.entry.exchange.outcome.state === "pending") continue;
@@ -399,6 +425,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
 
   function put(key: string, value: Pending): void {
     pendingRemove.delete(key);
+    lateRemovals.delete(key);
     pendingSet.set(key, value);
     schedule();
   }
@@ -409,11 +436,30 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     schedule();
   }
 
-  /** removes every stored part of an entry */
-  function dropEntry(tabId: number, id: string, held: Held): void {
+  /** Removes every stored part of an entry; `later`: once writes pause (LATE_REMOVAL_BYTES),
+   * the tab's keepFrom saying meanwhile that it is gone. */
+  function dropEntry(tabId: number, id: string, held: Held, later = false): void {
     const key = entryKey(tabId, id);
-    drop(key);
-    for (const suffix of held.stored) if (suffix !== "") drop(partKey(key, suffix));
+    const keys = [key];
+    for (const suffix of held.stored) if (suffix !== "") keys.push(partKey(key, suffix));
+    if (!later || diagnosisWaitMs <= 0) {
+      for (const k of keys) drop(k);
+      return;
+    }
+    for (const k of keys) {
+      pendingSet.delete(k);
+      lateRemovals.add(k);
+    }
+    lateRemovalBytes += held.bytes;
+    if (lateRemovalBytes > LATE_REMOVAL_BYTES) removeLate();
+    else idleLater();
+  }
+
+  /** the removals left for later go with the next call */
+  function removeLate(): void {
+    for (const k of lateRemovals) drop(k);
+    lateRemovals.clear();
+    lateRemovalBytes = 0;
   }
 
   /** A stored entry as the log holds it, with its size and the texts of its parts; null when
@@ -443,7 +489,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   function tab(tabId: number): TabState {
     let t = tabs.get(tabId);
     if (!t) {
-      t = { tabId, pageUrl: null, entries: new Map(), bytes: 0, dropped: 0, blocked: 0, droppedIds: new Set() };
+      t = { tabId, pageUrl: null, entries: new Map(), bytes: 0, dropped: 0, blocked: 0, droppedIds: new Set(), keepFrom: 0 };
       tabs.set(tabId, t);
     }
     return t;
@@ -460,13 +506,14 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     if (isBlocked(oldest.entry)) t.blocked--;
     t.droppedIds.add(oldestId);
     if (t.droppedIds.size > DROPPED_IDS_KEPT) t.droppedIds.delete(t.droppedIds.values().next().value as string);
-    dropEntry(t.tabId, oldestId, oldest);
+    dropEntry(t.tabId, oldestId, oldest, true);
+    t.keepFrom = Math.max(t.keepFrom, oldest.seq + 1);
     t.dropped++;
     return oldest.bytes;
   }
 
   function writeMeta(t: TabState): void {
-    put(tabKey(t.tabId), { value: { pageUrl: t.pageUrl, dropped: t.dropped } });
+    put(tabKey(t.tabId), { value: { pageUrl: t.pageUrl, dropped: t.dropped, keepFrom: t.keepFrom } });
   }
 
   return {
@@ -481,10 +528,11 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
         const tabId = Number(m[2]);
         if (m[1] === "t") {
           if (typeof value !== "object" || value === null) continue;
-          const meta = value as { pageUrl?: unknown; dropped?: unknown };
+          const meta = value as { pageUrl?: unknown; dropped?: unknown; keepFrom?: unknown };
           const t = tab(tabId);
           t.pageUrl = typeof meta.pageUrl === "string" ? meta.pageUrl : null;
           t.dropped = typeof meta.dropped === "number" ? meta.dropped : 0;
+          t.keepFrom = typeof meta.keepFrom === "number" ? meta.keepFrom : 0;
           continue;
         }
         const slash = key.lastIndexOf("/");
@@ -515,13 +563,20 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       for (const { tabId, seq: s, held } of loaded) {
         const t = tab(tabId);
         const id = held.entry.exchange.id;
+        seq = Math.max(seq, s + 1);
+        if (s < t.keepFrom) {
+          // dropped by a worker stopped before it removed the keys
+          dropEntry(tabId, id, held);
+          continue;
+        }
         t.entries.set(id, held);
         t.bytes += held.bytes;
         // made again on this load: written once writes pause, not on every start
         if (held.memo !== null && held.entry.exchange.outcome.state !== "pending") diagnoseLater(entryKey(tabId, id), { tabId, id });
         if (isBlocked(held.entry)) t.blocked++;
-        seq = Math.max(seq, s + 1);
       }
+      // entries made from now on are newer than any a tab's keepFrom drops
+      for (const t of tabs.values()) seq = Math.max(seq, t.keepFrom);
     },
 
     upsert(tabId, entry, limits, options = {}) {
@@ -584,7 +639,8 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
 
     clear(tabId, pageUrl) {
       const t = tab(tabId);
-      for (const [id, held] of t.entries) dropEntry(tabId, id, held);
+      for (const [id, held] of t.entries) dropEntry(tabId, id, held, true);
+      t.keepFrom = seq;
       t.entries.clear();
       t.bytes = 0;
       t.blocked = 0;

@@ -6,7 +6,7 @@
 import { diagnose } from "../../../src/cors/diagnose";
 import type { DiagnosedExchange, Diagnosis, Exchange } from "../../../src/cors/model";
 import { decodeEntry } from "../../../src/platform/entry-codec";
-import { createLogStore as createStore, DIAGNOSIS_MAX_WAIT_MS, jsonStringLength, type KeyValueStore, type LogStore, type LogStoreOptions } from "../../../src/platform/log-store";
+import { createLogStore as createStore, DIAGNOSIS_MAX_WAIT_MS, jsonStringLength, LATE_REMOVAL_BYTES, type KeyValueStore, type LogStore, type LogStoreOptions } from "../../../src/platform/log-store";
 import { memoryKv } from "../support/memory-kv";
 import { loadFixture, replay } from "./helpers";
 
@@ -464,7 +464,7 @@ test("all tabs together keep to maxStoredBytes: the globally oldest go first, co
   expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["c"]);
   expect(store.get(2).entries.map((e) => e.exchange.id)).toEqual(["b", "d", "e"]);
   expect([...kv.data.keys()].filter((k) => k.startsWith("e:")).sort()).toEqual(["e:1:c", "e:1:c/u", "e:2:b", "e:2:b/u", "e:2:d", "e:2:d/u", "e:2:e", "e:2:e/u"]);
-  expect(kv.data.get("t:1")).toEqual({ pageUrl: null, dropped: 1 });
+  expect(kv.data.get("t:1")).toEqual({ pageUrl: null, dropped: 1, keepFrom: 1 });
 });
 
 test("an entry's size is what storage counts: key plus the value as JSON (quotes escaped)", async () => {
@@ -701,4 +701,73 @@ test("an entry dropped and written again in one call is not removed by that call
   expect(kv.calls.at(-1)).toEqual({ op: "set", keys: ["e:1:a", "e:1:a/h0", "e:1:a/r0", "e:1:a/u", "t:1"] });
   expect(kv.calls.at(-2)?.op).toBe("set"); // no removal call at all: every removed key came back
   expect(storedExchange(kv.data, "e:1:a")).toEqual(stage("completed").exchange);
+});
+
+// ---- the keys of dropped entries go once writes pause ---------------------------------------
+
+test("a log at its bound writes without removal calls; the dropped keys go in one call once writes pause", async () => {
+  const kv = memoryKv();
+  const store = createStore(kv, { diagnose: fakeDiagnose, diagnosisWaitMs: 40 });
+  const bound = { maxExchangesPerTab: 3, maxBytesPerTab: 1_000_000 };
+  for (const id of ["a", "b", "c", "d", "e", "f"]) {
+    store.upsert(1, stage("sent", id), bound);
+    await store.flushed();
+  }
+  expect(kv.calls.filter((c) => c.op === "remove")).toEqual([]);
+  expect(store.get(1).entries.map((e) => e.exchange.id)).toEqual(["d", "e", "f"]);
+  expect(kv.data.get("t:1")).toEqual({ pageUrl: null, dropped: 3, keepFrom: 3 });
+  // a worker stopped now: the next one loads the kept entries only, and removes the others
+  const stopped = memoryKv();
+  for (const [k, v] of kv.data) stopped.data.set(k, v);
+  const next = createStore(stopped, { diagnose: fakeDiagnose, diagnosisWaitMs: 0 });
+  await next.load();
+  expect(next.get(1).entries.map((e) => e.exchange.id)).toEqual(["d", "e", "f"]);
+  expect(next.get(1).dropped).toBe(3);
+  await next.flushed();
+  expect([...stopped.data.keys()].filter((k) => k.startsWith("e:")).sort()).toEqual(["e:1:d", "e:1:d/h0", "e:1:d/u", "e:1:e", "e:1:e/h0", "e:1:e/u", "e:1:f", "e:1:f/h0", "e:1:f/u"]);
+  // its next entry is newer than any dropped one
+  next.upsert(1, stage("sent", "g"), bound);
+  await next.flushed();
+  const third = createStore(stopped, { diagnose: fakeDiagnose });
+  await third.load();
+  expect(third.get(1).entries.map((e) => e.exchange.id)).toEqual(["e", "f", "g"]);
+  // this worker: writes pause, one call removes the dropped entries' keys
+  await new Promise((r) => setTimeout(r, 120));
+  await store.flushed();
+  const removals = kv.calls.filter((c) => c.op === "remove");
+  expect(removals).toEqual([{ op: "remove", keys: ["e:1:a", "e:1:a/h0", "e:1:a/u", "e:1:b", "e:1:b/h0", "e:1:b/u", "e:1:c", "e:1:c/h0", "e:1:c/u"] }]);
+  expect([...kv.data.keys()].filter((k) => k.startsWith("e:")).sort()).toEqual(["e:1:d", "e:1:d/h0", "e:1:d/u", "e:1:e", "e:1:e/h0", "e:1:e/u", "e:1:f", "e:1:f/h0", "e:1:f/u"]);
+});
+
+test("a cleared tab's entries do not come back to a worker stopped before their keys were removed", async () => {
+  const kv = memoryKv();
+  const store = createStore(kv, { diagnose: fakeDiagnose, diagnosisWaitMs: 200 });
+  for (const id of ["a", "b"]) store.upsert(1, stage("sent", id), limits);
+  await store.flushed();
+  store.clear(1, "http://page.test/next");
+  store.upsert(1, stage("sent", "c"), limits);
+  await store.flushed();
+  expect(kv.data.has("e:1:a")).toBe(true); // not removed yet
+  const next = createStore(kv, { diagnose: fakeDiagnose, diagnosisWaitMs: 0 });
+  await next.load();
+  expect(next.get(1)).toMatchObject({ pageUrl: "http://page.test/next", dropped: 0 });
+  expect(next.get(1).entries.map((e) => e.exchange.id)).toEqual(["c"]);
+  await new Promise((r) => setTimeout(r, 300)); // (the first store's removal, before the test ends)
+  expect(kv.data.has("e:1:a")).toBe(false);
+});
+
+test("dropped entries waiting for removal never hold more than LATE_REMOVAL_BYTES (and one entry)", async () => {
+  const kv = memoryKv();
+  const store = createStore(kv, { diagnose: fakeDiagnose, diagnosisWaitMs: 200 });
+  const bound = { maxExchangesPerTab: 2, maxBytesPerTab: 100_000_000 };
+  const ENTRY = 100_000;
+  for (let n = 0; n < 12; n++) {
+    store.upsert(1, entry(`x${n}`, 1, ENTRY), bound);
+    await store.flushed();
+    const kept = new Set(store.get(1).entries.map((e) => `e:1:${e.exchange.id}`));
+    const waiting = [...kv.data].filter(([k]) => k.startsWith("e:") && !kept.has(k.split("/")[0] as string));
+    expect(waiting.reduce((sum, [, v]) => sum + String(v).length, 0)).toBeLessThanOrEqual(LATE_REMOVAL_BYTES + ENTRY + 1000);
+  }
+  expect(kv.calls.filter((c) => c.op === "remove").length).toBeGreaterThan(0);
+  await new Promise((r) => setTimeout(r, 300));
 });
