@@ -4,9 +4,9 @@
  * same alternating rounds as the shipped build, the floor and no extension (bench/browsing.ts).
  * A variant is the shipped sources with one edit (below), bundled like the shipped worker into
  * a copy of dist/chrome. None of them is a product: each drops something the extension needs.
- * - `no-storage`: storage.session.set answers at once and writes nothing (the log is still
- *   encoded for it: what is left out is the storage call itself);
- * - `no-diagnosis-in-flight`: an exchange is diagnosed only once it has ended;
+ * - `no-storage`: storage.session.set and remove answer at once and do nothing (the log is
+ *   still encoded for them: what is left out is the storage calls themselves);
+ * - `no-diagnosis`: no exchange is diagnosed (a constant pending diagnosis instead);
  * - `events-only`: the listeners read and normalise each event, then drop it (what the floor
  *   does, plus our listener code).
  * An edit whose anchor text is no longer in the sources stops the run: a renamed line must not
@@ -31,16 +31,18 @@ interface Edit {
 }
 
 const VARIANTS: Record<string, Edit[]> = {
-  "no-storage": [{ file: SERVICE, find: "set: (items) => chrome.storage.session.set(items),", replace: "set: () => Promise.resolve()," }],
-  "no-diagnosis-in-flight": [
+  "no-storage": [
+    { file: SERVICE, find: "set: (items) => chrome.storage.session.set(items),", replace: "set: () => Promise.resolve()," },
+    { file: SERVICE, find: "remove: (keys) => chrome.storage.session.remove(keys),", replace: "remove: () => Promise.resolve()," },
+  ],
+  "no-diagnosis": [
     {
       file: SERVICE,
       find: "      diagnosis = diagnose(exchange);",
-      replace:
-        '      diagnosis = exchange.outcome.state === "pending" ? { verdict: "pending", explanation: "", warnings: [], cachedPreflight: false, credentials: "unknown", credentialsInferred: true, browser } : diagnose(exchange);',
+      replace: '      diagnosis = { verdict: "pending", explanation: "", warnings: [], cachedPreflight: false, credentials: "unknown", credentialsInferred: true, browser };',
     },
   ],
-  "events-only": [{ file: SERVICE, find: "    if (ready) {\n      handle(event);", replace: "    if (ready) {\n      if (event) return;\n      handle(event);" }],
+  "events-only": [{ file: SERVICE, find: "    if (ready) {\n      held.push(event);", replace: "    if (ready) {\n      if (event) return;\n      held.push(event);" }],
 };
 
 /** dist/chrome with its worker bundled from the sources with `edits` applied. */
