@@ -7,8 +7,12 @@
  * - `no-storage`: storage.session.set and remove answer at once and do nothing (the log is
  *   still encoded for them: what is left out is the storage calls themselves);
  * - `no-diagnosis`: no exchange is diagnosed (a constant pending diagnosis instead);
+ * - `assemble-only`: events are assembled into exchanges, which go no further (no diagnosis,
+ *   log, storage, ports or badge);
+ * - `no-log-writes`: everything but turning the log's entries into text and writing them;
  * - `events-only`: the listeners read and normalise each event, then drop it (what the floor
  *   does, plus our listener code).
+ * `--only=<variant>,…` measures some of them.
  * An edit whose anchor text is no longer in the sources stops the run: a renamed line must not
  * silently measure the shipped build under another name. A tool for finding causes, not part
  * of `npm run bench`.
@@ -42,6 +46,14 @@ const VARIANTS: Record<string, Edit[]> = {
       replace: '      diagnosis = { verdict: "pending", explanation: "", warnings: [], cachedPreflight: false, credentials: "unknown", credentialsInferred: true, browser };',
     },
   ],
+  "assemble-only": [
+    {
+      file: SERVICE,
+      find: "    for (const exchange of changed) record(exchange, canDeferWrite(event, exchange, browser, auxChanged));",
+      replace: "    void changed;\n    void auxChanged;",
+    },
+  ],
+  "no-log-writes": [{ file: "src/platform/log-store.ts", find: "        count += entryItems(pending, key, items, removals);", replace: "        void entryItems;" }],
   "events-only": [{ file: SERVICE, find: "    if (ready) {\n      held.push(event);", replace: "    if (ready) {\n      if (event) return;\n      held.push(event);" }],
 };
 
@@ -63,13 +75,14 @@ async function variantBuild(root: string, edits: Edit[]): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const rounds = Number(process.argv[2] ?? 15);
+  const rounds = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 15);
   const root = repoRoot();
   if (!existsSync(join(root, "dist/chrome/manifest.json"))) throw new Error("dist/chrome is missing: run `node build.mjs` first");
   const lens = mkdtempSync(join(tmpdir(), "cors-lens-ablation-lens-"));
   cpSync(resolve(root, "dist/chrome"), lens, { recursive: true });
   const compare: Record<string, string> = {};
-  for (const [name, edits] of Object.entries(VARIANTS)) compare[name] = await variantBuild(root, edits);
+  const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+  for (const [name, edits] of Object.entries(VARIANTS)) if (!only || only.includes(name)) compare[name] = await variantBuild(root, edits);
   const servers = await startTestServers();
   try {
     const r = await benchBrowsing(servers, { rounds, warmup: 1, requests: 500, extensionPath: lens, compare, log: (line) => console.log(line) });
