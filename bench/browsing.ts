@@ -21,7 +21,7 @@ import puppeteer, { type Browser, type Page } from "puppeteer";
 import { CHROMIUM_ARGS, findBrowser } from "../tools/browsers";
 import { repoRoot } from "../test/support/paths";
 import type { TestServers } from "../test/support/server";
-import { DIAGNOSIS_WAIT_MS } from "../src/platform/log-store";
+import { IDLE_WAIT_MS } from "../src/platform/log-store";
 import { fromSummary, type Row } from "./report";
 import { pairedRatios, permutations, sleep, summarize } from "./stats";
 import { type BurstResult, burstExpression, FAILING_PER_20, requestMix } from "./traffic";
@@ -106,9 +106,9 @@ async function round(instance: Instance, pageUrl: string, expression: string): P
   const cpuBefore = treeCpuMs(pid);
   const result = (await instance.page.evaluate(expression)) as BurstResult;
   // let the extension's worker finish what the burst gave it before another browser runs (and
-  // count its CPU): CORS Lens writes the diagnoses of ended exchanges once its writes have
-  // paused for DIAGNOSIS_WAIT_MS (src/platform/log-store.ts)
-  await sleep(300 + DIAGNOSIS_WAIT_MS);
+  // count its CPU): CORS Lens removes the keys of dropped entries once its writes have
+  // paused for IDLE_WAIT_MS (src/platform/log-store.ts)
+  await sleep(300 + IDLE_WAIT_MS);
   const cpuAfter = treeCpuMs(pid);
   return { ...result, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
 }

@@ -67,9 +67,9 @@ export interface LogStoreOptions {
   /** longest stretch of loading between turns given to queued tasks (default SLICE_MS: loading
    * a full log, thousands of entries parsed and diagnosed, takes hundreds of ms; slices.ts) */
   loadSliceMs?: number;
-  /** how long writes must pause before the diagnoses of ended exchanges, left out of their
-   * final writes, go out (default DIAGNOSIS_WAIT_MS; 0: each with its exchange's final write) */
-  diagnosisWaitMs?: number;
+  /** how long writes must pause before the keys of dropped entries are removed (default
+   * IDLE_WAIT_MS; 0: with the write that drops them) */
+  idleWaitMs?: number;
   /** called when a call is about to be made, before the changes it carries are gathered: the
    * worker makes there the changes of the events it held meanwhile (LogStore.wake) */
   beforeWrite?: () => void;
@@ -85,16 +85,11 @@ export const STORED_BYTES_MAX = 8 * 1024 * 1024;
 /** Storage answers in a millisecond or two when all is well; a change waits at most this long. */
 export const WRITE_WAIT_MS = 8;
 
-/**
- * The diagnosis of an ended exchange is a third of what its writes carry (explanation, fix,
- * warnings: ~1,000 characters), and nothing a stopped worker would lose without it: the
- * engine makes it again from the exchange on load. So an exchange's final write leaves it
- * out, and the diagnoses go out together once writes have paused this long (the page's burst
- * of requests is over), or after DIAGNOSIS_MAX_WAIT_MS of writes that never pause. A worker
- * stopped before then diagnoses those exchanges again when it starts (restore-time.ts).
- */
-export const DIAGNOSIS_WAIT_MS = 250;
-export const DIAGNOSIS_MAX_WAIT_MS = 2000;
+/** What waits for a pause of the writes (LATE_REMOVAL_BYTES) goes out once they have paused
+ * this long (the page's burst of requests is over), or after IDLE_MAX_WAIT_MS of writes that
+ * never pause. */
+export const IDLE_WAIT_MS = 250;
+export const IDLE_MAX_WAIT_MS = 2000;
 
 export interface LogChange {
   tabId: number;
@@ -118,8 +113,6 @@ interface Held {
    * whose text differs. Null once it has ended (it rarely changes again; then every part is
    * encoded and written) or before its first write. */
   memo: PartMemo | null;
-  /** its next write carries its diagnosis (DIAGNOSIS_WAIT_MS) */
-  withDiagnosis?: boolean;
 }
 
 interface TabState {
@@ -143,7 +136,7 @@ const DROPPED_IDS_KEPT = 4096;
 
 /**
  * The keys of dropped entries (the bounds' oldest, a cleared tab's) are removed together once
- * writes pause (DIAGNOSIS_WAIT_MS), not in the call that drops them: a log at its bound drops
+ * writes pause (IDLE_WAIT_MS), not in the call that drops them: a log at its bound drops
  * an entry for each new one, and `remove` is a call of its own — every write was two calls,
  * and a call costs both processes ~0.15–0.2 ms of CPU whatever it carries. The tab's metadata,
  * written with the drop, says which stored entries are dropped (TabState.keepFrom), so a worker
@@ -249,49 +242,33 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
   let waitTimer: ReturnType<typeof setTimeout> | null = null;
   /** settles when the call that will carry the pending changes is answered */
   let next: Deferred | null = null;
-  const diagnosisWaitMs = options.diagnosisWaitMs ?? DIAGNOSIS_WAIT_MS;
-  /** ended entries written without their diagnosis (key → entry), and since when */
-  const undiagnosed = new Map<string, { tabId: number; id: string }>();
+  const idleWaitMs = options.idleWaitMs ?? IDLE_WAIT_MS;
   /** since when something waits for a pause of the writes */
   let idleSince = 0;
   /** keys of dropped entries to remove once writes pause (dropEntry), and their entries' bytes */
   const lateRemovals = new Set<string>();
   let lateRemovalBytes = 0;
-  let diagnosisTimer: ReturnType<typeof setTimeout> | null = null;
+  let idleTimer: ReturnType<typeof setTimeout> | null = null;
   /** when the last storage call was made */
   let lastCallAt = 0;
 
-  /** Leaves an ended entry's diagnosis for later (DIAGNOSIS_WAIT_MS). */
-  function diagnoseLater(key: string, ref: { tabId: number; id: string }): void {
-    undiagnosed.set(key, ref);
-    idleLater();
-  }
-
-  /** Makes sure what waits for a pause of the writes (diagnoses, removals) goes out then. */
+  /** Makes sure what waits for a pause of the writes (removals) goes out then. */
   function idleLater(): void {
-    if (diagnosisTimer !== null) return;
+    if (idleTimer !== null) return;
     idleSince = performance.now();
-    diagnosisTimer = setTimeout(releaseIdle, diagnosisWaitMs);
+    idleTimer = setTimeout(releaseIdle, idleWaitMs);
   }
 
-  /** Writes the diagnoses left out and removes the dropped entries' keys, once writes have
-   * paused (or waited too long). */
+  /** Removes the dropped entries' keys, once writes have paused (or waited too long). */
   function releaseIdle(): void {
-    diagnosisTimer = null;
+    idleTimer = null;
     const now = performance.now();
     const quietFor = now - lastCallAt;
-    if (quietFor < diagnosisWaitMs && now - idleSince < DIAGNOSIS_MAX_WAIT_MS) {
-      diagnosisTimer = setTimeout(releaseIdle, Math.max(1, diagnosisWaitMs - quietFor));
+    if (quietFor < idleWaitMs && now - idleSince < IDLE_MAX_WAIT_MS) {
+      idleTimer = setTimeout(releaseIdle, Math.max(1, idleWaitMs - quietFor));
       return;
     }
     removeLate();
-    for (const [key, ref] of undiagnosed) {
-      const held = tabs.get(ref.tabId)?.entries.get(ref.id);
-      if (!held || held.entry.exchange.outcome.state === "pending") continue;
-      held.withDiagnosis = true;
-      if (!pendingSet.has(key)) put(key, ref);
-    }
-    undiagnosed.clear();
   }
 
   /** beforeWrite is running: what it changes goes out in the call being made */
@@ -319,10 +296,9 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     const held = t?.entries.get(ref.id);
     if (!t || !held) return 0;
     const ended = held.entry.exchange.outcome.state !== "pending";
-    const withDiagnosis = ended && (diagnosisWaitMs <= 0 || held.withDiagnosis === true);
     const memo: PartMemo = held.memo ?? new Map();
     const was = new Map(memo); // the texts last written (the memo takes the new ones)
-    const parts = encodeParts(held.seq, held.entry.exchange, withDiagnosis ? held.entry.diagnosis : undefined, memo);
+    const parts = encodeParts(held.seq, held.entry.exchange, ended ? held.entry.diagnosis : undefined, memo);
     if (!parts) return 0;
     let bytes = 0;
     let count = 0;
@@ -345,10 +321,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       for (const suffix of held.stored) if (!parts.has(suffix)) removals.push(partKey(key, suffix));
       held.stored = new Set(parts.keys());
     }
-    // (an ended exchange whose diagnosis is still to go keeps its memo: that write is its core's)
-    held.memo = withDiagnosis ? null : memo;
-    held.withDiagnosis = false;
-    if (ended && !withDiagnosis) diagnoseLater(key, ref);
+    held.memo = ended ? null : memo;
     t.bytes += bytes - held.bytes;
     held.bytes = bytes;
     return count;
@@ -442,7 +415,7 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     const key = entryKey(tabId, id);
     const keys = [key];
     for (const suffix of held.stored) if (suffix !== "") keys.push(partKey(key, suffix));
-    if (!later || diagnosisWaitMs <= 0) {
+    if (!later || idleWaitMs <= 0) {
       for (const k of keys) drop(k);
       return;
     }
@@ -481,9 +454,8 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       bytes += size;
       memo.set(suffix, { deps: null, text, size });
     }
-    // an ended exchange stored without its diagnosis keeps its memo: its diagnosis goes out later
-    const undiagnosed = stored.exchange.outcome?.state === "pending" || stored.diagnosis === undefined;
-    return { seq: stored.s, entry: { exchange: stored.exchange, diagnosis }, bytes, stored: new Set(memo.keys()), memo: undiagnosed ? memo : null };
+    const pending = stored.exchange.outcome?.state === "pending";
+    return { seq: stored.s, entry: { exchange: stored.exchange, diagnosis }, bytes, stored: new Set(memo.keys()), memo: pending ? memo : null };
   }
 
   function tab(tabId: number): TabState {
@@ -571,8 +543,6 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
         }
         t.entries.set(id, held);
         t.bytes += held.bytes;
-        // made again on this load: written once writes pause, not on every start
-        if (held.memo !== null && held.entry.exchange.outcome.state !== "pending") diagnoseLater(entryKey(tabId, id), { tabId, id });
         if (isBlocked(held.entry)) t.blocked++;
       }
       // entries made from now on are newer than any a tab's keepFrom drops
