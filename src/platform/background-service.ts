@@ -151,7 +151,6 @@ export function startBackground(browser: BrowserKind): void {
   }
 
   function handle(event: CaptureEvent): void {
-    recorder.record(event);
     if (settings.paused) return;
     const navigation = event.type === "main_frame" && event.kind === "beforeRequest";
     // A navigation clears the tab's log, unless the log holds an exchange that started after
@@ -178,6 +177,8 @@ export function startBackground(browser: BrowserKind): void {
   }
 
   registerCaptureListeners(chrome.webRequest as unknown as WebRequestApi, browser, (event) => {
+    // recorded as it comes (it is handled later: handleHeld, or the restore's replay)
+    recorder.record(event);
     if (ready) {
       held.push(event);
       store.wake();
