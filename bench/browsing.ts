@@ -34,8 +34,18 @@ export interface BrowsingOptions {
   extensionPath: string;
   /** other builds measured in the same rounds (e.g. the build before a change), name → folder */
   compare?: Record<string, string>;
+  /** fresh browsers every this many measured rounds (default RELAUNCH_EVERY; 0: never) */
+  relaunchEvery?: number;
   log?: (line: string) => void;
 }
+
+/**
+ * A browser instance carries a bias of its own: two browsers running the same build in the
+ * same rounds measured 1.084× and 1.122× against the floor (paired median 1.002; README,
+ * Performance). Fresh browsers every few rounds spread that over several instances of each
+ * variant instead of leaving the whole figure to one.
+ */
+export const RELAUNCH_EVERY = 5;
 
 type Variant = string;
 
@@ -118,29 +128,44 @@ export async function benchBrowsing(servers: TestServers, options: BrowsingOptio
   const templates = requestMix(servers);
   const floorDir = floorCopy();
   const instances: Instance[] = [];
-  try {
+  const relaunchEvery = options.relaunchEvery ?? RELAUNCH_EVERY;
+  const expectedFailed = Math.round((options.requests * FAILING_PER_20) / 20);
+  /** one burst in `instance`; throws when it did not fail exactly the failing templates (it measured something else) */
+  const burst = async (instance: Instance, tag: string) => {
+    const pageUrl = `${servers.pageOrigin}/page?title=bench-${instance.variant}`;
+    const result = await round(instance, pageUrl, burstExpression(templates, options.requests, `${instance.variant}${tag}`));
+    if (Math.abs(result.failed - expectedFailed) > 1) {
+      throw new Error(`${instance.variant}: ${result.failed} of ${options.requests} fetches failed, expected ${expectedFailed}`);
+    }
+    return result;
+  };
+  const launchAll = async () => {
     instances.push(await launch("none", null));
     instances.push(await launch("floor", floorDir));
     instances.push(await launch("lens", options.extensionPath));
     for (const [name, path] of Object.entries(options.compare ?? {})) instances.push(await launch(name, path));
-    // with more than three variants, rotate (permutations would take too many rounds to cycle)
-    const orders =
-      instances.length <= 3
-        ? permutations(instances)
-        : instances.map((_, r) => instances.map((__, i) => instances[(i + r) % instances.length] as Instance));
+  };
+  // with more than three variants, rotate (permutations would take too many rounds to cycle)
+  const ordersOf = (list: Instance[]) =>
+    list.length <= 3 ? permutations(list) : list.map((_, r) => list.map((__, i) => list[(i + r) % list.length] as Instance));
+  try {
+    await launchAll();
+    let orders = ordersOf(instances);
     const times: Record<Variant, number[]> = Object.fromEntries(instances.map((i) => [i.variant, []]));
     const cpu: Record<Variant, number[]> = Object.fromEntries(instances.map((i) => [i.variant, []]));
-    const expectedFailed = Math.round((options.requests * FAILING_PER_20) / 20);
     for (let r = 0; r < options.warmup + options.rounds; r++) {
+      const measured = r - options.warmup;
+      if (relaunchEvery > 0 && measured > 0 && measured % relaunchEvery === 0) {
+        for (const i of instances.splice(0)) await i.browser.close();
+        await launchAll();
+        orders = ordersOf(instances);
+        for (const instance of instances) await burst(instance, `relaunch${r}`); // its warm-up
+        log(`  browsing: fresh browsers (every ${relaunchEvery} rounds)`);
+      }
       const order = orders[r % orders.length] as Instance[];
       const inRound: string[] = [];
       for (const instance of order) {
-        const pageUrl = `${servers.pageOrigin}/page?title=bench-${instance.variant}`;
-        const result = await round(instance, pageUrl, burstExpression(templates, options.requests, `${instance.variant}${r}`));
-        // a burst that did not fail exactly the failing templates measured something else
-        if (Math.abs(result.failed - expectedFailed) > 1) {
-          throw new Error(`${instance.variant}: ${result.failed} of ${options.requests} fetches failed, expected ${expectedFailed}`);
-        }
+        const result = await burst(instance, String(r));
         if (r >= options.warmup) {
           times[instance.variant]?.push(result.ms);
           if (result.cpuMs !== null) cpu[instance.variant]?.push(result.cpuMs);
