@@ -65,6 +65,11 @@ export function inFlightDiagnosis(exchange: unknown): Diagnosis | null {
   if (typeof url !== "string" || url === "" || typeof method !== "string" || method === "" || !Array.isArray(hops)) return null;
   let cachedPreflight = false;
   for (const h of hops) if (typeof h === "object" && h !== null && (h as Hop).preflightState === "cached") cachedPreflight = true;
+  return notFinished(method, url, cachedPreflight, ex.browser === "firefox" ? "firefox" : "chromium");
+}
+
+/** The diagnosis of a request that has not finished (both paths give it: inFlightDiagnosis, run). */
+function notFinished(method: string, url: string, cachedPreflight: boolean, browser: BrowserKind): Diagnosis {
   return {
     verdict: "pending",
     explanation: `The ${method} request to ${url} has not finished yet.`,
@@ -72,7 +77,7 @@ export function inFlightDiagnosis(exchange: unknown): Diagnosis | null {
     cachedPreflight,
     credentials: "unknown",
     credentialsInferred: true,
-    browser: ex.browser === "firefox" ? "firefox" : "chromium",
+    browser,
   };
 }
 
@@ -211,7 +216,8 @@ function run(ex: Exchange): Diagnosis {
   if (outcome.state === "pending") {
     const decided = outcome.interrupted ? decidedByPreflight(ex) : null;
     if (decided) return decided;
-    return base(r, "pending", outcome.interrupted ? `Capture was interrupted before the ${method} request to ${url} finished (for example the browser restarted the extension), so CORS Lens cannot say what happened to it.` : `The ${method} request to ${url} has not finished yet.`);
+    if (!outcome.interrupted) return notFinished(method, url, r.cachedPreflight, browser);
+    return base(r, "pending", `Capture was interrupted before the ${method} request to ${url} finished (for example the browser restarted the extension), so CORS Lens cannot say what happened to it.`);
   }
 
   if (ex.type === "websocket" || schemeOf(url) === "ws" || schemeOf(url) === "wss") return notCorsOrError(r, "non-cors-websocket", `WebSocket connections have no CORS: the server must check the Origin header itself. The connection from ${initiator} to ${url} is not subject to CORS rules.`);

@@ -89,7 +89,7 @@ export const WRITE_WAIT_MS = 8;
  * this long (the page's burst of requests is over), or after IDLE_MAX_WAIT_MS of writes that
  * never pause. */
 export const IDLE_WAIT_MS = 250;
-export const IDLE_MAX_WAIT_MS = 2000;
+const IDLE_MAX_WAIT_MS = 2000;
 
 export interface LogChange {
   tabId: number;
