@@ -184,9 +184,11 @@ export async function benchBrowsing(servers: TestServers, options: BrowsingOptio
       fromSummary(part, `${n} fetches: CORS Lens / no extension`, "×", summarize(pairedRatios(of("lens"), of("none")))),
       fromSummary(part, `${n} fetches: floor / no extension`, "×", summarize(pairedRatios(of("floor"), of("none")))),
       fromSummary(part, `${n} fetches, no extension (absolute)`, "ms", summarize(of("none"))),
-      ...Object.keys(options.compare ?? {}).map((name) =>
+      ...Object.keys(options.compare ?? {}).flatMap((name) => [
         fromSummary(part, `${n} fetches: ${name} / floor (comparison build)`, "×", summarize(pairedRatios(of(name), of("floor")))),
-      ),
+        // the two builds against each other, round by round: the floor's own noise left out
+        fromSummary(part, `${n} fetches: CORS Lens / ${name}, paired in each round`, "×", summarize(pairedRatios(of("lens"), of(name)))),
+      ]),
     ];
     const cpuOf = (v: Variant) => cpu[v] ?? [];
     if (cpuOf("lens").length === options.rounds && cpuOf("floor").length === options.rounds) {
