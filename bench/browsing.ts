@@ -41,8 +41,8 @@ export interface BrowsingOptions {
 
 /**
  * A browser instance carries a bias of its own: two browsers running the same build in the
- * same rounds measured 1.084× and 1.122× against the floor (paired median 1.002; README,
- * Performance). Fresh browsers every few rounds spread that over several instances of each
+ * same rounds measured 1.084× and 1.122× against the floor (paired median 1.002; docs/performance-history.md,
+ * session of 2026-11-27). Fresh browsers every few rounds spread that over several instances of each
  * variant instead of leaving the whole figure to one.
  */
 export const RELAUNCH_EVERY = 5;
