@@ -21,7 +21,7 @@ import puppeteer, { type Browser, type Page } from "puppeteer";
 import { CHROMIUM_ARGS, findBrowser } from "../tools/browsers";
 import { repoRoot } from "../test/support/paths";
 import type { TestServers } from "../test/support/server";
-import { IDLE_WAIT_MS } from "../src/platform/log-store";
+import { IDLE_WAIT_MS } from "../src/platform/write-queue";
 import { fromSummary, type Row } from "./report";
 import { pairedRatios, permutations, sleep, summarize } from "./stats";
 import { type BurstResult, burstExpression, FAILING_PER_20, requestMix } from "./traffic";

@@ -18,7 +18,7 @@ import { createBadge } from "./badge";
 import { bootIdOf, type Journal, journalKey, journalOf } from "./journal";
 import { registerCaptureListeners, type WebRequestApi } from "./listeners";
 import { createLivePorts } from "./live-ports";
-import { createLogStore, type KeyValueStore } from "./log-store";
+import { createLogStore } from "./log-store";
 import { createPageUrls } from "./page-urls";
 import { readAllInChunks } from "./read-storage";
 import { createRecorder } from "./recorder";
@@ -26,6 +26,7 @@ import { endedRequestIds, markInterrupted, restoredExchanges } from "./restore";
 import { defaultSettings, mergeSettings, SETTINGS_KEY, siteDisabled } from "./settings";
 import { drainInSlices, SLICE_MS } from "./slices";
 import { canDeferWrite } from "./write-policy";
+import type { KeyValueStore } from "./write-queue";
 
 const AUX_KEY = "asm:aux";
 /** an exchange with no event for this long is considered cut off (worker or browser gone) */

@@ -13,14 +13,9 @@
  * - `t:<tabId>` → { pageUrl, dropped } — written only when the log is cleared, trimmed or
  *   the page changes.
  *
- * Writes: without a call in flight, a change goes out at the end of its task (a microtask).
- * While one is in flight, changes wait and go together in one call, issued when it is
- * answered — but never wait longer than `maxWaitMs`: a worker that is busy (or a browser that
- * is slow to answer) must not leave them unwritten, since what waits is what a stopped worker
- * loses (test/e2e/hardening-worker-kills.test.ts measures it). A burst of 500 requests (about
- * 4,000 events, every exchange changing 4 to 8 times) thus costs a few hundred calls instead
- * of one per event, and an exchange that changed several times while a call was in flight is
- * turned into text once, when its call is made.
+ * Writes go through a write queue (write-queue.ts): changes wait at most one call's answer and
+ * go together, and an exchange that changed several times meanwhile is turned into text once,
+ * when its call is made (entryItems below).
  *
  * The byte size of an entry is what storage.session counts against its quota (the key and the
  * value as JSON); it is measured when the entry is written, until then an entry counts with its
@@ -37,12 +32,7 @@ import type { DiagnosedExchange, Diagnosis, Exchange } from "../cors/model";
 import type { TabLog } from "../protocol";
 import { decodeEntry, encodeParts, PART_SUFFIX, type PartMemo } from "./entry-codec";
 import { drainInSlices, SLICE_MS } from "./slices";
-
-export interface KeyValueStore {
-  get(): Promise<Record<string, unknown>>;
-  set(items: Record<string, unknown>): Promise<void>;
-  remove(keys: string[]): Promise<void>;
-}
+import { createWriteQueue, type EntryRef, IDLE_WAIT_MS, type KeyValueStore, WRITE_WAIT_MS } from "./write-queue";
 
 export interface LogLimits {
   maxExchangesPerTab: number;
@@ -81,15 +71,6 @@ export interface LogStoreOptions {
 /** storage.session's quota is 10 MB (chrome.storage.session.QUOTA_BYTES); the rest is room for
  * the tabs' metadata, the assembler's state and a starting worker's journal. */
 export const STORED_BYTES_MAX = 8 * 1024 * 1024;
-
-/** Storage answers in a millisecond or two when all is well; a change waits at most this long. */
-export const WRITE_WAIT_MS = 8;
-
-/** What waits for a pause of the writes (LATE_REMOVAL_BYTES) goes out once they have paused
- * this long (the page's burst of requests is over), or after IDLE_MAX_WAIT_MS of writes that
- * never pause. */
-export const IDLE_WAIT_MS = 250;
-const IDLE_MAX_WAIT_MS = 2000;
 
 export interface LogChange {
   tabId: number;
@@ -133,17 +114,6 @@ interface TabState {
 }
 
 const DROPPED_IDS_KEPT = 4096;
-
-/**
- * The keys of dropped entries (the bounds' oldest, a cleared tab's) are removed together once
- * writes pause (IDLE_WAIT_MS), not in the call that drops them: a log at its bound drops
- * an entry for each new one, and `remove` is a call of its own — every write was two calls,
- * and a call costs both processes ~0.15–0.2 ms of CPU whatever it carries. The tab's metadata,
- * written with the drop, says which stored entries are dropped (TabState.keepFrom), so a worker
- * stopped before the removal does not bring them back. At most this many bytes wait (the log's
- * byte budget must hold with what waits: storage.session's quota is 10 MB).
- */
-export const LATE_REMOVAL_BYTES = 512 * 1024;
 
 export interface LogStore {
   /** loads everything persisted (call once, before any other method) */
@@ -205,93 +175,25 @@ export function jsonStringLength(text: string): number {
 
 const isBlocked = (entry: DiagnosedExchange) => entry.diagnosis?.verdict === "blocked";
 
-/** What waits for the next storage call under a key: a value (or a function giving it when the
- * call is made), or an entry of the log, turned into text when the call is made. */
-type Pending = { value: unknown } | { lazy: () => string | undefined } | { tabId: number; id: string };
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-}
-
-function deferred(): Deferred {
-  let resolve: () => void = () => {};
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
 export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {}): LogStore {
   const onWriteError = options.onWriteError ?? (() => {});
-  const maxWaitMs = options.maxWaitMs ?? WRITE_WAIT_MS;
   const maxStoredBytes = options.maxStoredBytes ?? STORED_BYTES_MAX;
   const rediagnose = options.diagnose ?? diagnose;
   const loadSliceMs = options.loadSliceMs ?? SLICE_MS;
   const tabs = new Map<number, TabState>();
   let seq = 0;
-  const pendingSet = new Map<string, Pending>();
-  const pendingRemove = new Set<string>();
-  /** a flush is queued for the end of the current task */
-  let scheduled = false;
-  /** storage calls made and not answered yet */
-  let inFlight = 0;
-  /** settles when every call made so far is answered */
-  let lastCall: Promise<void> = Promise.resolve();
-  /** bounds the wait of changes behind a call in flight */
-  let waitTimer: ReturnType<typeof setTimeout> | null = null;
-  /** settles when the call that will carry the pending changes is answered */
-  let next: Deferred | null = null;
-  const idleWaitMs = options.idleWaitMs ?? IDLE_WAIT_MS;
-  /** since when something waits for a pause of the writes */
-  let idleSince = 0;
-  /** keys of dropped entries to remove once writes pause (dropEntry), and their entries' bytes */
-  const lateRemovals = new Set<string>();
-  let lateRemovalBytes = 0;
-  let idleTimer: ReturnType<typeof setTimeout> | null = null;
-  /** when the last storage call was made */
-  let lastCallAt = 0;
-
-  /** Makes sure what waits for a pause of the writes (removals) goes out then. */
-  function idleLater(): void {
-    if (idleTimer !== null) return;
-    idleSince = performance.now();
-    idleTimer = setTimeout(releaseIdle, idleWaitMs);
-  }
-
-  /** Removes the dropped entries' keys, once writes have paused (or waited too long). */
-  function releaseIdle(): void {
-    idleTimer = null;
-    const now = performance.now();
-    const quietFor = now - lastCallAt;
-    if (quietFor < idleWaitMs && now - idleSince < IDLE_MAX_WAIT_MS) {
-      idleTimer = setTimeout(releaseIdle, Math.max(1, idleWaitMs - quietFor));
-      return;
-    }
-    removeLate();
-  }
-
-  /** beforeWrite is running: what it changes goes out in the call being made */
-  let gathering = false;
-
-  function schedule(): void {
-    next ??= deferred();
-    if (scheduled || gathering) return;
-    if (inFlight > 0 && maxWaitMs > 0) {
-      // the answer flushes what waits; the timer, if the answer is late
-      waitTimer ??= setTimeout(() => {
-        waitTimer = null;
-        if (next && !scheduled) flush();
-      }, maxWaitMs);
-      return;
-    }
-    scheduled = true;
-    queueMicrotask(flush);
-  }
+  const writes = createWriteQueue(kv, {
+    maxWaitMs: options.maxWaitMs ?? WRITE_WAIT_MS,
+    idleWaitMs: options.idleWaitMs ?? IDLE_WAIT_MS,
+    onWriteError,
+    beforeWrite: options.beforeWrite,
+    gatherEntry: entryItems,
+  });
+  const { put, drop } = writes;
 
   /** The parts of a pending entry whose text changed since they were written go into `items`
    * (parts it no longer has into `removals`); the entry is measured for the byte bound. */
-  function entryItems(ref: { tabId: number; id: string }, key: string, items: Record<string, unknown>, removals: string[]): number {
+  function entryItems(ref: EntryRef, key: string, items: Record<string, unknown>, removals: string[]): number {
     const t = tabs.get(ref.tabId);
     const held = t?.entries.get(ref.id);
     if (!t || !held) return 0;
@@ -327,112 +229,14 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
     return count;
   }
 
-  function lazyValue(make: () => string | undefined): string | undefined {
-    try {
-      return make();
-    } catch (error) {
-      onWriteError(error);
-      return undefined;
-    }
-  }
-
-  function flush(): void {
-    if (options.beforeWrite) {
-      gathering = true;
-      try {
-        options.beforeWrite();
-      } catch (error) {
-        onWriteError(error);
-      } finally {
-        gathering = false;
-      }
-    }
-    scheduled = false;
-    if (waitTimer !== null) {
-      clearTimeout(waitTimer);
-      waitTimer = null;
-    }
-    const done = next;
-    next = null;
-    const items: Record<string, unknown> = {};
-    const removals = [...pendingRemove];
-    let count = 0;
-    for (const [key, pending] of pendingSet) {
-      if ("tabId" in pending) {
-        count += entryItems(pending, key, items, removals);
-        continue;
-      }
-      const value = "value" in pending ? pending.value : lazyValue(pending.lazy);
-      if (value === undefined) continue;
-      items[key] = value;
-      count++;
-    }
-    pendingSet.clear();
-    pendingRemove.clear();
-    // a part removed (its entry dropped) and written again (the same exchange back) in one
-    // call: remove and set are not ordered against each other, so the removal goes
-    const removed = count > 0 ? removals.filter((k) => !(k in items)) : removals;
-    const writes: Promise<void>[] = [];
-    if (removed.length > 0) writes.push(kv.remove(removed));
-    if (count > 0) writes.push(kv.set(items));
-    if (writes.length === 0) {
-      done?.resolve();
-      return;
-    }
-    inFlight++;
-    lastCallAt = performance.now();
-    const previous = lastCall;
-    lastCall = Promise.all(writes)
-      .then(
-        () => undefined,
-        (error: unknown) => onWriteError(error),
-      )
-      .then(() => previous) // answered in order (storage does; this keeps flushed() honest)
-      .then(() => {
-        inFlight--;
-        done?.resolve();
-        // what changed while the call was in flight goes in one call, now
-        if (inFlight === 0 && next && !scheduled) flush();
-      });
-  }
-
-  function put(key: string, value: Pending): void {
-    pendingRemove.delete(key);
-    lateRemovals.delete(key);
-    pendingSet.set(key, value);
-    schedule();
-  }
-
-  function drop(key: string): void {
-    pendingSet.delete(key);
-    pendingRemove.add(key);
-    schedule();
-  }
-
   /** Removes every stored part of an entry; `later`: once writes pause (LATE_REMOVAL_BYTES),
    * the tab's keepFrom saying meanwhile that it is gone. */
   function dropEntry(tabId: number, id: string, held: Held, later = false): void {
     const key = entryKey(tabId, id);
     const keys = [key];
     for (const suffix of held.stored) if (suffix !== "") keys.push(partKey(key, suffix));
-    if (!later || idleWaitMs <= 0) {
-      for (const k of keys) drop(k);
-      return;
-    }
-    for (const k of keys) {
-      pendingSet.delete(k);
-      lateRemovals.add(k);
-    }
-    lateRemovalBytes += held.bytes;
-    if (lateRemovalBytes > LATE_REMOVAL_BYTES) removeLate();
-    else idleLater();
-  }
-
-  /** the removals left for later go with the next call */
-  function removeLate(): void {
-    for (const k of lateRemovals) drop(k);
-    lateRemovals.clear();
-    lateRemovalBytes = 0;
+    if (later) writes.dropLater(keys, held.bytes);
+    else for (const k of keys) writes.drop(k);
   }
 
   /** A stored entry as the log holds it, with its size and the texts of its parts; null when
@@ -651,14 +455,8 @@ export function createLogStore(kv: KeyValueStore, options: LogStoreOptions = {})
       return false;
     },
 
-    async flushed() {
-      if (next) await next.promise;
-      else await lastCall;
-    },
-
-    wake() {
-      schedule();
-    },
+    flushed: () => writes.flushed(),
+    wake: () => writes.wake(),
 
     writeAlso(key, value) {
       put(key, typeof value === "function" ? { lazy: value } : { value });

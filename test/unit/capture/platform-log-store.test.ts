@@ -6,7 +6,8 @@
 import { diagnose } from "../../../src/cors/diagnose";
 import type { DiagnosedExchange, Diagnosis, Exchange } from "../../../src/cors/model";
 import { decodeEntry } from "../../../src/platform/entry-codec";
-import { createLogStore as createStore, jsonStringLength, LATE_REMOVAL_BYTES, type KeyValueStore, type LogStore, type LogStoreOptions } from "../../../src/platform/log-store";
+import { createLogStore as createStore, jsonStringLength, type LogStore, type LogStoreOptions } from "../../../src/platform/log-store";
+import { type KeyValueStore, LATE_REMOVAL_BYTES } from "../../../src/platform/write-queue";
 import { memoryKv } from "../support/memory-kv";
 import { loadFixture, replay } from "./helpers";
 

@@ -3,7 +3,7 @@
  * copies them) that records every call. A call lands when it is made, as a call a stopped
  * worker already made lands (bench/stop-write.ts).
  */
-import type { KeyValueStore } from "../../../src/platform/log-store";
+import type { KeyValueStore } from "../../../src/platform/write-queue";
 
 interface Call {
   op: "set" | "remove";
