@@ -34,11 +34,11 @@
  */
 
 import { redirectedMethod } from "../cors/methods";
-import type { BrowserKind, Exchange, Header, Hop, Preflight } from "../cors/model";
-import { needsPreflight } from "../cors/preflight";
+import type { BrowserKind, Exchange, Hop, Preflight } from "../cors/model";
 import type { CaptureEvent } from "./events";
-import { classify, initiatorOf, mergeResponse, numericId, unobservableScheme } from "./fields";
+import { classify, initiatorOf, mergeResponse, unobservableScheme } from "./fields";
 import { headerValue, isHttpUrl, parseNameList } from "./headers";
+import { better, type Candidate, candidateIn, compatible, waiting } from "./pairing";
 import { unseenPreflightState } from "./preflight-state";
 import { type AssemblerSnapshot, type InFlight, type OrphanPreflight, type PendingOptions, readSnapshot } from "./snapshot";
 
@@ -205,82 +205,17 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     return ex;
   }
 
-  /** Does this hop still wait for a preflight (see the pairing rule)? */
-  function waiting(ex: Exchange, hopIndex: number): boolean {
-    const hop = ex.hops[hopIndex];
-    if (!hop || hop.preflight) return false;
-    // Events out of order: a request already answered may still lack its preflight when it
-    // looked like a preflight-cache hit. Real streams prefer in-flight requests (see candidates).
-    if (hop.response) return hop.preflightState === "cached" || hop.preflightState === "unknown";
-    // Chromium sends the request only after its preflight; a request already sent can only
-    // be a late match when it looked like a preflight-cache hit (events out of order).
-    if (browser === "chromium" && hop.requestHeaders !== null && hop.preflightState !== "cached") return false;
-    return true;
-  }
-
-  function compatible(ex: Exchange, hopIndex: number, acrm: string | null, acrh: string[] | null, pf?: Preflight): boolean {
-    const hop = ex.hops[hopIndex];
-    if (!hop) return false;
-    // a request is sent, and answered, only once its preflight has ended: a preflight answered
-    // or ended after the request's answer was not its (events may come out of order, times not)
-    const last = pf ? Math.max(pf.response?.time ?? Number.NEGATIVE_INFINITY, pf.endTime ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY;
-    if (hop.response && last > hop.response.time) return false;
-    // a preflight whose headers were lost fits any request waiting at its URL but a simple one
-    if (acrm === null && hop.requestHeaders !== null && !needsPreflight(hop.method, hop.requestHeaders, browser).needed) return false;
-    if (acrm !== null && hop.method.toUpperCase() !== acrm.toUpperCase()) return false;
-    if (acrh !== null && hop.requestHeaders !== null) {
-      const named = acrh.join(",");
-      // Firefox keeps a request's unsafe-header list across redirects: after a 301 turned a
-      // JSON POST into a bodiless GET, it preflighted the second redirect's target with
-      // Access-Control-Request-Headers: content-type (hunt seed 40; the fixture
-      // redirect-twice-preflight-kept-headers). So a later hop's preflight may name the first's.
-      const first = ex.hops[0];
-      const kept = browser === "firefox" && hopIndex > 0 && first?.requestHeaders != null && unsafeNames(first.method, first.requestHeaders) === named;
-      if (unsafeNames(hop.method, hop.requestHeaders) !== named && !kept) return false;
-    }
-    return true;
-  }
-
-  /** The request headers that call for a preflight, as Access-Control-Request-Headers lists them. */
-  function unsafeNames(method: string, headers: Header[]): string {
-    return needsPreflight(method, headers, browser)
-      .unsafeHeaders.map((h) => h.toLowerCase())
-      .sort()
-      .join(",");
-  }
-
-  type Candidate = { ex: Exchange; hop: number; rank: number };
-
-  /** The hop of `ex` that waits for a preflight at this URL, if any (see the pairing rule). */
-  function candidateIn(ex: Exchange, rank: number, url: string, tabId: number, initiator: string | null): Candidate | null {
-    if (ex.tabId !== tabId) return null;
-    if (initiator !== null && ex.initiator !== null && ex.initiator !== initiator) return null;
-    for (let hop = ex.hops.length - 1; hop >= 0; hop--) {
-      const h = ex.hops[hop];
-      if (h?.url !== url) continue;
-      return waiting(ex, hop) ? { ex, hop, rank: rank + (h.response ? 2 : h.requestHeaders === null ? 0 : 1) } : null;
-    }
-    return null;
-  }
-
   function collect(url: string, tabId: number, initiator: string | null): Candidate[] {
     const out: Candidate[] = [];
     for (const ex of byUrl.get(url) ?? []) {
       // in flight first; out-of-order streams: a request already over may still lack its preflight
       const rank = inflight.get(ex.id)?.exchange === ex ? 0 : finished.get(ex.id) === ex ? 3 : -1;
       if (rank < 0) continue;
-      const c = candidateIn(ex, rank, url, tabId, initiator);
+      const c = candidateIn(ex, rank, url, tabId, initiator, browser);
       if (c) out.push(c);
     }
     return out;
   }
-
-  /** Order of preference: in flight before finished, not yet sent before sent, then oldest
-   * first (start time, then numeric requestId). */
-  const better = (a: Candidate, b: Candidate) =>
-    a.rank - b.rank ||
-    (a.ex.hops[a.hop]?.startTime ?? 0) - (b.ex.hops[b.hop]?.startTime ?? 0) ||
-    numericId(a.ex.requestIds[0] ?? "") - numericId(b.ex.requestIds[0] ?? "");
 
   /** Requests waiting for a preflight at this URL, best first. */
   function candidates(url: string, tabId: number, initiator: string | null): Candidate[] {
@@ -323,7 +258,7 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     if (!hop || !pf || hop.requestHeaders === null) return;
     const acrm = headerValue(pf.requestHeaders, "access-control-request-method");
     const acrh = parseNameList(headerValue(pf.requestHeaders, "access-control-request-headers"));
-    const foreign = acrm === null ? pf.requestHeaders === null && !compatible(ex, hopIndex, null, null) : !compatible(ex, hopIndex, acrm, acrh);
+    const foreign = acrm === null ? pf.requestHeaders === null && !compatible(ex, hopIndex, null, null, browser) : !compatible(ex, hopIndex, acrm, acrh, browser);
     if (!foreign) return;
     delete hop.preflight;
     hop.preflightState = "unknown";
@@ -381,12 +316,12 @@ export function createAssembler(options: AssemblerOptions): Assembler {
     // Its reservation, when still waiting and compatible, wins: checked alone, without
     // ranking every candidate (a flood of identical requests made that quadratic).
     const reservedEx = p.reserved ? lookup(p.reserved) : undefined;
-    const reservedCandidate = reservedEx ? candidateIn(reservedEx, inflight.has(reservedEx.id) ? 0 : 3, first.url, first.tabId, initiator) : null;
+    const reservedCandidate = reservedEx ? candidateIn(reservedEx, inflight.has(reservedEx.id) ? 0 : 3, first.url, first.tabId, initiator, browser) : null;
     const pf = preflightFromEvents(p);
     let target: Candidate | undefined =
-      reservedCandidate && compatible(reservedCandidate.ex, reservedCandidate.hop, acrm, acrh, pf) ? reservedCandidate : undefined;
+      reservedCandidate && compatible(reservedCandidate.ex, reservedCandidate.hop, acrm, acrh, browser, pf) ? reservedCandidate : undefined;
     if (!target) {
-      const list = candidates(first.url, first.tabId, initiator).filter((c) => compatible(c.ex, c.hop, acrm, acrh, pf));
+      const list = candidates(first.url, first.tabId, initiator).filter((c) => compatible(c.ex, c.hop, acrm, acrh, browser, pf));
       const taken = reservedIds(p.requestId);
       target = list.find((c) => !taken.has(c.ex.id)) ?? list[0];
     }
@@ -426,13 +361,13 @@ export function createAssembler(options: AssemblerOptions): Assembler {
   /** A new request may be the one an orphan preflight was waiting for. */
   function adoptOrphan(ex: Exchange, hopIndex: number): void {
     const hop = ex.hops[hopIndex];
-    if (!hop || !waiting(ex, hopIndex)) return;
+    if (!hop || !waiting(ex, hopIndex, browser)) return;
     let best: OrphanPreflight | undefined;
     for (const o of orphans.values()) {
       if (o.preflight.url !== hop.url || o.tabId !== ex.tabId) continue;
       if (o.initiator !== null && ex.initiator !== null && o.initiator !== ex.initiator) continue;
       const unknown = o.acrm === "";
-      if (!compatible(ex, hopIndex, unknown ? null : o.acrm, unknown ? null : o.acrh, o.preflight)) continue;
+      if (!compatible(ex, hopIndex, unknown ? null : o.acrm, unknown ? null : o.acrh, browser, o.preflight)) continue;
       if (!best || o.preflight.startTime < best.preflight.startTime) best = o;
     }
     if (best) {
