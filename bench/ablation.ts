@@ -22,40 +22,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { repoRoot } from "../test/support/paths";
 import { startTestServers } from "../test/support/server";
+import { type Edit, VARIANTS } from "./ablation-variants";
 import { benchBrowsing } from "./browsing";
 import { textTable } from "./report";
 import { bundleWorker } from "./worker-bundle";
-
-const SERVICE = "src/platform/background-service.ts";
-
-interface Edit {
-  file: string;
-  find: string;
-  replace: string;
-}
-
-const VARIANTS: Record<string, Edit[]> = {
-  "no-storage": [
-    { file: SERVICE, find: "set: (items) => chrome.storage.session.set(items),", replace: "set: () => Promise.resolve()," },
-    { file: SERVICE, find: "remove: (keys) => chrome.storage.session.remove(keys),", replace: "remove: () => Promise.resolve()," },
-  ],
-  "no-diagnosis": [
-    {
-      file: SERVICE,
-      find: "      diagnosis = diagnose(exchange);",
-      replace: '      diagnosis = { verdict: "pending", explanation: "", warnings: [], cachedPreflight: false, credentials: "unknown", credentialsInferred: true, browser };',
-    },
-  ],
-  "assemble-only": [
-    {
-      file: SERVICE,
-      find: "    for (const exchange of changed) record(exchange, canDeferWrite(event, exchange, browser, auxChanged));",
-      replace: "    void changed;\n    void auxChanged;",
-    },
-  ],
-  "no-log-writes": [{ file: "src/platform/log-store.ts", find: "        count += entryItems(pending, key, items, removals);", replace: "        void entryItems;" }],
-  "events-only": [{ file: SERVICE, find: "    if (ready) {\n      held.push(event);", replace: "    if (ready) {\n      if (event) return;\n      held.push(event);" }],
-};
 
 /** dist/chrome with its worker bundled from the sources with `edits` applied. */
 async function variantBuild(root: string, edits: Edit[]): Promise<string> {
