@@ -218,44 +218,39 @@ export function encodeParts(seq: number, ex: Exchange, diagnosis?: Diagnosis, me
     const coreText = `{"v":5,"s":${seq},"x":${JSON.stringify(core)}${d}}`;
     parts.set("", coreText);
     memo?.set("", { deps: null, text: coreText });
-    const fixed: unknown[] = [];
-    for (const k of FIXED_FIELDS) if (k in ex) fixed.push(k, ex[k]);
-    part("u", fixed, () => JSON.stringify(objectOf(fixed, 0, (_, v) => v)));
-    for (let i = 0; i < ex.hops.length; i++) {
-      const hop = ex.hops[i] as Hop;
-      const pf = hop.preflight;
-      const implied = impliedUrl(ex.url, ex.hops[i - 1]);
-      const refLines = pf?.requestHeaders;
-      const request = fieldsOf(hop, HOP_PARTS, [implied, refLines]);
-      part(`h${i}`, request, () =>
+    /** the fields of `record` named in `keys`, as they are (`ifAny`: no part when it has none) */
+    const pickedPart = (suffix: string, record: object, keys: readonly string[], ifAny = false) => {
+      const fields: unknown[] = [];
+      for (const k of keys) if (k in record) fields.push(k, (record as Record<string, unknown>)[k]);
+      if (fields.length > 0 || !ifAny) part(suffix, fields, () => JSON.stringify(objectOf(fields, 0, (_, v) => v)));
+    };
+    /** a request's own fields (not those in `skip`): its URL left out when it is `implied`, its
+     * header lines referring to `ref`'s where equal */
+    const requestPart = (suffix: string, request: Hop | Preflight, skip: readonly string[], implied: string, ref?: Header[] | null) => {
+      const fields = fieldsOf(request, skip, [implied, ref]);
+      part(suffix, fields, () =>
         JSON.stringify(
-          objectOf(request, 2, (name, value) =>
-            name === "url" ? (value === implied ? undefined : value) : name === "requestHeaders" ? value && flat(value as Header[], refLines) : value,
+          objectOf(fields, 2, (name, value) =>
+            name === "url" ? (value === implied ? undefined : value) : name === "requestHeaders" ? value && flat(value as Header[], ref) : value,
           ),
         ),
       );
-      if (hop.response) {
-        const refResponse = pf?.response?.headers;
-        const response = fieldsOf(hop.response, [], [refResponse]);
-        part(`r${i}`, response, () => JSON.stringify(objectOf(response, 1, (name, value) => (name === "headers" ? flat(value as Header[], refResponse) : value))));
-      }
+    };
+    /** a response, its header lines referring to `ref`'s where equal */
+    const responsePart = (suffix: string, response: HttpResponse, ref?: Header[]) => {
+      const fields = fieldsOf(response, [], [ref]);
+      part(suffix, fields, () => JSON.stringify(objectOf(fields, 1, (name, value) => (name === "headers" ? flat(value as Header[], ref) : value))));
+    };
+    pickedPart("u", ex, FIXED_FIELDS);
+    for (let i = 0; i < ex.hops.length; i++) {
+      const hop = ex.hops[i] as Hop;
+      const pf = hop.preflight;
+      requestPart(`h${i}`, hop, HOP_PARTS, impliedUrl(ex.url, ex.hops[i - 1]), pf?.requestHeaders);
+      if (hop.response) responsePart(`r${i}`, hop.response, pf?.response?.headers);
       if (pf) {
-        const pfRequest = fieldsOf(pf, PREFLIGHT_PARTS, [hop.url]);
-        part(`p${i}`, pfRequest, () =>
-          JSON.stringify(
-            objectOf(pfRequest, 1, (name, value) =>
-              name === "url" ? (value === hop.url ? undefined : value) : name === "requestHeaders" ? value && flat(value as Header[]) : value,
-            ),
-          ),
-        );
-        const end: unknown[] = [];
-        for (const k of PREFLIGHT_END) if (k in pf) end.push(k, pf[k]);
-        if (end.length > 0) part(`z${i}`, end, () => JSON.stringify(objectOf(end, 0, (_, v) => v)));
-        const pfResponse = pf.response;
-        if (pfResponse) {
-          const response = fieldsOf(pfResponse, [], []);
-          part(`q${i}`, response, () => JSON.stringify(objectOf(response, 0, (name, value) => (name === "headers" ? flat(value as Header[]) : value))));
-        }
+        requestPart(`p${i}`, pf, PREFLIGHT_PARTS, hop.url);
+        pickedPart(`z${i}`, pf, PREFLIGHT_END, true);
+        if (pf.response) responsePart(`q${i}`, pf.response);
       }
     }
     if (memo) for (const suffix of memo.keys()) if (!parts.has(suffix)) memo.delete(suffix);
@@ -266,13 +261,12 @@ export function encodeParts(seq: number, ex: Exchange, diagnosis?: Diagnosis, me
   }
 }
 
+/** a preflight's fields set when its OPTIONS ends (the part `z<i>`) */
+const PREFLIGHT_END: readonly (keyof Preflight)[] = ["endTime", "error"];
 /** fields of a hop stored in parts of their own */
 const HOP_PARTS: readonly string[] = ["response", "preflight"];
 /** fields of a preflight stored in parts of their own (its response; its end, the part `z<i>`) */
-const PREFLIGHT_PARTS: readonly string[] = ["response", "endTime", "error"];
-
-/** a preflight's fields set when its OPTIONS ends (the part `z<i>`) */
-const PREFLIGHT_END: readonly (keyof Preflight)[] = ["endTime", "error"];
+const PREFLIGHT_PARTS: readonly string[] = ["response", ...PREFLIGHT_END];
 
 /** Which key suffixes name parts (encodeParts); the core's key has none. */
 export const PART_SUFFIX = /^(?:[hrpqz]\d+|u)$/;
