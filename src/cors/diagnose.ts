@@ -19,7 +19,7 @@ import { DEFAULT_MAX_AGE, MAX_AGE_CAP, preflightCacheLifetime } from "./max-age"
 import { type MessageMatch, matchBrowserMessage } from "./messages";
 import type { BrowserKind, Confidence, CredentialsMode, Diagnosis, Exchange, ExchangeHints, Failure, FailurePhase, Hop, Warning } from "./model";
 import { isCorsErrorString, netErrorId } from "./net-errors";
-import { normalizeExchange } from "./normalize";
+import { browserOf, normalizeExchange } from "./normalize";
 import { hostOf, isHttpScheme, originOf, schemeOf } from "./origin";
 import { needsPreflight } from "./preflight";
 import { type RedirectStop, redirectStop, stopsUnfollowedRedirect } from "./redirect-stop";
@@ -65,7 +65,7 @@ export function inFlightDiagnosis(exchange: unknown): Diagnosis | null {
   if (typeof url !== "string" || url === "" || typeof method !== "string" || method === "" || !Array.isArray(hops)) return null;
   let cachedPreflight = false;
   for (const h of hops) if (typeof h === "object" && h !== null && (h as Hop).preflightState === "cached") cachedPreflight = true;
-  return notFinished(method, url, cachedPreflight, ex.browser === "firefox" ? "firefox" : "chromium");
+  return notFinished(method, url, cachedPreflight, browserOf(ex.browser));
 }
 
 /** The diagnosis of a request that has not finished (both paths give it: inFlightDiagnosis, run). */
@@ -101,7 +101,7 @@ export function diagnoseFully(exchange: Exchange): Diagnosis {
     }
     return d;
   } catch (error) {
-    const browser: BrowserKind = (exchange as { browser?: unknown } | null)?.browser === "firefox" ? "firefox" : "chromium";
+    const browser = browserOf((exchange as { browser?: unknown } | null)?.browser);
     const why = error instanceof Error ? error.message : "unreadable data";
     return {
       verdict: "pending",

@@ -3,7 +3,7 @@
  * (imports, old storage, fuzzing). Well-formed exchanges pass through without copying; a
  * malformed one gets a shallow repaired copy with the same meaning where possible.
  */
-import type { Exchange, ExchangeHints, Header, Hop, HttpResponse, Outcome, Preflight, PreflightState, TrafficClass } from "./model";
+import type { BrowserKind, Exchange, ExchangeHints, Header, Hop, HttpResponse, Outcome, Preflight, PreflightState, TrafficClass } from "./model";
 import { originOf } from "./origin";
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -136,6 +136,11 @@ function wellFormed(v: Record<string, unknown>): boolean {
   );
 }
 
+/** The browser an exchange names; anything but "firefox" is read as Chromium. */
+export function browserOf(value: unknown): BrowserKind {
+  return value === "firefox" ? "firefox" : "chromium";
+}
+
 /** Returns the exchange itself when it is well formed (the common case: no allocation), else a
  * repaired copy. */
 export function normalizeExchange(input: unknown): Exchange {
@@ -158,7 +163,7 @@ export function repairExchange(input: unknown): Exchange {
   const initiator = typeof v.initiator === "string" ? v.initiator : null;
   const out = outcome(v.outcome);
   const trafficClass = (typeof v.trafficClass === "string" && CLASSES.has(v.trafficClass) ? v.trafficClass : initiator !== null && initiator !== "null" && url !== "" && originOf(url) === initiator ? "same-origin" : "cross-origin") as TrafficClass;
-  const browser = v.browser === "firefox" ? "firefox" : "chromium";
+  const browser = browserOf(v.browser);
   const hints = isObject(v.hints) ? (v.hints as ExchangeHints) : undefined;
   const ex: Exchange = {
     id: str(v.id, ""),
