@@ -117,7 +117,7 @@ async function round(instance: Instance, pageUrl: string, expression: string): P
   const result = (await instance.page.evaluate(expression)) as BurstResult;
   // let the extension's worker finish what the burst gave it before another browser runs (and
   // count its CPU): CORS Lens removes the keys of dropped entries once its writes have
-  // paused for IDLE_WAIT_MS (src/platform/log-store.ts)
+  // paused for IDLE_WAIT_MS (src/platform/write-queue.ts)
   await sleep(300 + IDLE_WAIT_MS);
   const cpuAfter = treeCpuMs(pid);
   return { ...result, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
